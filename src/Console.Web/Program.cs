@@ -1,23 +1,64 @@
-using Console.Web.Components;
+using SesConsole.Web.Components;
+using SesConsole.Web.Components.Account;
+using SesConsole.Web.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// One-time commands run against the configured database and exit:
+//   create-admin --email you@example.com [--password …]   creates (or promotes) a platform admin; prints a generated password
+var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : null;
+var settings = command is null ? args : args[1..];
 
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = settings });
+builder.Configuration.AddCommandLine(settings, new Dictionary<string, string>
+{
+    ["--provision"] = "Console:ProvisioningFile",
+    ["--data-dir"] = "Console:DataDirectory",
+    ["--email"] = "Command:Email",
+    ["--password"] = "Command:Password",
+});
+if (builder.Configuration.GetValue("UseStaticWebAssets", false))
+{
+    // Package static assets (MudBlazor) outside Development without publishing; see stack-notes gotcha 2.
+    builder.WebHost.UseStaticWebAssets();
+}
+
+builder.AddConsoleWeb();
 
 var app = builder.Build();
 
-// Configure the HTTP request pipeline.
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    var startup = scope.ServiceProvider.GetRequiredService<StartupTasks>();
+    await startup.RunAsync();
+    if (command is not null)
+    {
+        return await CommandLine.RunAsync(command, app.Configuration, startup);
+    }
+}
+
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseHsts();
 }
+
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
+app.MapAccountEndpoints();
 
-app.Run();
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    foreach (var address in app.Urls)
+    {
+        System.Console.WriteLine($"SesConsole is listening on {address}");
+    }
+});
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point; public and partial so that tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using SesConsole.Data.Entities;
+
+namespace SesConsole.Data;
+
+/// <summary>
+/// The provider-neutral model: ASP.NET Core Identity tables plus the console's own. Each provider has a thin derived
+/// context with its conventions and its own migration set; every model change needs a migration for both:
+/// <code>
+/// dotnet ef migrations add NAME --project src/Console.Data --startup-project src/Console.Web --context SqliteConsoleDbContext    --output-dir Migrations/Sqlite
+/// dotnet ef migrations add NAME --project src/Console.Data --startup-project src/Console.Web --context SqlServerConsoleDbContext --output-dir Migrations/SqlServer
+/// </code>
+/// </summary>
+public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbContext<ConsoleUser>(options)
+{
+    public DbSet<AccountEntity> Accounts => Set<AccountEntity>();
+
+    public DbSet<IamPrincipalEntity> IamPrincipals => Set<IamPrincipalEntity>();
+
+    public DbSet<IamPolicyEntity> IamPolicies => Set<IamPolicyEntity>();
+
+    public DbSet<AccessKeyEntity> AccessKeys => Set<AccessKeyEntity>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(ConsoleDbContext).Assembly);
+        builder.Entity<ConsoleUser>(user =>
+        {
+            user.Property(u => u.AccountId).HasMaxLength(12).IsUnicode(false);
+            user.HasIndex(u => u.AccountId);
+            // Restrict, not cascade: SQL Server refuses two cascade paths (account → user and account → principal → user).
+            user.HasOne<AccountEntity>().WithMany().HasForeignKey(u => u.AccountId).OnDelete(DeleteBehavior.Restrict);
+            user.HasOne<IamPrincipalEntity>().WithMany().HasForeignKey(u => u.IamPrincipalId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}

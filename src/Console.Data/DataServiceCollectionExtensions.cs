@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SesConsole.Data.Sqlite;
+using SesConsole.Data.SqlServer;
+
+namespace SesConsole.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the context factory of the configured provider, exposed as <see cref="IDbContextFactory{ConsoleDbContext}"/>
+    /// for feature services (one context per operation), plus a scoped <see cref="ConsoleDbContext"/> for the Identity stores.
+    /// </summary>
+    /// <param name="dataDirectory">Absolute directory for the SQLite file when no connection string is given.</param>
+    public static IServiceCollection AddConsoleData(this IServiceCollection services, DatabaseOptions options, string dataDirectory)
+    {
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var sqlite = string.IsNullOrWhiteSpace(options.ConnectionString)
+                    ? $"Data Source={Path.Combine(dataDirectory, "sesconsole.db")}"
+                    : options.ConnectionString;
+                services.AddDbContextFactory<SqliteConsoleDbContext>(o => o.UseSqlite(sqlite));
+                services.AddSingleton<IDbContextFactory<ConsoleDbContext>, Adapter<SqliteConsoleDbContext>>();
+                break;
+            case DatabaseProvider.SqlServer:
+                if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                {
+                    throw new InvalidOperationException("Database:Provider is SqlServer but Database:ConnectionString is empty.");
+                }
+
+                services.AddDbContextFactory<SqlServerConsoleDbContext>(o => o.UseSqlServer(options.ConnectionString));
+                services.AddSingleton<IDbContextFactory<ConsoleDbContext>, Adapter<SqlServerConsoleDbContext>>();
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");
+        }
+
+        services.AddScoped<ConsoleDbContext>(sp => sp.GetRequiredService<IDbContextFactory<ConsoleDbContext>>().CreateDbContext());
+        return services;
+    }
+
+    private sealed class Adapter<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<ConsoleDbContext>
+        where TContext : ConsoleDbContext
+    {
+        public ConsoleDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}

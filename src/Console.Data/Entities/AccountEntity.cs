@@ -1,0 +1,27 @@
+namespace SesConsole.Data.Entities;
+
+/// <summary>An account: the unit that owns identities and to which quota, rate, reputation and billing are charged.</summary>
+public sealed class AccountEntity
+{
+    /// <summary>The 12-digit account ID.</summary>
+    public required string Id { get; set; }
+
+    public required string DisplayName { get; set; }
+
+    public string? OrganizationId { get; set; }
+
+    /// <summary>Home regions, comma-separated (for example <c>us-east-1,eu-west-1</c>).</summary>
+    public required string HomeRegions { get; set; }
+
+    /// <summary>New accounts start in the sandbox, as in SES.</summary>
+    public bool Sandbox { get; set; } = true;
+
+    public bool SendingEnabled { get; set; } = true;
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>App-managed optimistic concurrency token (SQLite has no rowversion).</summary>
+    public Guid Version { get; set; } = Guid.NewGuid();
+
+    public IReadOnlyList<string> RegionList => HomeRegions.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

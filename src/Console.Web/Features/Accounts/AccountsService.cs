@@ -1,0 +1,242 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SesConsole.Data;
+using SesConsole.Data.Entities;
+using SesConsole.Domain.Primitives;
+using SesConsole.Domain.Principals;
+using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Hosting;
+
+namespace SesConsole.Web.Features.Accounts;
+
+/// <summary>A row of the admin's account list.</summary>
+public sealed record AccountRow(
+    string Id, string DisplayName, string? OrganizationId, IReadOnlyList<string> Regions, bool Sandbox, bool SendingEnabled,
+    string? RootEmail, int IamUsers, int IamRoles, DateTimeOffset CreatedAt);
+
+/// <summary>What an admin fills in to create an account.</summary>
+public sealed class NewAccount
+{
+    public string? AccountId { get; set; }
+
+    public string DisplayName { get; set; } = "";
+
+    public string? OrganizationId { get; set; }
+
+    public List<string> Regions { get; set; } = [];
+
+    public bool Sandbox { get; set; } = true;
+
+    public bool SendingEnabled { get; set; } = true;
+
+    public string RootEmail { get; set; } = "";
+
+    /// <summary>Optional; when empty a password is generated and shown once.</summary>
+    public string? RootPassword { get; set; }
+}
+
+/// <summary>The created account and, when one was generated, the root's initial password (shown once).</summary>
+public sealed record CreatedAccount(string AccountId, string RootEmail, string? GeneratedPassword);
+
+/// <summary>Accounts: the admin's list and the owner's own overview. Every method checks the caller.</summary>
+public sealed class AccountsService(
+    IDbContextFactory<ConsoleDbContext> dbFactory,
+    UserManager<ConsoleUser> userManager,
+    IOptions<ConsoleOptions> options,
+    TimeProvider time)
+{
+    private static readonly Error Forbidden = new("auth.forbidden", "Only a platform admin can do this.");
+
+    public IReadOnlyList<string> Regions => options.Value.EffectiveRegions;
+
+    public async Task<Result<IReadOnlyList<AccountRow>>> ListAsync(Caller caller, CancellationToken ct = default)
+    {
+        if (!caller.IsAdmin)
+        {
+            return Forbidden;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var accounts = await db.Accounts.AsNoTracking().OrderBy(a => a.DisplayName).ToListAsync(ct);
+        var roots = await db.Users.AsNoTracking().Where(u => u.AccountId != null && u.IamPrincipalId == null)
+            .Select(u => new { u.AccountId, u.Email }).ToListAsync(ct);
+        var counts = await db.IamPrincipals.AsNoTracking().GroupBy(p => new { p.AccountId, p.Type })
+            .Select(g => new { g.Key.AccountId, g.Key.Type, Count = g.Count() }).ToListAsync(ct);
+        IReadOnlyList<AccountRow> rows = accounts.Select(a => new AccountRow(
+            a.Id, a.DisplayName, a.OrganizationId, a.RegionList, a.Sandbox, a.SendingEnabled,
+            roots.FirstOrDefault(r => r.AccountId == a.Id)?.Email,
+            counts.Where(c => c.AccountId == a.Id && c.Type == IamPrincipalType.User).Sum(c => c.Count),
+            counts.Where(c => c.AccountId == a.Id && c.Type == IamPrincipalType.Role).Sum(c => c.Count),
+            a.CreatedAt)).ToList();
+        return Result<IReadOnlyList<AccountRow>>.Success(rows);
+    }
+
+    /// <summary>The caller's own account (any signed-in member of it).</summary>
+    public async Task<Result<AccountRow>> GetOwnAsync(Caller caller, CancellationToken ct = default)
+    {
+        if (caller.AccountId is null)
+        {
+            return new Error("account.none", "This sign-in does not belong to an account.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var a = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(x => x.Id == caller.AccountId, ct);
+        if (a is null)
+        {
+            return new Error("account.not_found", "Your account no longer exists.");
+        }
+
+        var root = await db.Users.AsNoTracking().Where(u => u.AccountId == a.Id && u.IamPrincipalId == null).Select(u => u.Email).FirstOrDefaultAsync(ct);
+        var users = await db.IamPrincipals.CountAsync(p => p.AccountId == a.Id && p.Type == IamPrincipalType.User, ct);
+        var roles = await db.IamPrincipals.CountAsync(p => p.AccountId == a.Id && p.Type == IamPrincipalType.Role, ct);
+        return new AccountRow(a.Id, a.DisplayName, a.OrganizationId, a.RegionList, a.Sandbox, a.SendingEnabled, root, users, roles, a.CreatedAt);
+    }
+
+    public async Task<Result<CreatedAccount>> CreateAsync(Caller caller, NewAccount input, CancellationToken ct = default)
+    {
+        if (!caller.IsAdmin)
+        {
+            return Forbidden;
+        }
+
+        var validated = Validate(input);
+        if (!validated.IsSuccess)
+        {
+            return validated.Error;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var id = string.IsNullOrWhiteSpace(input.AccountId) ? await NewUniqueIdAsync(db, ct) : input.AccountId.Trim();
+        if (await db.Accounts.AnyAsync(a => a.Id == id, ct))
+        {
+            return new Error("account.exists", $"Account {id} already exists.", "AccountId");
+        }
+
+        var email = input.RootEmail.Trim();
+        if (await userManager.FindByEmailAsync(email) is not null || await userManager.FindByNameAsync(email) is not null)
+        {
+            return new Error("account.email_taken", $"A console user with the email {email} already exists.", "RootEmail");
+        }
+
+        var password = string.IsNullOrEmpty(input.RootPassword) ? GeneratePassword() : input.RootPassword;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Accounts.Add(new AccountEntity
+        {
+            Id = id,
+            DisplayName = input.DisplayName.Trim(),
+            OrganizationId = string.IsNullOrWhiteSpace(input.OrganizationId) ? null : input.OrganizationId.Trim(),
+            HomeRegions = string.Join(',', input.Regions),
+            Sandbox = input.Sandbox,
+            SendingEnabled = input.SendingEnabled,
+            CreatedAt = time.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+
+        var user = new ConsoleUser { UserName = email, Email = email, EmailConfirmed = true, AccountId = id };
+        var created = await userManager.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            // The account row is removed again so a failed create leaves nothing behind.
+            await db.Accounts.Where(a => a.Id == id).ExecuteDeleteAsync(ct);
+            return new Error("account.root_user", string.Join(" ", created.Errors.Select(e => e.Description)), "RootPassword");
+        }
+
+        return new CreatedAccount(id, email, string.IsNullOrEmpty(input.RootPassword) ? password : null);
+    }
+
+    public async Task<Result> SetFlagsAsync(Caller caller, string accountId, bool sandbox, bool sendingEnabled, CancellationToken ct = default)
+    {
+        if (!caller.IsAdmin)
+        {
+            return Forbidden;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == accountId, ct);
+        if (account is null)
+        {
+            return Result.Failure("account.not_found", $"Account {accountId} does not exist.");
+        }
+
+        account.Sandbox = sandbox;
+        account.SendingEnabled = sendingEnabled;
+        account.Version = Guid.NewGuid();
+        await db.SaveChangesAsync(ct);
+        return Result.Success();
+    }
+
+    private Result Validate(NewAccount input)
+    {
+        if (!string.IsNullOrWhiteSpace(input.AccountId) && !AccountId.Parse(input.AccountId).IsSuccess)
+        {
+            return Result.Failure(AccountId.Parse(input.AccountId).Error! with { Location = "AccountId" });
+        }
+
+        if (string.IsNullOrWhiteSpace(input.DisplayName) || input.DisplayName.Trim().Length > 128)
+        {
+            return Result.Failure("account.invalid_name", "Give the account a display name of 1 to 128 characters.", "DisplayName");
+        }
+
+        if (!string.IsNullOrWhiteSpace(input.OrganizationId) && OrganizationId.Parse(input.OrganizationId).Error is { } orgError)
+        {
+            return Result.Failure(orgError with { Location = "OrganizationId" });
+        }
+
+        if (input.Regions.Count == 0)
+        {
+            return Result.Failure("account.no_region", "Choose at least one home region.", "Regions");
+        }
+
+        var unknown = input.Regions.Where(r => !Regions.Contains(r)).ToList();
+        if (unknown.Count > 0)
+        {
+            return Result.Failure("account.unknown_region",
+                $"Unknown region {string.Join(", ", unknown)}; this installation serves {string.Join(", ", Regions)}.", "Regions");
+        }
+
+        var email = input.RootEmail?.Trim() ?? "";
+        if (email.Length is 0 or > 256 || !System.Net.Mail.MailAddress.TryCreate(email, out var parsed) || parsed.Address != email)
+        {
+            return Result.Failure("account.invalid_email", "Enter the root user's email address, for example owner@example.com.", "RootEmail");
+        }
+
+        return Result.Success();
+    }
+
+    private static async Task<string> NewUniqueIdAsync(ConsoleDbContext db, CancellationToken ct)
+    {
+        while (true)
+        {
+            var id = AccountId.NewRandom().Value;
+            if (!await db.Accounts.AnyAsync(a => a.Id == id, ct))
+            {
+                return id;
+            }
+        }
+    }
+
+    /// <summary>A 20-character password with upper, lower, digit and symbol (satisfies Identity's default rules).</summary>
+    internal static string GeneratePassword()
+    {
+        const string upper = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+        const string lower = "abcdefghijkmnopqrstuvwxyz";
+        const string digits = "23456789";
+        const string symbols = "!#%+-=?@";
+        var all = upper + lower + digits + symbols;
+        var chars = new char[20];
+        chars[0] = upper[RandomNumberGenerator.GetInt32(upper.Length)];
+        chars[1] = lower[RandomNumberGenerator.GetInt32(lower.Length)];
+        chars[2] = digits[RandomNumberGenerator.GetInt32(digits.Length)];
+        chars[3] = symbols[RandomNumberGenerator.GetInt32(symbols.Length)];
+        for (var i = 4; i < chars.Length; i++)
+        {
+            chars[i] = all[RandomNumberGenerator.GetInt32(all.Length)];
+        }
+
+        RandomNumberGenerator.Shuffle(chars.AsSpan());
+        return new string(chars);
+    }
+}

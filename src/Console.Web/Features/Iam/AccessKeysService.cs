@@ -1,0 +1,173 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using SesConsole.Data;
+using SesConsole.Data.Entities;
+using SesConsole.Domain.Primitives;
+using SesConsole.Web.Features.Principals;
+
+namespace SesConsole.Web.Features.Iam;
+
+/// <summary>What a key signs as: its account, and the IAM user (or the root when <see cref="PrincipalArn"/> ends in <c>:root</c>).</summary>
+public sealed record AccessKeyOwner(string AccessKeyId, string AccountId, string PrincipalArn, string Secret, AccessKeyStatus Status);
+
+/// <summary>
+/// Access keys of IAM users and of account roots. The root manages every key of its account; an IAM user manages its
+/// own. Secrets are generated here, shown once, and stored only encrypted with ASP.NET Data Protection.
+/// </summary>
+public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFactory, IDataProtectionProvider dataProtection, TimeProvider time)
+{
+    /// <summary>IAM's quota: two access keys per user (and per root).</summary>
+    public const int MaxKeysPerPrincipal = 2;
+
+    private const string Purpose = "SesConsole.AccessKeys.Secret.v1";
+    private const string KeyIdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    private const string SecretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    private readonly IDataProtector _protector = dataProtection.CreateProtector(Purpose);
+
+    /// <summary>Keys of <paramref name="iamUserName"/>, or of the caller's own principal when it is null.</summary>
+    public async Task<Result<IReadOnlyList<AccessKeyView>>> ListAsync(Caller caller, string? iamUserName, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var owner = await ResolveOwnerAsync(db, caller, iamUserName, ct);
+        if (!owner.IsSuccess)
+        {
+            return owner.Error;
+        }
+
+        var principalId = owner.Value.PrincipalId;
+        var keys = await db.AccessKeys.AsNoTracking()
+            .Where(k => k.AccountId == caller.AccountId && k.PrincipalId == principalId)
+            .ToListAsync(ct);
+        IReadOnlyList<AccessKeyView> views = keys.OrderBy(k => k.CreatedAt).Select(k => new AccessKeyView(k.Id, k.Status, k.CreatedAt, k.LastUsedAt)).ToList();
+        return Result<IReadOnlyList<AccessKeyView>>.Success(views);
+    }
+
+    public async Task<Result<NewAccessKey>> CreateAsync(Caller caller, string? iamUserName, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var owner = await ResolveOwnerAsync(db, caller, iamUserName, ct);
+        if (!owner.IsSuccess)
+        {
+            return owner.Error;
+        }
+
+        var principalId = owner.Value.PrincipalId;
+        var count = await db.AccessKeys.CountAsync(k => k.AccountId == caller.AccountId && k.PrincipalId == principalId, ct);
+        if (count >= MaxKeysPerPrincipal)
+        {
+            return new Error("access_key.limit", $"Cannot exceed quota for AccessKeysPerUser: {MaxKeysPerPrincipal}. Delete a key you no longer use first.");
+        }
+
+        var key = NewKey();
+        db.AccessKeys.Add(new AccessKeyEntity
+        {
+            Id = key.Id,
+            AccountId = caller.AccountId!,
+            PrincipalId = principalId,
+            ProtectedSecret = _protector.Protect(key.Secret),
+            CreatedAt = time.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(ct);
+        return key;
+    }
+
+    public async Task<Result> SetStatusAsync(Caller caller, string accessKeyId, AccessKeyStatus status, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var key = await FindOwnKeyAsync(db, caller, accessKeyId, ct);
+        if (key is null)
+        {
+            return KeyNotFound(accessKeyId);
+        }
+
+        key.Status = status;
+        await db.SaveChangesAsync(ct);
+        return Result.Success();
+    }
+
+    public async Task<Result> DeleteAsync(Caller caller, string accessKeyId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var key = await FindOwnKeyAsync(db, caller, accessKeyId, ct);
+        if (key is null)
+        {
+            return KeyNotFound(accessKeyId);
+        }
+
+        db.AccessKeys.Remove(key);
+        await db.SaveChangesAsync(ct);
+        return Result.Success();
+    }
+
+    /// <summary>For request signing (API and SMTP): the key's owner and clear secret, or null when the key is unknown.</summary>
+    public async Task<AccessKeyOwner?> FindForSigningAsync(string accessKeyId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var key = await db.AccessKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == accessKeyId, ct);
+        if (key is null)
+        {
+            return null;
+        }
+
+        var arn = Caller.RootArnOf(key.AccountId);
+        if (key.PrincipalId is { } principalId)
+        {
+            var p = await db.IamPrincipals.AsNoTracking().SingleAsync(x => x.Id == principalId, ct);
+            arn = p.Arn;
+        }
+
+        return new AccessKeyOwner(key.Id, key.AccountId, arn, _protector.Unprotect(key.ProtectedSecret), key.Status);
+    }
+
+    /// <summary>Stores a key whose ID and secret are given (provisioning); the secret is protected like any other.</summary>
+    internal AccessKeyEntity CreateEntity(string id, string secret, string accountId, Guid? principalId) => new()
+    {
+        Id = id,
+        AccountId = accountId,
+        PrincipalId = principalId,
+        ProtectedSecret = _protector.Protect(secret),
+        CreatedAt = time.GetUtcNow(),
+    };
+
+    internal static NewAccessKey NewKey() =>
+        new("AKIA" + RandomNumberGenerator.GetString(KeyIdAlphabet, 16), RandomNumberGenerator.GetString(SecretAlphabet, 40));
+
+    internal static bool IsValidKeyId(string? id) =>
+        id is { Length: 20 } && id.StartsWith("AKIA", StringComparison.Ordinal) && id[4..].All(c => KeyIdAlphabet.Contains(c, StringComparison.Ordinal));
+
+    private static async Task<Result<(Guid? PrincipalId, string Arn)>> ResolveOwnerAsync(ConsoleDbContext db, Caller caller, string? iamUserName, CancellationToken ct)
+    {
+        if (caller.AccountId is null)
+        {
+            return new Error("auth.no_account", "This sign-in does not belong to an account, so it has no access keys.");
+        }
+
+        if (iamUserName is null)
+        {
+            return (caller.IamPrincipalId, caller.PrincipalArn ?? Caller.RootArnOf(caller.AccountId));
+        }
+
+        var p = await db.IamPrincipals.AsNoTracking()
+            .SingleOrDefaultAsync(x => x.AccountId == caller.AccountId && x.Type == IamPrincipalType.User && x.Name == iamUserName, ct);
+        if (p is null)
+        {
+            return new Error("principal.not_found", $"There is no IAM user named '{iamUserName}' in your account.");
+        }
+
+        if (!caller.IsAccountRoot && caller.IamPrincipalId != p.Id)
+        {
+            return IamService.RootOnly;
+        }
+
+        return (p.Id, p.Arn);
+    }
+
+    private static Task<AccessKeyEntity?> FindOwnKeyAsync(ConsoleDbContext db, Caller caller, string accessKeyId, CancellationToken ct) =>
+        caller.IsAccountRoot
+            ? db.AccessKeys.SingleOrDefaultAsync(k => k.Id == accessKeyId && k.AccountId == caller.AccountId, ct)
+            : db.AccessKeys.SingleOrDefaultAsync(k => k.Id == accessKeyId && k.AccountId == caller.AccountId && k.PrincipalId == caller.IamPrincipalId && caller.IamPrincipalId != null, ct);
+
+    private static Error KeyNotFound(string id) => new("access_key.not_found", $"Access key {id} does not exist in your account.");
+}

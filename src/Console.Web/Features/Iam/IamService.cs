@@ -1,0 +1,253 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using SesConsole.Data;
+using SesConsole.Data.Entities;
+using SesConsole.Domain.Primitives;
+using SesConsole.Domain.Principals;
+using SesConsole.Web.Features.Accounts;
+using SesConsole.Web.Features.Principals;
+
+namespace SesConsole.Web.Features.Iam;
+
+/// <summary>
+/// IAM users and roles of the caller's account and their inline identity-based policies. Only the account root manages
+/// them; every query is scoped to the caller's account, so another account's users are never found, whatever name is asked for.
+/// </summary>
+public sealed class IamService(IDbContextFactory<ConsoleDbContext> dbFactory, UserManager<ConsoleUser> userManager, TimeProvider time)
+{
+    internal static readonly Error RootOnly = new("auth.root_only", "Only the account's root user can manage IAM users and roles.");
+
+    public async Task<Result<IReadOnlyList<IamPrincipalRow>>> ListAsync(Caller caller, IamPrincipalType type, CancellationToken ct = default)
+    {
+        if (!caller.IsAccountRoot)
+        {
+            return RootOnly;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.IamPrincipals.AsNoTracking()
+            .Where(p => p.AccountId == caller.AccountId && p.Type == type)
+            .OrderBy(p => p.Name)
+            .Select(p => new
+            {
+                p.Name, p.AccountId, p.Type, p.Description, p.CreatedAt,
+                Policies = p.Policies.Count,
+                Keys = db.AccessKeys.Count(k => k.PrincipalId == p.Id),
+                Console = db.Users.Any(u => u.IamPrincipalId == p.Id),
+            })
+            .ToListAsync(ct);
+        IReadOnlyList<IamPrincipalRow> result = rows
+            .Select(r => new IamPrincipalRow(r.Name, ArnOf(r.AccountId, r.Type, r.Name), r.Type, r.Description, r.Policies, r.Keys, r.Console, r.CreatedAt))
+            .ToList();
+        return Result<IReadOnlyList<IamPrincipalRow>>.Success(result);
+    }
+
+    public async Task<Result<IamPrincipalDetails>> GetAsync(Caller caller, IamPrincipalType type, string name, CancellationToken ct = default)
+    {
+        if (!caller.IsAccountRoot)
+        {
+            return RootOnly;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var p = await db.IamPrincipals.AsNoTracking().Include(x => x.Policies)
+            .SingleOrDefaultAsync(x => x.AccountId == caller.AccountId && x.Type == type && x.Name == name, ct);
+        if (p is null)
+        {
+            return NotFound(type, name);
+        }
+
+        var keys = await db.AccessKeys.AsNoTracking().Where(k => k.PrincipalId == p.Id).ToListAsync(ct);
+        var consoleUser = await db.Users.AsNoTracking().Where(u => u.IamPrincipalId == p.Id).Select(u => u.UserName).FirstOrDefaultAsync(ct);
+        var row = new IamPrincipalRow(p.Name, p.Arn, p.Type, p.Description, p.Policies.Count, keys.Count, consoleUser is not null, p.CreatedAt);
+        return new IamPrincipalDetails(
+            row,
+            p.Policies.OrderBy(x => x.Name, StringComparer.Ordinal).Select(x => new IamPolicyView(x.Name, x.Document, x.UpdatedAt, x.UpdatedBy)).ToList(),
+            keys.OrderBy(k => k.CreatedAt).Select(k => new AccessKeyView(k.Id, k.Status, k.CreatedAt, k.LastUsedAt)).ToList(),
+            consoleUser);
+    }
+
+    public async Task<Result<IamPrincipalRow>> CreateAsync(Caller caller, IamPrincipalType type, string name, string? description, CancellationToken ct = default)
+    {
+        if (!caller.IsAccountRoot)
+        {
+            return RootOnly;
+        }
+
+        var what = type == IamPrincipalType.User ? "user" : "role";
+        var parsed = IamName.Parse(name, what);
+        if (!parsed.IsSuccess)
+        {
+            return parsed.Error with { Location = "Name" };
+        }
+
+        if (description?.Length > 1000)
+        {
+            return new Error("principal.description_too_long", "The description can be at most 1,000 characters.", "Description");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var normalized = parsed.Value.Normalized;
+        var clash = await db.IamPrincipals.AsNoTracking()
+            .Where(p => p.AccountId == caller.AccountId && p.Type == type && p.NormalizedName == normalized)
+            .Select(p => p.Name).FirstOrDefaultAsync(ct);
+        if (clash is not null)
+        {
+            return new Error("principal.exists", clash == name
+                ? $"An IAM {what} named '{name}' already exists in this account."
+                : $"An IAM {what} named '{clash}' already exists; IAM names may not differ only by case.", "Name");
+        }
+
+        var entity = new IamPrincipalEntity
+        {
+            Id = Guid.NewGuid(),
+            AccountId = caller.AccountId!,
+            Type = type,
+            Name = parsed.Value.Value,
+            NormalizedName = normalized,
+            Description = string.IsNullOrWhiteSpace(description) ? null : description.Trim(),
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.IamPrincipals.Add(entity);
+        await db.SaveChangesAsync(ct);
+        return new IamPrincipalRow(entity.Name, entity.Arn, type, entity.Description, 0, 0, false, entity.CreatedAt);
+    }
+
+    public async Task<Result> DeleteAsync(Caller caller, IamPrincipalType type, string name, CancellationToken ct = default)
+    {
+        if (!caller.IsAccountRoot)
+        {
+            return RootOnly;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var p = await db.IamPrincipals.SingleOrDefaultAsync(x => x.AccountId == caller.AccountId && x.Type == type && x.Name == name, ct);
+        if (p is null)
+        {
+            return NotFound(type, name);
+        }
+
+        // Keys, policies and the console sign-in go with the principal (cascade).
+        db.IamPrincipals.Remove(p);
+        await db.SaveChangesAsync(ct);
+        return Result.Success();
+    }
+
+    /// <summary>Creates or replaces an inline policy. <paramref name="previousName"/> renames an existing policy.</summary>
+    public async Task<Result> PutPolicyAsync(Caller caller, IamPrincipalType type, string name, string policyName, string document,
+        string? previousName = null, CancellationToken ct = default)
+    {
+        if (!caller.IsAccountRoot)
+        {
+            return RootOnly;
+        }
+
+        var nameCheck = CheckPolicyName(policyName);
+        if (!nameCheck.IsSuccess)
+        {
+            return nameCheck;
+        }
+
+        var textCheck = PolicyTextCheck.Check(document);
+        if (!textCheck.IsSuccess)
+        {
+            return textCheck;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var p = await db.IamPrincipals.Include(x => x.Policies)
+            .SingleOrDefaultAsync(x => x.AccountId == caller.AccountId && x.Type == type && x.Name == name, ct);
+        if (p is null)
+        {
+            return NotFound(type, name);
+        }
+
+        var existing = p.Policies.SingleOrDefault(x => x.Name == (previousName ?? policyName));
+        if (previousName is not null && existing is null)
+        {
+            return Result.Failure("policy.not_found", $"Policy '{previousName}' no longer exists; reload the page.");
+        }
+
+        if (p.Policies.Any(x => x.Name == policyName && x != existing))
+        {
+            return Result.Failure("policy.exists", $"This {Describe(type)} already has a policy named '{policyName}'.", "Name");
+        }
+
+        if (existing is null)
+        {
+            existing = new IamPolicyEntity { Id = Guid.NewGuid(), PrincipalId = p.Id, Name = policyName, Document = document, UpdatedBy = caller.UserName };
+            db.IamPolicies.Add(existing);
+        }
+
+        existing.Name = policyName;
+        existing.Document = document;
+        existing.UpdatedAt = time.GetUtcNow();
+        existing.UpdatedBy = caller.UserName;
+        await db.SaveChangesAsync(ct);
+        return Result.Success();
+    }
+
+    public async Task<Result> DeletePolicyAsync(Caller caller, IamPrincipalType type, string name, string policyName, CancellationToken ct = default)
+    {
+        if (!caller.IsAccountRoot)
+        {
+            return RootOnly;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var deleted = await db.IamPolicies
+            .Where(x => x.Name == policyName && db.IamPrincipals.Any(p => p.Id == x.PrincipalId && p.AccountId == caller.AccountId && p.Type == type && p.Name == name))
+            .ExecuteDeleteAsync(ct);
+        return deleted == 0 ? Result.Failure("policy.not_found", $"Policy '{policyName}' does not exist.") : Result.Success();
+    }
+
+    /// <summary>Gives an IAM user a console sign-in (<c>ACCOUNT/NAME</c>) with a generated password, shown once.</summary>
+    public async Task<Result<(string UserName, string Password)>> EnableConsoleAccessAsync(Caller caller, string name, CancellationToken ct = default)
+    {
+        if (!caller.IsAccountRoot)
+        {
+            return RootOnly;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var p = await db.IamPrincipals.AsNoTracking()
+            .SingleOrDefaultAsync(x => x.AccountId == caller.AccountId && x.Type == IamPrincipalType.User && x.Name == name, ct);
+        if (p is null)
+        {
+            return NotFound(IamPrincipalType.User, name);
+        }
+
+        if (await db.Users.AnyAsync(u => u.IamPrincipalId == p.Id, ct))
+        {
+            return new Error("principal.console_exists", $"IAM user '{name}' can already sign in to the console.");
+        }
+
+        var userName = $"{p.AccountId}/{p.Name}";
+        var password = AccountsService.GeneratePassword();
+        var created = await userManager.CreateAsync(new ConsoleUser { UserName = userName, AccountId = p.AccountId, IamPrincipalId = p.Id }, password);
+        return created.Succeeded
+            ? (userName, password)
+            : new Error("principal.console_failed", string.Join(" ", created.Errors.Select(e => e.Description)));
+    }
+
+    /// <summary>IAM policy names: 1–128 of letters, digits and <c>+=,.@_-</c>.</summary>
+    internal static Result CheckPolicyName(string? policyName)
+    {
+        if (string.IsNullOrEmpty(policyName) || policyName.Length > 128
+            || !policyName.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '=' or ',' or '.' or '@' or '_' or '-'))
+        {
+            return Result.Failure("policy.invalid_name",
+                "A policy name is 1 to 128 characters: letters, digits and + = , . @ _ - only.", "Name");
+        }
+
+        return Result.Success();
+    }
+
+    internal static string ArnOf(string accountId, IamPrincipalType type, string name) =>
+        $"arn:aws:iam::{accountId}:{(type == IamPrincipalType.User ? "user" : "role")}/{name}";
+
+    private static string Describe(IamPrincipalType type) => type == IamPrincipalType.User ? "user" : "role";
+
+    private static Error NotFound(IamPrincipalType type, string name) =>
+        new("principal.not_found", $"There is no IAM {Describe(type)} named '{name}' in your account.");
+}

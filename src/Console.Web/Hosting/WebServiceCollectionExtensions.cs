@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor;
+using MudBlazor.Services;
+using SesConsole.Data;
+using SesConsole.Data.Entities;
+using SesConsole.Web.Components.Account;
+using SesConsole.Web.Features.Accounts;
+using SesConsole.Web.Features.Iam;
+using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Features.Provisioning;
+
+namespace SesConsole.Web.Hosting;
+
+public static class WebServiceCollectionExtensions
+{
+    /// <summary>Everything the console needs: data, Identity sign-in, Data Protection, MudBlazor and the feature services.</summary>
+    public static WebApplicationBuilder AddConsoleWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var consoleSection = builder.Configuration.GetSection(ConsoleOptions.SectionName);
+        services.Configure<ConsoleOptions>(consoleSection);
+        var consoleOptions = consoleSection.Get<ConsoleOptions>() ?? new ConsoleOptions();
+        var dataDirectory = Path.GetFullPath(consoleOptions.DataDirectory, builder.Environment.ContentRootPath);
+        Directory.CreateDirectory(dataDirectory);
+        services.AddSingleton(new DataDirectory(dataDirectory));
+
+        var databaseOptions = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddConsoleData(databaseOptions, dataDirectory);
+
+        // Secrets (access-key secrets, later DKIM keys) are protected with a key ring kept beside the database.
+        services.AddDataProtection()
+            .SetApplicationName("SesConsole")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+
+        services.TryAddTimeProvider();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/Account/Login";
+            o.LogoutPath = "/Account/Logout";
+            o.AccessDeniedPath = "/Account/AccessDenied";
+            o.Cookie.Name = "SesConsole.Auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Caller.AdminRole))
+            .AddPolicy(Policies.AccountMember, p => p.RequireClaim(Caller.AccountClaim))
+            .AddPolicy(Policies.AccountRoot, p => p.RequireClaim(Caller.AccountClaim).RequireAssertion(c => !c.User.HasClaim(x => x.Type == Caller.IamPrincipalClaim)));
+
+        services.AddIdentityCore<ConsoleUser>(o =>
+            {
+                o.SignIn.RequireConfirmedAccount = false;
+                o.User.RequireUniqueEmail = false;
+                o.User.AllowedUserNameCharacters += "/";
+                o.Password.RequiredLength = 10;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ConsoleDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<ConsoleClaimsFactory>();
+
+        services.AddMudServices(c =>
+        {
+            c.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            c.SnackbarConfiguration.VisibleStateDuration = 4000;
+        });
+
+        services.AddScoped<CurrentCaller>();
+        services.AddScoped<AccountsService>();
+        services.AddScoped<IamService>();
+        services.AddScoped<AccessKeysService>();
+        services.AddScoped<ProvisioningService>();
+        services.AddScoped<StartupTasks>();
+        return builder;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}
+
+/// <summary>The absolute data directory (database file, key ring).</summary>
+public sealed record DataDirectory(string Path);
+
+/// <summary>Authorization policy names used by pages and endpoints.</summary>
+public static class Policies
+{
+    public const string Admin = "Admin";
+    public const string AccountMember = "AccountMember";
+    public const string AccountRoot = "AccountRoot";
+}
