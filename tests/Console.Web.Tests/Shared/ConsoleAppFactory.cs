@@ -1,0 +1,75 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+
+namespace SesConsole.Web.Tests.Shared;
+
+/// <summary>
+/// The real app (Program) over a real SQLite file in a fresh temp data directory, in Development with the demo world
+/// seeded: owner@example.com (account 111111111111), delegate@example.com (222222222222, IAM user "mailer") and
+/// admin@example.com, all with <see cref="Password"/>.
+/// </summary>
+public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
+{
+    public const string Password = "Test-Passw0rd!";
+
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("sesconsole-web-").FullName;
+
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Console:DataDirectory", DataDirectory);
+        builder.UseSetting("Demo:Seed", "true");
+        builder.UseSetting("Demo:Password", Password);
+        builder.UseSetting("Urls", "");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>An HTTP client (cookies kept, redirects not followed) signed in as <paramref name="userName"/>.</summary>
+    public async Task<HttpClient> SignInAsync(string userName, string password = Password)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var response = await PostLoginAsync(client, userName, password);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Sign-in as {userName} failed: {response.StatusCode}");
+        }
+
+        return client;
+    }
+
+    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string userName, string password)
+    {
+        var page = await client.GetStringAsync("/Account/Login");
+        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["_handler"] = "login",
+            ["Input.UserName"] = userName,
+            ["Input.Password"] = password,
+        });
+        return await client.PostAsync("/Account/Login", form);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a finishing background thread; the OS temp cleaner takes it.
+        }
+    }
+}
