@@ -68,6 +68,7 @@ public partial class AccountsPage
         {
             Snackbar.Add($"Created account {created.AccountId}.", Severity.Success);
             await LoadAsync();
+            StateHasChanged(); // show the new row behind the password dialog
             if (created.GeneratedPassword is { } password)
             {
                 await ShownOnceDialog.ShowAsync(Dialogs, "Root user's sign-in",

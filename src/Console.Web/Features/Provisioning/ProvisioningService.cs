@@ -48,7 +48,7 @@ public sealed class ProvisioningService(
         }
         catch (JsonException ex)
         {
-            return Failed($"{path}: malformed JSON at line {(ex.LineNumber ?? 0) + 1}, column {(ex.BytePositionInLine ?? 0) + 1}: {ex.Message.Split(" Path:", 2)[0]}");
+            return Failed($"{path}: malformed JSON at line {(ex.LineNumber ?? 0) + 1}, column {(ex.BytePositionInLine ?? 0) + 1}: {ex.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0]}");
         }
 
         using (doc)

@@ -1,0 +1,120 @@
+using Bunit;
+using MudBlazor;
+using SesConsole.Data.Entities;
+using SesConsole.Web.Features.Iam;
+using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Tests.Shared;
+
+namespace SesConsole.Web.Tests.Features;
+
+public sealed class IamPagesTests : ConsoleTestContext
+{
+    private static Caller RootOf(string account) => new("id", "root", account, null, $"arn:aws:iam::{account}:root", false);
+
+    [Fact]
+    public void IamListPage_without_users_shows_what_to_do_next()
+    {
+        SignInAsRoot(AccountA);
+
+        var page = Render<IamListPage>(p => p.Add(x => x.Kind, "users"));
+
+        page.WaitForAssertion(() => Assert.Contains("No IAM users yet", page.Markup, StringComparison.Ordinal));
+        Assert.Contains("attach a policy that allows ses:Send*", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IamListPage_lists_only_the_callers_users_with_links()
+    {
+        await Service<IamService>().CreateAsync(RootOf(AccountA), IamPrincipalType.User, "alice", null, Xunit.TestContext.Current.CancellationToken);
+        await Service<IamService>().CreateAsync(RootOf(AccountB), IamPrincipalType.User, "bob", null, Xunit.TestContext.Current.CancellationToken);
+        SignInAsRoot(AccountA);
+
+        var page = Render<IamListPage>(p => p.Add(x => x.Kind, "users"));
+
+        page.WaitForAssertion(() => Assert.Contains("arn:aws:iam::111111111111:user/alice", page.Markup, StringComparison.Ordinal));
+        Assert.DoesNotContain("bob", page.Markup, StringComparison.Ordinal);
+        Assert.Equal("/iam/users/alice", page.Find("[data-testid=principals-table] a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void CreatePrincipalDialog_bad_name_shows_the_rule_then_good_name_creates()
+    {
+        SignInAsRoot(AccountA);
+        var (dialogs, page) = RenderWithProviders<IamListPage>(("Kind", "roles"));
+        page.WaitForElement("[data-testid=create-principal]").Click();
+
+        dialogs.WaitForElement("input[data-testid=principal-name]").Input("bad name");
+        dialogs.Find("[data-testid=create-principal-submit]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("is not a valid IAM role name", dialogs.Markup, StringComparison.Ordinal));
+
+        dialogs.Find("input[data-testid=principal-name]").Input("deployer");
+        dialogs.Find("[data-testid=create-principal-submit]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("arn:aws:iam::111111111111:role/deployer", page.Markup, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AccessKeysPanel_create_shows_the_secret_once_and_lists_the_key()
+    {
+        await Service<IamService>().CreateAsync(RootOf(AccountA), IamPrincipalType.User, "sender", null, Xunit.TestContext.Current.CancellationToken);
+        SignInAsRoot(AccountA);
+        var (dialogs, panel) = RenderWithProviders<AccessKeysPanel>(("Caller", RootOf(AccountA)), ("IamUserName", "sender"));
+        panel.WaitForAssertion(() => Assert.Contains("No access keys", panel.Markup, StringComparison.Ordinal));
+
+        panel.Find("[data-testid=create-access-key]").Click();
+
+        var secret = dialogs.WaitForElement("[data-testid=new-access-key-secret]").TextContent;
+        var id = dialogs.Find("[data-testid=new-access-key-id]").TextContent;
+        Assert.Equal(40, secret.Length);
+        Assert.Contains("only time the secret is shown", dialogs.Markup, StringComparison.Ordinal);
+        panel.WaitForAssertion(() => Assert.Contains(id, panel.Find("[data-testid=access-keys-table]").TextContent, StringComparison.Ordinal));
+        dialogs.Find("[data-testid=shown-once-done]").Click();
+        dialogs.WaitForAssertion(() => Assert.DoesNotContain(secret, dialogs.Markup, StringComparison.Ordinal));
+        Assert.DoesNotContain(secret, panel.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AccessKeysPanel_delete_asks_first_and_cancel_keeps_the_key()
+    {
+        var key = await Service<AccessKeysService>().CreateAsync(RootOf(AccountA), null, Xunit.TestContext.Current.CancellationToken);
+        SignInAsRoot(AccountA);
+        var (dialogs, panel) = RenderWithProviders<AccessKeysPanel>(("Caller", RootOf(AccountA)));
+
+        panel.WaitForElement($"button[aria-label='Delete access key {key.Value!.Id}']").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("Delete access key?", dialogs.Markup, StringComparison.Ordinal));
+        dialogs.FindAll("button").First(b => b.TextContent.Trim() == "Cancel").Click();
+
+        Assert.Single((await Service<AccessKeysService>().ListAsync(RootOf(AccountA), null, Xunit.TestContext.Current.CancellationToken)).Value!);
+
+        panel.Find($"button[aria-label='Delete access key {key.Value.Id}']").Click();
+        dialogs.WaitForElement("[data-testid=confirm]").Click();
+        panel.WaitForAssertion(() => Assert.Contains("No access keys", panel.Markup, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PolicyDialog_malformed_json_shows_line_and_column_and_saves_nothing()
+    {
+        await Service<IamService>().CreateAsync(RootOf(AccountA), IamPrincipalType.User, "policy-user", null, Xunit.TestContext.Current.CancellationToken);
+        SignInAsRoot(AccountA);
+        var (dialogs, page) = RenderWithProviders<IamPrincipalPage>(("Kind", "users"), ("Name", "policy-user"));
+        page.WaitForElement("[data-testid=add-policy]").Click();
+
+        dialogs.WaitForElement("input[data-testid=policy-name]").Input("Send");
+        dialogs.Find("textarea[data-testid=policy-document]").Input("{\n  \"Statement\": [\n    { \"Effect\": \"Allow\",, }\n  ]\n}");
+        dialogs.Find("[data-testid=policy-save]").Click();
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Malformed JSON at line 3, column 25", dialogs.Find("[data-testid=policy-error]").TextContent, StringComparison.Ordinal));
+        var stored = await Service<IamService>().GetAsync(RootOf(AccountA), IamPrincipalType.User, "policy-user", Xunit.TestContext.Current.CancellationToken);
+        Assert.Empty(stored.Value!.Policies);
+    }
+
+    [Fact]
+    public void IamPrincipalPage_of_another_account_says_not_found()
+    {
+        SignInAsRoot(AccountB);
+
+        var page = Render<IamPrincipalPage>(p => p.Add(x => x.Kind, "users").Add(x => x.Name, "alice"));
+
+        page.WaitForAssertion(() => Assert.Contains("There is no IAM user named 'alice' in your account", page.Markup, StringComparison.Ordinal));
+    }
+}
