@@ -1,0 +1,54 @@
+using Microsoft.Playwright;
+using SesConsole.E2E.Infrastructure;
+using SesConsole.E2E.Pages;
+using static Microsoft.Playwright.Assertions;
+
+namespace SesConsole.E2E;
+
+[Collection(ConsoleServerGroup.Name)]
+public sealed class AdminJourneyTests(ConsoleServer server)
+{
+    [Fact]
+    public async Task Admin_creates_an_account_whose_root_then_signs_in_and_sees_the_sandbox()
+    {
+        var page = await server.NewPageAsync();
+        await new SignInPage(page).SignInAsync("admin@example.com", ConsoleServer.Password);
+        await page.WaitForCircuitAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Accounts", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("accounts-table")).ToContainTextAsync("111111111111");
+
+        await page.GetByTestId("create-account").ClickAsync();
+        await page.GetByTestId("account-name").FillAsync("Gamma Mailers");
+        await page.GetByTestId("account-id-input").FillAsync("333344445555");
+        await page.GetByTestId("account-email").FillAsync("root@gamma.example");
+        await page.GetByTestId("create-account-submit").ClickAsync();
+
+        var password = await page.GetByTestId("root-password").InnerTextAsync();
+        await page.GetByTestId("shown-once-done").ClickAsync();
+        await Expect(page.GetByTestId("accounts-table")).ToContainTextAsync("333344445555");
+        await Expect(page.GetByTestId("accounts-table")).ToContainTextAsync("root@gamma.example");
+        await ConsoleServer.ScreenshotAsync(page, "admin-accounts");
+
+        var root = await server.NewPageAsync();
+        await new SignInPage(root).SignInAsync("root@gamma.example", password);
+        await root.WaitForCircuitAsync();
+        await Expect(root.GetByTestId("account-id")).ToHaveTextAsync("333344445555");
+        await Expect(root.GetByText("Sandbox", new() { Exact = true })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Admin_pausing_sending_asks_first()
+    {
+        var page = await server.NewPageAsync();
+        await new SignInPage(page).SignInAsync("admin@example.com", ConsoleServer.Password);
+        await page.WaitForCircuitAsync();
+        await page.GotoInteractiveAsync("/admin/accounts");
+
+        await page.Locator("input[data-testid='sending-222222222222'], [data-testid='sending-222222222222'] input").ClickAsync();
+        await Expect(page.GetByText("Pause sending for Marketing Agency (delegate)?")).ToBeVisibleAsync();
+        await page.GetByTestId("confirm").ClickAsync();
+
+        await Expect(page.GetByText("Marketing Agency (delegate): production access, sending paused.")).ToBeVisibleAsync();
+        await Expect(page.Locator("input[data-testid='sending-222222222222'], [data-testid='sending-222222222222'] input")).Not.ToBeCheckedAsync();
+    }
+}

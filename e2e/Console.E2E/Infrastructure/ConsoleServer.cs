@@ -1,0 +1,92 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Playwright;
+
+namespace SesConsole.E2E.Infrastructure;
+
+/// <summary>
+/// The real console on a real Kestrel port (127.0.0.1:0) over a temp SQLite file, Development environment with the demo
+/// world seeded, plus one headless Debian Chromium shared by the tests of the collection.
+/// </summary>
+public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string Password = "E2e-Passw0rd!";
+
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("sesconsole-e2e-").FullName;
+    private IPlaywright? _playwright;
+
+    public ConsoleServer() => UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+
+    public IBrowser Browser { get; private set; } = default!;
+
+    public string BaseUrl { get; private set; } = "";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development"); // package static assets (MudBlazor) without publishing
+        builder.UseSetting("Console:DataDirectory", _dataDirectory);
+        builder.UseSetting("Demo:Seed", "true");
+        builder.UseSetting("Demo:Password", Password);
+        builder.UseSetting("Urls", "");
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        StartServer();
+        BaseUrl = ClientOptions.BaseAddress.ToString().TrimEnd('/');
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("E2E_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        });
+    }
+
+    /// <summary>A fresh browser context (own cookies) and page.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Saves a screenshot under docs/screenshots when E2E_SCREENSHOTS names a directory.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("E2E_SCREENSHOTS") is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png"), FullPage = true });
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The OS temp cleaner takes what a finishing thread still holds.
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ConsoleServerGroup : ICollectionFixture<ConsoleServer>
+{
+    public const string Name = "console";
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test of the solution (unit, bUnit, integration on real SQLite, e2e in real Chromium) and prints one plain
+# closing line "N passed, N failed, N skipped". Installs Debian's chromium when it is missing. Extra arguments go to
+# `dotnet test` (e.g. --no-build).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v "${E2E_CHROMIUM:-/usr/bin/chromium}" >/dev/null 2>&1 && [ ! -x "${E2E_CHROMIUM:-/usr/bin/chromium}" ]; then
+  echo "chromium not found: installing Debian's chromium for the e2e tests"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi
+
+dotnet tool restore >/dev/null
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+dotnet test SesConsole.sln "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# The VSTest summary line of each test project: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
+passed=0; failed=0; skipped=0; projects=0
+while IFS= read -r line; do
+  p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")
+  f=$(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$line")
+  s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$line")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s)); projects=$((projects + 1))
+done < <(grep -E '^(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+' "$log")
+
+expected=$(find tests e2e -name "*.csproj" | wc -l)
+if [ "$projects" -lt "$expected" ] && [ "$status" -eq 0 ]; then
+  echo "only $projects of $expected test projects reported a result"
+  status=1
+fi
+if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
+  echo "no test ran"
+  status=1
+fi
+
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
