@@ -22,6 +22,14 @@ public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbCon
 
     public DbSet<AccessKeyEntity> AccessKeys => Set<AccessKeyEntity>();
 
+    public DbSet<SendingIdentityEntity> SendingIdentities => Set<SendingIdentityEntity>();
+
+    public DbSet<DkimKeyEntity> DkimKeys => Set<DkimKeyEntity>();
+
+    public DbSet<IdentityPolicyEntity> IdentityPolicies => Set<IdentityPolicyEntity>();
+
+    public DbSet<MailboxMessageEntity> MailboxMessages => Set<MailboxMessageEntity>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

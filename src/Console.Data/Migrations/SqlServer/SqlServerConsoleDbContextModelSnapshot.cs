@@ -311,6 +311,44 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.DkimKeyEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("IdentityId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("KeyLength")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(max)");
+
+                    b.Property<string>("Selector")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(63)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdentityId", "Selector")
+                        .IsUnique();
+
+                    b.ToTable("DkimKeys", (string)null);
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.IamPolicyEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -383,6 +421,176 @@ namespace SesConsole.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("IamPrincipals", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.IdentityPolicyEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid>("IdentityId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdentityId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("IdentityPolicies", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.MailboxMessageEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<string>("EnvelopeFrom")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(998)
+                        .HasColumnType("nvarchar(998)");
+
+                    b.Property<byte[]>("Mime")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(998)
+                        .HasColumnType("nvarchar(998)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "ReceivedAt");
+
+                    b.ToTable("MailboxMessages", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.SendingIdentityEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("DkimKeyLength")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("DkimOrigin")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("DkimSigningEnabled")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("DkimStatus")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("DkimStatusSince")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("EmailLinkNonceHash")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<DateTimeOffset?>("LastCheckedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("MailFromBehavior")
+                        .HasColumnType("int");
+
+                    b.Property<string>("MailFromDomain")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)");
+
+                    b.Property<int>("MailFromStatus")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("MailFromStatusSince")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(32)");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("int");
+
+                    b.Property<int>("VerificationStatus")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("VerificationStatusSince")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("VerificationToken")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<DateTimeOffset?>("VerifiedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Region", "Name")
+                        .IsUnique();
+
+                    b.ToTable("SendingIdentities", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -463,6 +671,15 @@ namespace SesConsole.Data.Migrations.SqlServer
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.DkimKeyEntity", b =>
+                {
+                    b.HasOne("SesConsole.Data.Entities.SendingIdentityEntity", null)
+                        .WithMany("DkimKeys")
+                        .HasForeignKey("IdentityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.IamPolicyEntity", b =>
                 {
                     b.HasOne("SesConsole.Data.Entities.IamPrincipalEntity", null)
@@ -481,8 +698,41 @@ namespace SesConsole.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.IdentityPolicyEntity", b =>
+                {
+                    b.HasOne("SesConsole.Data.Entities.SendingIdentityEntity", null)
+                        .WithMany("Policies")
+                        .HasForeignKey("IdentityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.MailboxMessageEntity", b =>
+                {
+                    b.HasOne("SesConsole.Data.Entities.AccountEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.SendingIdentityEntity", b =>
+                {
+                    b.HasOne("SesConsole.Data.Entities.AccountEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.IamPrincipalEntity", b =>
                 {
+                    b.Navigation("Policies");
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.SendingIdentityEntity", b =>
+                {
+                    b.Navigation("DkimKeys");
+
                     b.Navigation("Policies");
                 });
 #pragma warning restore 612, 618

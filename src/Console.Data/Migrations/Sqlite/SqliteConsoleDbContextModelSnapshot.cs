@@ -300,6 +300,44 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.DkimKeyEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("IdentityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("KeyLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Selector")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdentityId", "Selector")
+                        .IsUnique();
+
+                    b.ToTable("DkimKeys", (string)null);
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.IamPolicyEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -372,6 +410,176 @@ namespace SesConsole.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("IamPrincipals", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.IdentityPolicyEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("IdentityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdentityId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("IdentityPolicies", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.MailboxMessageEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EnvelopeFrom")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(998)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Mime")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(998)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "ReceivedAt");
+
+                    b.ToTable("MailboxMessages", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.SendingIdentityEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DkimKeyLength")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("DkimOrigin")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("DkimSigningEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DkimStatus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DkimStatusSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EmailLinkNonceHash")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastCheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MailFromBehavior")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MailFromDomain")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MailFromStatus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MailFromStatusSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VerificationStatus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("VerificationStatusSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VerificationToken")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("VerifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Region", "Name")
+                        .IsUnique();
+
+                    b.ToTable("SendingIdentities", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -452,6 +660,15 @@ namespace SesConsole.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.DkimKeyEntity", b =>
+                {
+                    b.HasOne("SesConsole.Data.Entities.SendingIdentityEntity", null)
+                        .WithMany("DkimKeys")
+                        .HasForeignKey("IdentityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.IamPolicyEntity", b =>
                 {
                     b.HasOne("SesConsole.Data.Entities.IamPrincipalEntity", null)
@@ -470,8 +687,41 @@ namespace SesConsole.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.IdentityPolicyEntity", b =>
+                {
+                    b.HasOne("SesConsole.Data.Entities.SendingIdentityEntity", null)
+                        .WithMany("Policies")
+                        .HasForeignKey("IdentityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.MailboxMessageEntity", b =>
+                {
+                    b.HasOne("SesConsole.Data.Entities.AccountEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.SendingIdentityEntity", b =>
+                {
+                    b.HasOne("SesConsole.Data.Entities.AccountEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.IamPrincipalEntity", b =>
                 {
+                    b.Navigation("Policies");
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.SendingIdentityEntity", b =>
+                {
+                    b.Navigation("DkimKeys");
+
                     b.Navigation("Policies");
                 });
 #pragma warning restore 612, 618
