@@ -85,7 +85,7 @@ public static class PolicyValidator
                 $"Version '{version.Value}' is not a policy language version; use \"2012-10-17\".", version.Location));
         }
 
-        if (document.Statements.Count == 0)
+        if (document.Statements.Count == 0 && !HasErrorUnder(diagnostics, document.StatementLocation))
         {
             diagnostics.Add(Error(PolicyDiagnosticCodes.MissingStatement, "The policy needs at least one statement.",
                 document.StatementLocation ?? document.Location));
@@ -151,6 +151,11 @@ public static class PolicyValidator
 
         if (principal.Aws.Count == 0 && principal.Services.Count == 0)
         {
+            if (HasErrorUnder(diagnostics, principal.Location))
+            {
+                return;
+            }
+
             diagnostics.Add(Error(PolicyDiagnosticCodes.MissingPrincipal, $"{name} names no principal.", principal.Location));
             return;
         }
@@ -251,6 +256,11 @@ public static class PolicyValidator
     {
         if (statement.Actions.Count == 0)
         {
+            if (HasErrorUnder(diagnostics, statement.ActionLocation))
+            {
+                return;
+            }
+
             diagnostics.Add(Error(PolicyDiagnosticCodes.MissingAction, $"{name} has no Action; for example \"ses:SendEmail\".",
                 statement.ActionLocation ?? statement.Location));
             return;
@@ -285,6 +295,11 @@ public static class PolicyValidator
     {
         if (statement.Resources.Count == 0)
         {
+            if (HasErrorUnder(diagnostics, statement.ResourceLocation))
+            {
+                return;
+            }
+
             diagnostics.Add(Error(PolicyDiagnosticCodes.MissingResource,
                 kind == PolicyKind.Resource ? $"{name} has no Resource; use \"{identity.Value}\"." : $"{name} has no Resource; use \"*\" or an identity ARN.",
                 statement.ResourceLocation ?? statement.Location));
@@ -363,6 +378,11 @@ public static class PolicyValidator
 
         if (condition.Values.Count == 0)
         {
+            if (HasErrorUnder(diagnostics, condition.Key.Location))
+            {
+                return;
+            }
+
             diagnostics.Add(Error(PolicyDiagnosticCodes.InvalidConditionValue,
                 $"Condition {condition.Operator.Value} on {condition.Key.Value} needs at least one value.", condition.Key.Location));
             return;
@@ -499,6 +519,26 @@ public static class PolicyValidator
                 expected = "a string";
                 return true;
         }
+    }
+
+    /// <summary>Whether an error was already reported at or below <paramref name="location"/> (avoids a second, redundant one).</summary>
+    private static bool HasErrorUnder(List<PolicyDiagnostic> diagnostics, PolicyLocation? location)
+    {
+        if (location is null)
+        {
+            return false;
+        }
+
+        foreach (var d in diagnostics)
+        {
+            if (d.IsError && d.JsonPointer.StartsWith(location.JsonPointer, StringComparison.Ordinal) &&
+                (d.JsonPointer.Length == location.JsonPointer.Length || d.JsonPointer[location.JsonPointer.Length] == '/'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string StatementName(PolicyStatement statement) =>
