@@ -110,7 +110,7 @@ public class PolicyBenchmarks
         }
 
         var text = Text();
-        return text.Replace("\"Version\"", "\"Id\": \"" + new string('p', 4096 - 9 - System.Text.Encoding.UTF8.GetByteCount(text)) + "\", \"Version\"", StringComparison.Ordinal);
+        return text.Replace("\"Version\"", "\"Id\": \"" + new string('p', 4096 - 10 - System.Text.Encoding.UTF8.GetByteCount(text)) + "\", \"Version\"", StringComparison.Ordinal);
     }
 
     private sealed class BenchDirectory : IPrincipalDirectory
