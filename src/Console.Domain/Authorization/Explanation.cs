@@ -60,19 +60,18 @@ public sealed record ConditionExplanation(
             notes.Add($"the values differ only in letter case, and {c.Operator.Kind} is case-sensitive");
         }
 
-        if (c.Source.Operator.Value != c.Operator.ToString() || (c.Operator.Set == SetQualifier.None && c.EffectiveSet == SetQualifier.ForAnyValue))
+        if (c.Operator.Set == SetQualifier.None && c.EffectiveSet == SetQualifier.ForAnyValue)
         {
             notes.Add($"a plain operator on {PolicyCatalog.NameOf(c.Key)} is treated as ForAnyValue");
         }
 
-        if (requestValues is null && outcome != ConditionOutcome.Error)
+        if (requestValues is null && outcome != ConditionOutcome.Error && c.Operator.Kind != OperatorKind.NullCheck)
         {
             notes.Add(c.Operator.IfExists ? "IfExists makes an absent key true"
                 : c.EffectiveSet == SetQualifier.ForAllValues ? "ForAllValues is true when the key is absent"
-                : c.Operator.Kind == OperatorKind.NullCheck ? null!
                 : c.EffectiveSet == SetQualifier.ForAnyValue ? "ForAnyValue is false when the key is absent"
-                : c.Negated ? "a negated operator is true when the key is absent" : "a positive operator is false when the key is absent");
-            notes.RemoveAll(n => n is null);
+                : c.Negated ? "a negated operator is true when the key is absent"
+                : "a positive operator is false when the key is absent");
         }
 
         return notes.Count == 0 ? null : string.Join("; ", notes);

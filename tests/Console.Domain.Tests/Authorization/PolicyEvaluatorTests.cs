@@ -97,3 +97,36 @@ public sealed class PolicyEvaluatorTests
         Assert.Equal((Decision.Allow, Decision.ImplicitDeny), (inside.Decision, after.Decision));
     }
 }
+
+public sealed class ConditionExplanationTests
+{
+    [Theory]
+    [InlineData("""{"StringNotLike": {"ses:FeedbackAddress": "*@evil.com"}}""", "a negated operator is true when the key is absent")]
+    [InlineData("""{"StringEqualsIfExists": {"ses:FeedbackAddress": "a@example.com"}}""", "IfExists makes an absent key true")]
+    [InlineData("""{"ForAllValues:StringLike": {"ses:Recipients": "*@example.com"}}""", "ForAllValues is true when the key is absent")]
+    [InlineData("""{"ForAnyValue:StringLike": {"ses:Recipients": "*@example.com"}}""", "ForAnyValue is false when the key is absent")]
+    [InlineData("""{"StringEquals": {"ses:FeedbackAddress": "a@example.com"}}""", "a positive operator is false when the key is absent")]
+    [InlineData("""{"StringLike": {"ses:Recipients": "*@example.com"}}""", "a plain operator on ses:Recipients is treated as ForAnyValue")]
+    public void Explain_AbsentKey_NamesTheRuleThatDecided(string condition, string note)
+    {
+        var set = new CompiledPolicySet([Resource("p", Document(Statement("S", "Deny", "\"*\"", "ses:SendEmail", condition)))]);
+
+        var explanation = PolicyEvaluator.Explain(Request("arn:aws:iam::123456789012:root"), set);
+
+        Assert.Contains(note, Assert.Single(Assert.Single(explanation.Statements).Conditions).Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_TypeError_StatementSkippedAndSaysSo()
+    {
+        var set = new CompiledPolicySet([Resource("p", Document(Statement("Ip", "Allow", "\"*\"", "ses:SendEmail",
+            """{"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}""")))]);
+
+        var explanation = PolicyEvaluator.Explain(Request("arn:aws:iam::123456789012:root", context: new RequestContext { SourceIp = "nope" }), set);
+
+        var statement = Assert.Single(explanation.Statements);
+        Assert.Equal(StatementOutcome.Error, statement.Outcome);
+        Assert.Equal("Statement `Ip` was skipped because it could not be evaluated: aws:SourceIp `nope` cannot be compared with IpAddress `10.0.0.0/8`", statement.Describe());
+        Assert.Equal("Ip", Assert.Single(explanation.Decision.Errors).Statement.Sid);
+    }
+}
