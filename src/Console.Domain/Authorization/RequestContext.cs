@@ -1,0 +1,60 @@
+namespace SesConsole.Domain.Authorization;
+
+/// <summary>
+/// The condition-key values of one request. Null means the key is absent (so positive operators are false on it,
+/// negated ones true, §1.9). Time comes from here, never from a clock: the caller sets <see cref="CurrentTime"/> from its
+/// <see cref="TimeProvider"/>; <c>aws:EpochTime</c> is derived from it.
+/// </summary>
+/// <remarks>
+/// The <c>aws:Principal*</c> keys default to the request principal's values; set them here only to override.
+/// </remarks>
+public sealed record RequestContext
+{
+    /// <summary><c>ses:FromAddress</c>: the bare From address (§8 item 3).</summary>
+    public string? FromAddress { get; init; }
+
+    /// <summary><c>ses:FromDisplayName</c>.</summary>
+    public string? FromDisplayName { get; init; }
+
+    /// <summary><c>ses:Recipients</c>: every To, CC and BCC address (multi-valued; empty means an empty set).</summary>
+    public IReadOnlyList<string>? Recipients { get; init; }
+
+    /// <summary><c>ses:FeedbackAddress</c>: the Return-Path; absent when none is given (§8 item 3).</summary>
+    public string? FeedbackAddress { get; init; }
+
+    /// <summary><c>ses:ApiVersion</c>: "1" or "2" (SMTP counts as "2").</summary>
+    public string? ApiVersion { get; init; }
+
+    /// <summary><c>aws:CurrentTime</c> (and <c>aws:EpochTime</c>). Always present in AWS; absent here only if unset.</summary>
+    public DateTimeOffset? CurrentTime { get; init; }
+
+    /// <summary><c>aws:SecureTransport</c>.</summary>
+    public bool? SecureTransport { get; init; }
+
+    /// <summary><c>aws:SourceIp</c>, an IPv4 or IPv6 address.</summary>
+    public string? SourceIp { get; init; }
+
+    /// <summary><c>aws:UserAgent</c>.</summary>
+    public string? UserAgent { get; init; }
+
+    /// <summary><c>aws:SourceAccount</c>: present when a service calls on behalf of a resource.</summary>
+    public string? SourceAccount { get; init; }
+
+    /// <summary><c>aws:SourceArn</c>: present when a service calls on behalf of a resource.</summary>
+    public string? SourceArn { get; init; }
+
+    /// <summary>Overrides <c>aws:PrincipalOrgID</c> (defaults to the principal's organization).</summary>
+    public string? PrincipalOrgId { get; init; }
+
+    /// <summary>Overrides <c>aws:PrincipalAccount</c> (defaults to the principal's account).</summary>
+    public string? PrincipalAccount { get; init; }
+
+    /// <summary>Overrides <c>aws:PrincipalArn</c> (defaults to the principal ARN; the role ARN for an assumed role).</summary>
+    public string? PrincipalArn { get; init; }
+
+    /// <summary>Overrides <c>aws:PrincipalType</c>.</summary>
+    public string? PrincipalType { get; init; }
+
+    /// <summary>An empty context (every key absent).</summary>
+    public static RequestContext Empty { get; } = new();
+}
