@@ -81,6 +81,9 @@ public static class WebServiceCollectionExtensions
         });
 
         services.AddScoped<CurrentCaller>();
+        services.AddScoped<PrincipalDirectoryLoader>();
+        services.AddScoped<SesConsole.Web.Features.Identities.RegionContext>();
+        services.AddSingleton<SesConsole.Web.Features.Identities.EmailVerificationLinks>();
         services.AddScoped<AccountsService>();
         services.AddScoped<IamService>();
         services.AddScoped<AccessKeysService>();

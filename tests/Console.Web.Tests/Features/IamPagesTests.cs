@@ -103,9 +103,24 @@ public sealed class IamPagesTests : ConsoleTestContext
         dialogs.Find("textarea[data-testid=policy-document]").Input("{\n  \"Statement\": [\n    { \"Effect\": \"Allow\",, }\n  ]\n}");
         dialogs.Find("[data-testid=policy-save]").Click();
 
-        dialogs.WaitForAssertion(() => Assert.Contains("Malformed JSON at line 3, column 25", dialogs.Find("[data-testid=policy-error]").TextContent, StringComparison.Ordinal));
+        dialogs.WaitForAssertion(() => Assert.StartsWith("Line 3, column 25: The policy is not valid JSON", dialogs.Find("[data-testid=policy-error]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("3:25", dialogs.Find("[data-testid=policy-problems]").TextContent, StringComparison.Ordinal);
         var stored = await Service<IamService>().GetAsync(RootOf(AccountA), IamPrincipalType.User, "policy-user", Xunit.TestContext.Current.CancellationToken);
         Assert.Empty(stored.Value!.Policies);
+    }
+
+    [Fact]
+    public async Task PolicyDialog_lists_live_problems_with_hints_while_typing()
+    {
+        await Service<IamService>().CreateAsync(RootOf(AccountA), IamPrincipalType.User, "live-user", null, Xunit.TestContext.Current.CancellationToken);
+        SignInAsRoot(AccountA);
+        var (dialogs, page) = RenderWithProviders<IamPrincipalPage>(("Kind", "users"), ("Name", "live-user"));
+        page.WaitForElement("[data-testid=add-policy]").Click();
+
+        dialogs.WaitForElement("textarea[data-testid=policy-document]").Input("""{ "Statement": { "Effect": "Allow", "Action": "ses:SendRawEmali", "Resource": "*" } }""");
+
+        dialogs.WaitForAssertion(() => Assert.Contains("ses:SendRawEmail", dialogs.Find("[data-testid=policy-problems]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("1:", dialogs.Find("[data-testid=policy-problems]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

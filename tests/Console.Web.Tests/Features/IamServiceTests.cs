@@ -71,7 +71,7 @@ public sealed class IamServiceTests(AppFixture app) : IClassFixture<AppFixture>
     public async Task PutPolicyAsync_malformed_json_names_line_and_column_and_keeps_the_old_policy()
     {
         await _iam.CreateAsync(app.OwnerA, IamPrincipalType.User, "policy-owner", null, TestContext.Current.CancellationToken);
-        const string good = """{ "Version": "2012-10-17", "Statement": [] }""";
+        const string good = """{ "Version": "2012-10-17", "Statement": [ { "Effect": "Allow", "Action": "ses:SendEmail", "Resource": "*" } ] }""";
         Assert.True((await _iam.PutPolicyAsync(app.OwnerA, IamPrincipalType.User, "policy-owner", "Send", good, ct: TestContext.Current.CancellationToken)).IsSuccess);
 
         var bad = await _iam.PutPolicyAsync(app.OwnerA, IamPrincipalType.User, "policy-owner", "Send",
@@ -83,11 +83,28 @@ public sealed class IamServiceTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(good, Assert.Single(stored.Value!.Policies).Document);
     }
 
+    [Theory]
+    [InlineData("""{ "Statement": { "Effect": "Allow", "Action": "ses:SendEmails", "Resource": "*" } }""", "policy.unknown_action", "did you mean")]
+    [InlineData("""{ "Statement": { "Effect": "Allow", "Principal": "*", "Action": "ses:SendEmail", "Resource": "*" } }""", "policy.principal_not_allowed", "")]
+    [InlineData("""{ "Statement": { "Effect": "Permit", "Action": "ses:SendEmail", "Resource": "*" } }""", "policy.invalid_effect", "")]
+    [InlineData("""{ "Statement": { "Effect": "Allow", "Action": "ses:SendEmail", "Resource": "*", "Condition": { "StringEquals": { "AWS:SourceAccount": "1" } } } }""", "policy.unknown_condition_key", "AWS:SourceAccount")]
+    public async Task PutPolicyAsync_invalid_identity_policy_is_refused_with_the_validators_code(string document, string code, string inMessage)
+    {
+        await _iam.CreateAsync(app.OwnerA, IamPrincipalType.Role, "validated", null, TestContext.Current.CancellationToken);
+
+        var result = await _iam.PutPolicyAsync(app.OwnerA, IamPrincipalType.Role, "validated", "P", document, ct: TestContext.Current.CancellationToken);
+
+        Assert.Equal(code, result.Error?.Code);
+        Assert.StartsWith("line 1, column ", result.Error!.Location, StringComparison.Ordinal);
+        Assert.Contains(inMessage, result.Error.Message + string.Join(" ", IamService.Diagnose(document).Select(d => d.Hint)), StringComparison.Ordinal);
+        Assert.Empty((await _iam.GetAsync(app.OwnerA, IamPrincipalType.Role, "validated", TestContext.Current.CancellationToken)).Value!.Policies);
+    }
+
     [Fact]
     public async Task PutPolicyAsync_rename_onto_existing_name_is_refused()
     {
         await _iam.CreateAsync(app.OwnerA, IamPrincipalType.User, "two-policies", null, TestContext.Current.CancellationToken);
-        const string doc = """{ "Statement": [] }""";
+        const string doc = """{ "Statement": { "Effect": "Allow", "Action": "ses:Send*", "Resource": "*" } }""";
         await _iam.PutPolicyAsync(app.OwnerA, IamPrincipalType.User, "two-policies", "One", doc, ct: TestContext.Current.CancellationToken);
         await _iam.PutPolicyAsync(app.OwnerA, IamPrincipalType.User, "two-policies", "Two", doc, ct: TestContext.Current.CancellationToken);
 
@@ -104,7 +121,8 @@ public sealed class IamServiceTests(AppFixture app) : IClassFixture<AppFixture>
     public async Task DeleteAsync_removes_the_user_with_its_keys_and_policies()
     {
         await _iam.CreateAsync(app.OwnerA, IamPrincipalType.User, "short-lived", null, TestContext.Current.CancellationToken);
-        await _iam.PutPolicyAsync(app.OwnerA, IamPrincipalType.User, "short-lived", "P", """{ "Statement": [] }""", ct: TestContext.Current.CancellationToken);
+        var put = await _iam.PutPolicyAsync(app.OwnerA, IamPrincipalType.User, "short-lived", "P", """{ "Statement": { "Effect": "Deny", "Action": "ses:SendRawEmail", "Resource": "*" } }""", ct: TestContext.Current.CancellationToken);
+        Assert.True(put.IsSuccess, put.Error?.Message);
         var key = await app.Get<AccessKeysService>().CreateAsync(app.OwnerA, "short-lived", TestContext.Current.CancellationToken);
 
         var deleted = await _iam.DeleteAsync(app.OwnerA, IamPrincipalType.User, "short-lived", TestContext.Current.CancellationToken);

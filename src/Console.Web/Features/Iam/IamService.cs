@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
+using SesConsole.Domain.Policies;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Principals;
 using SesConsole.Web.Features.Accounts;
@@ -148,7 +149,7 @@ public sealed class IamService(IDbContextFactory<ConsoleDbContext> dbFactory, Us
             return nameCheck;
         }
 
-        var textCheck = PolicyTextCheck.Check(document);
+        var textCheck = CheckPolicy(document);
         if (!textCheck.IsSuccess)
         {
             return textCheck;
@@ -228,6 +229,25 @@ public sealed class IamService(IDbContextFactory<ConsoleDbContext> dbFactory, Us
         return created.Succeeded
             ? (userName, password)
             : new Error("principal.console_failed", string.Join(" ", created.Errors.Select(e => e.Description)));
+    }
+
+    /// <summary>Every diagnostic of an identity-based policy (errors block saving; warnings are shown).</summary>
+    public static IReadOnlyList<PolicyDiagnostic> Diagnose(string? document) => PolicyValidator.ValidateIdentityPolicy(document).Diagnostics;
+
+    /// <summary>The first error of an identity-based policy as an <see cref="Error"/> located at its line and column.</summary>
+    internal static Result CheckPolicy(string? document)
+    {
+        var validation = PolicyValidator.ValidateIdentityPolicy(document);
+        var errors = validation.Errors.ToList();
+        if (errors.Count == 0)
+        {
+            return Result.Success();
+        }
+
+        var first = errors[0];
+        var more = errors.Count > 1 ? $" ({errors.Count - 1} more error{(errors.Count > 2 ? "s" : "")})" : "";
+        return Result.Failure(first.Code, $"Line {first.Location.Line}, column {first.Location.Column}: {first.Message}{more}",
+            $"line {first.Location.Line}, column {first.Location.Column}");
     }
 
     /// <summary>IAM policy names: 1–128 of letters, digits and <c>+=,.@_-</c>.</summary>

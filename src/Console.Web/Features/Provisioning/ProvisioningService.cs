@@ -225,7 +225,7 @@ public sealed class ProvisioningService(
             var document = policy.Value.ValueKind == JsonValueKind.String
                 ? policy.Value.GetString()!
                 : JsonSerializer.Serialize(policy.Value, IndentedJson);
-            if (PolicyTextCheck.Check(document).Error is { } textError)
+            if (IamService.CheckPolicy(document).Error is { } textError)
             {
                 error(pp, textError.Message);
                 continue;
