@@ -4,7 +4,7 @@ namespace SesConsole.Web.Features.Mail;
 public sealed record MailboxQuery(string? Search = null, int Page = 0, int PageSize = 25);
 
 /// <summary>One page of the Mailbox, newest first, with the number of matching messages.</summary>
-public sealed record MailboxPage(IReadOnlyList<MailboxRow> Items, int Total, int Page, int PageSize);
+public sealed record MailboxListing(IReadOnlyList<MailboxRow> Items, int Total, int Page, int PageSize);
 
 public sealed record MailboxRow(Guid Id, string? AccountId, DateTimeOffset ReceivedAt, string From, string To, string Subject, int Size);
 

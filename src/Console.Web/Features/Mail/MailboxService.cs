@@ -20,7 +20,7 @@ public sealed partial class MailboxService(IDbContextFactory<ConsoleDbContext> d
 
     internal static readonly Error AccountRequired = new("auth.account_required", "Only account members and admins have a Mailbox.");
 
-    public async Task<Result<MailboxPage>> ListAsync(Caller caller, MailboxQuery query, CancellationToken ct = default)
+    public async Task<Result<MailboxListing>> ListAsync(Caller caller, MailboxQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(query);
@@ -51,7 +51,7 @@ public sealed partial class MailboxService(IDbContextFactory<ConsoleDbContext> d
             .Take(pageSize)
             .Select(m => new MailboxRow(m.Id, m.AccountId, m.ReceivedAt, m.EnvelopeFrom, m.Recipients, m.Subject, m.Mime.Length))
             .ToListAsync(ct);
-        return new MailboxPage(items, total, page, pageSize);
+        return new MailboxListing(items, total, page, pageSize);
     }
 
     public async Task<Result<MailboxMessageView>> GetAsync(Caller caller, Guid id, CancellationToken ct = default)
