@@ -69,6 +69,8 @@ public sealed class SmtpRelayTransport(MailOptions options, ILogger<SmtpRelayTra
     private string Describe(Exception ex) => ex switch
     {
         SmtpCommandException command => $"The SMTP relay {Relay} refused the message: {(int)command.StatusCode} {command.Message}",
+        MailKit.ServiceNotAuthenticatedException required =>
+            $"The SMTP relay {Relay} requires authentication (set Mail:Relay:UserName and Mail:Relay:Password): {required.Message}",
         AuthenticationException auth => $"The SMTP relay {Relay} refused the credentials of '{_relay.UserName}': {auth.Message}",
         SocketException socket => $"Could not connect to the SMTP relay {Relay}: {socket.Message}",
         SslHandshakeException => $"The TLS handshake with the SMTP relay {Relay} failed (check Mail:Relay:Security and the relay's certificate).",
@@ -82,7 +84,8 @@ public sealed class SmtpRelayTransport(MailOptions options, ILogger<SmtpRelayTra
     {
         OperationCanceledException => !cancellationToken.IsCancellationRequested,
         SmtpCommandException or SmtpProtocolException or AuthenticationException or SslHandshakeException or SocketException
-            or IOException or TimeoutException or NotSupportedException or MailKit.ServiceNotConnectedException => true,
+            or IOException or TimeoutException or NotSupportedException or MailKit.ServiceNotConnectedException
+            or MailKit.ServiceNotAuthenticatedException => true,
         _ => false,
     };
 
