@@ -7,8 +7,6 @@ namespace SesConsole.Web.Features.Mail;
 
 public partial class MailboxMessagePage
 {
-    private static readonly Dictionary<string, object?> NoOpener = new() { ["rel"] = "noopener noreferrer" };
-
     private Caller? _caller;
     private MailboxMessageView? _message;
     private bool _loading = true;
