@@ -13,6 +13,7 @@ using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Web.Features.Accounts;
 using SesConsole.Web.Features.Iam;
+using SesConsole.Web.Features.Mail;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Hosting;
 
@@ -52,6 +53,7 @@ public abstract class ConsoleTestContext : BunitContext
         Services.AddScoped<AccountsService>();
         Services.AddScoped<IamService>();
         Services.AddScoped<AccessKeysService>();
+        Services.AddScoped<MailboxService>();
         Authorization = AddAuthorization();
         Authorization.SetPolicies(Policies.AccountMember, Policies.AccountRoot);
 

@@ -1,0 +1,99 @@
+using System.Net.Sockets;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using MimeKit.Utils;
+using SesConsole.Domain.Primitives;
+using SesConsole.Domain.Sending;
+
+namespace SesConsole.Web.Features.Mail;
+
+/// <summary>
+/// Hands each message to the configured SMTP relay with MailKit, one connection per message, using the envelope given
+/// (not the addresses in the headers). Every delivery failure comes back as <c>mail.relay_failed</c> naming the relay and
+/// its reply.
+/// </summary>
+public sealed class SmtpRelayTransport(MailOptions options, ILogger<SmtpRelayTransport> logger) : IMailTransport
+{
+    public const string RelayFailed = "mail.relay_failed";
+
+    private readonly RelayOptions _relay = options.Relay;
+    private readonly string _host = options.Relay.Host ?? throw new InvalidOperationException("Mail:Relay:Host is required for the SMTP relay.");
+
+    private string Relay => $"{_host}:{_relay.Port}";
+
+    public async Task<Result<string>> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var check = MailEnvelope.Check(message);
+        if (!check.IsSuccess)
+        {
+            return check.Error;
+        }
+
+        var parsed = await MailEnvelope.ParseAsync(message.Mime, cancellationToken);
+        if (!parsed.IsSuccess)
+        {
+            return parsed.Error;
+        }
+
+        var mime = parsed.Value;
+        if (string.IsNullOrEmpty(mime.MessageId))
+        {
+            mime.MessageId = MimeUtils.GenerateMessageId();
+        }
+
+        var sender = MailboxAddress.Parse(message.EnvelopeFrom);
+        var recipients = message.Recipients.Select(MailboxAddress.Parse).ToList();
+        using var client = new SmtpClient { Timeout = (int)_relay.Timeout.TotalMilliseconds };
+        try
+        {
+            await client.ConnectAsync(_host, _relay.Port, ToMailKit(_relay.Security), cancellationToken);
+            if (_relay.UserName is not null)
+            {
+                await client.AuthenticateAsync(_relay.UserName, _relay.Password ?? "", cancellationToken);
+            }
+
+            var reply = await client.SendAsync(mime, sender, recipients, cancellationToken);
+            await client.DisconnectAsync(quit: true, cancellationToken);
+            logger.LogInformation("Relayed message {MessageId} through {Relay}: {Reply}", mime.MessageId, Relay, reply);
+            return mime.MessageId;
+        }
+        catch (Exception ex) when (IsDeliveryFailure(ex, cancellationToken))
+        {
+            logger.LogWarning(ex, "Relaying message {MessageId} through {Relay} failed", mime.MessageId, Relay);
+            return new Error(RelayFailed, Describe(ex));
+        }
+    }
+
+    private string Describe(Exception ex) => ex switch
+    {
+        SmtpCommandException command => $"The SMTP relay {Relay} refused the message: {(int)command.StatusCode} {command.Message}",
+        MailKit.ServiceNotAuthenticatedException required =>
+            $"The SMTP relay {Relay} requires authentication (set Mail:Relay:UserName and Mail:Relay:Password): {required.Message}",
+        AuthenticationException auth => $"The SMTP relay {Relay} refused the credentials of '{_relay.UserName}': {auth.Message}",
+        SocketException socket => $"Could not connect to the SMTP relay {Relay}: {socket.Message}",
+        SslHandshakeException => $"The TLS handshake with the SMTP relay {Relay} failed (check Mail:Relay:Security and the relay's certificate).",
+        NotSupportedException notSupported => $"The SMTP relay {Relay} does not support what Mail:Relay asks for: {notSupported.Message}",
+        OperationCanceledException or TimeoutException => $"The SMTP relay {Relay} did not answer within {_relay.Timeout.TotalSeconds:0.#} s.",
+        _ => $"Talking to the SMTP relay {Relay} failed: {ex.Message}",
+    };
+
+    // Delivery problems are expected outcomes; the caller's own cancellation is not.
+    private static bool IsDeliveryFailure(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        SmtpCommandException or SmtpProtocolException or AuthenticationException or SslHandshakeException or SocketException
+            or IOException or TimeoutException or NotSupportedException or MailKit.ServiceNotConnectedException
+            or MailKit.ServiceNotAuthenticatedException => true,
+        _ => false,
+    };
+
+    private static SecureSocketOptions ToMailKit(RelaySecurity security) => security switch
+    {
+        RelaySecurity.None => SecureSocketOptions.None,
+        RelaySecurity.StartTls => SecureSocketOptions.StartTls,
+        RelaySecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+        _ => SecureSocketOptions.StartTlsWhenAvailable,
+    };
+}
