@@ -46,14 +46,9 @@ public sealed class DnsOptions
     internal static IPEndPoint ParseServer(string text)
     {
         var value = text.Trim();
-        if (IPAddress.TryParse(value, out var bare))
-        {
-            return new IPEndPoint(bare, 53);
-        }
-
         if (IPEndPoint.TryParse(value, out var endPoint))
         {
-            return endPoint;
+            return endPoint.Port == 0 ? new IPEndPoint(endPoint.Address, 53) : endPoint;
         }
 
         var colon = value.LastIndexOf(':');
