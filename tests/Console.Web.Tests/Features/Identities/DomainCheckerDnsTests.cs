@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using SesConsole.Domain.Identities;
+using SesConsole.Web.Features.Identities.Dns;
 using SesConsole.Web.Tests.Shared;
 
 namespace SesConsole.Web.Tests.Features.Identities;
@@ -206,5 +207,47 @@ public sealed class DomainCheckerDnsTests : IDisposable
         Assert.Equal(failed.Verification, result.Verification);
         Assert.Empty(result.Records);
         Assert.Equal(0, _server.QueryCount);
+    }
+}
+
+public sealed class DomainIdentityDnsMappingTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Snapshot_of_an_entity_and_result_written_back()
+    {
+        var entity = new SesConsole.Data.Entities.SendingIdentityEntity
+        {
+            AccountId = "111111111111",
+            Region = "us-east-1",
+            Type = SendingIdentityType.Domain,
+            Name = "example.com",
+            VerificationToken = "tok",
+            VerificationStatus = VerificationStatus.Pending,
+            VerificationStatusSince = T0,
+            DkimOrigin = SesConsole.Data.Entities.DkimOrigin.External,
+            DkimStatus = VerificationStatus.Pending,
+            DkimStatusSince = T0,
+            CreatedAt = T0,
+            DkimKeys = [new() { Selector = "sel", ProtectedPrivateKey = "x", PublicKey = "PUB", CreatedAt = T0 }],
+        };
+
+        var snapshot = entity.ToDnsSnapshot();
+
+        Assert.Equal(DkimKeyOrigin.External, snapshot.DkimOrigin);
+        Assert.Equal(new DkimSelectorKey("sel", "PUB"), Assert.Single(snapshot.DkimKeys));
+        Assert.Equal(VerificationState.Pending(T0), snapshot.Verification);
+        Assert.Equal(VerificationStatus.NotStarted, snapshot.MailFrom.Status);
+
+        var now = T0.AddHours(1);
+        var result = new DomainCheckResult(
+            new VerificationState(VerificationStatus.Success, now), VerificationState.Pending(T0), snapshot.MailFrom, []);
+        Assert.True(result.ApplyTo(entity, now));
+        Assert.Equal(VerificationStatus.Success, entity.VerificationStatus);
+        Assert.Equal(now, entity.VerifiedAt);
+        Assert.Equal(now, entity.LastCheckedAt);
+        Assert.Equal(T0, entity.DkimStatusSince);
+        Assert.False(result.ApplyTo(entity, now.AddHours(1)));
     }
 }
