@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using SesConsole.Domain.Identities;
 using SesConsole.Web.Features.Identities.Dns;
@@ -121,5 +123,28 @@ public sealed class DnsClientLookupTests : IDisposable
         Assert.Equal(5353, DnsOptions.ParseServer("127.0.0.1:5353").Port);
         Assert.Equal(53, DnsOptions.ParseServer("127.0.0.1").Port);
         Assert.Equal(5353, DnsOptions.ParseServer("[::1]:5353").Port);
+    }
+
+    [Fact]
+    public async Task AddConsoleDns_wires_the_checker_to_the_configured_server()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Dns:Servers:0"] = _server.Endpoint,
+                ["Dns:DkimZone"] = "dkim.sesconsole.example",
+            })
+            .Build();
+        await using var provider = new ServiceCollection().AddLogging().AddConsoleDns(configuration).BuildServiceProvider();
+        _server.Set("_amazonses.example.com", "TXT", "tok");
+        var now = DateTimeOffset.UnixEpoch;
+
+        var result = await provider.GetRequiredService<DomainChecker>().CheckAsync(
+            new DomainIdentitySnapshot { Domain = "example.com", Region = "us-east-1", VerificationToken = "tok", Verification = VerificationState.Pending(now) },
+            now,
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(VerificationStatus.Success, result.Verification.Status);
+        Assert.Equal("dkim.sesconsole.example", provider.GetRequiredService<DnsRecordOptions>().DkimZone);
     }
 }
