@@ -1,5 +1,6 @@
 using SesConsole.Web.Components;
 using SesConsole.Web.Components.Account;
+using SesConsole.Web.Features.Mail;
 using SesConsole.Web.Hosting;
 
 // One-time commands run against the configured database and exit:
@@ -48,6 +49,7 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
+app.MapMailboxEndpoints();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

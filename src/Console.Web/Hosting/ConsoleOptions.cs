@@ -18,5 +18,9 @@ public sealed class ConsoleOptions
     /// <summary>Path of a provisioning file applied at start-up (also <c>--provision PATH</c>).</summary>
     public string? ProvisioningFile { get; set; }
 
+    /// <summary>The console's public address, used in links the console mails (verification). Defaults to the address the
+    /// request came in on.</summary>
+    public string? PublicBaseUrl { get; set; }
+
     public IReadOnlyList<string> EffectiveRegions => Regions.Count > 0 ? Regions : ["us-east-1"];
 }

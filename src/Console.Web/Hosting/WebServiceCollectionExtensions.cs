@@ -8,6 +8,9 @@ using SesConsole.Data.Entities;
 using SesConsole.Web.Components.Account;
 using SesConsole.Web.Features.Accounts;
 using SesConsole.Web.Features.Iam;
+using SesConsole.Web.Features.Identities;
+using SesConsole.Web.Features.Identities.Dns;
+using SesConsole.Web.Features.Mail;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Features.Provisioning;
 
@@ -82,13 +85,18 @@ public static class WebServiceCollectionExtensions
 
         services.AddScoped<CurrentCaller>();
         services.AddScoped<PrincipalDirectoryLoader>();
-        services.AddScoped<SesConsole.Web.Features.Identities.RegionContext>();
-        services.AddSingleton<SesConsole.Web.Features.Identities.EmailVerificationLinks>();
+        services.AddScoped<RegionContext>();
+        services.AddSingleton<EmailVerificationLinks>();
         services.AddScoped<AccountsService>();
         services.AddScoped<IamService>();
         services.AddScoped<AccessKeysService>();
         services.AddScoped<ProvisioningService>();
         services.AddScoped<StartupTasks>();
+        services.AddConsoleMail(builder.Configuration);
+        services.AddConsoleDns(builder.Configuration);
+        services.AddScoped<IdentitiesService>();
+        services.AddSingleton<DnsCheckLog>();
+        services.AddHostedService<IdentityRecheckWorker>();
         return builder;
     }
 

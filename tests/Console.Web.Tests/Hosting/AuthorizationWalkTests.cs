@@ -27,7 +27,7 @@ public sealed class AuthorizationWalkTests(AuthorizationWalkTests.App app) : ICl
         public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
     }
 
-    public static TheoryData<string> Pages => ["/", "/security-credentials", "/iam/users", "/iam/roles", "/iam/users/mailer", "/admin/accounts"];
+    public static TheoryData<string> Pages => ["/", "/security-credentials", "/iam/users", "/iam/roles", "/iam/users/mailer", "/admin/accounts", "/mailbox", "/identities"];
 
     [Theory]
     [MemberData(nameof(Pages))]
@@ -50,6 +50,8 @@ public sealed class AuthorizationWalkTests(AuthorizationWalkTests.App app) : ICl
     [InlineData("ownerA", "/security-credentials", "arn:aws:iam::111111111111:root")]
     [InlineData("admin", "/admin/accounts", "111111111111")]
     [InlineData("admin", "/", "You are a platform admin")]
+    [InlineData("ownerA", "/mailbox", "No mail yet")]
+    [InlineData("ownerA", "/identities", "No identities in us-east-1 yet")]
     public async Task Page_shows_the_callers_own_data(string caller, string page, string expected)
     {
         var html = await GetAsync(caller, page);
@@ -65,6 +67,7 @@ public sealed class AuthorizationWalkTests(AuthorizationWalkTests.App app) : ICl
     [InlineData("iamUserB", "/iam/users/mailer")]
     [InlineData("admin", "/iam/users")]
     [InlineData("admin", "/security-credentials")]
+    [InlineData("admin", "/identities")]
     public async Task Page_of_another_role_is_refused(string caller, string page)
     {
         var response = await app.Clients[caller].GetAsync(page, TestContext.Current.CancellationToken);

@@ -1,0 +1,39 @@
+using SesConsole.Data.Entities;
+using SesConsole.Domain.Identities;
+
+namespace SesConsole.Web.Features.Identities;
+
+/// <summary>A row of the identities list.</summary>
+public sealed record IdentityRow(
+    string Name, string Arn, SendingIdentityType Type, string Region, VerificationStatus Status, VerificationStatus DkimStatus,
+    bool DkimSigningEnabled, int Policies, DateTimeOffset CreatedAt);
+
+/// <summary>One DNS record the owner must publish.</summary>
+/// <param name="Found">What the last check found: true, false, or null when it has not been checked since the console started.</param>
+public sealed record DnsRecordView(string Purpose, string Type, string Name, string Value, bool? Found, string? Detail);
+
+/// <summary>An identity with everything its page shows.</summary>
+public sealed record IdentityDetails(
+    IdentityRow Identity,
+    DateTimeOffset StatusSince,
+    DateTimeOffset? VerifiedAt,
+    DateTimeOffset? LastCheckedAt,
+    DkimOrigin? DkimOrigin,
+    int DkimKeyLength,
+    IReadOnlyList<string> DkimSelectors,
+    string? MailFromDomain,
+    VerificationStatus MailFromStatus,
+    MailFromBehavior MailFromBehavior,
+    IReadOnlyList<DnsRecordView> Records);
+
+/// <summary>What the owner asks for when verifying a domain.</summary>
+public sealed class NewDomainIdentity
+{
+    /// <summary>Easy DKIM key length: 2048 (default) or 1024.</summary>
+    public int DkimKeyLength { get; set; } = 2048;
+
+    /// <summary>BYODKIM: when set with <see cref="PrivateKey"/>, the owner's key is used instead of Easy DKIM.</summary>
+    public string? Selector { get; set; }
+
+    public string? PrivateKey { get; set; }
+}
