@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
+using SesConsole.Web.Tests.Shared;
 
 namespace SesConsole.E2E.Infrastructure;
 
@@ -21,6 +22,9 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
 
     public IBrowser Browser { get; private set; } = default!;
 
+    /// <summary>The DNS server the console resolves through: tests publish records here.</summary>
+    public TestDnsServer Dns { get; } = TestDnsServer.Start();
+
     public string BaseUrl { get; private set; } = "";
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -30,6 +34,8 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Demo:Password", Password);
         builder.UseSetting("Urls", "");
+        builder.UseSetting("Dns:Servers:0", Dns.Endpoint);
+        builder.UseSetting("Identities:RecheckInterval", "00:00:00");
     }
 
     public async ValueTask InitializeAsync()
@@ -73,6 +79,7 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
 
         _playwright?.Dispose();
         await base.DisposeAsync();
+        Dns.Dispose();
         SqliteConnection.ClearAllPools();
         try
         {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MudBlazor;
@@ -13,6 +14,8 @@ using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Web.Features.Accounts;
 using SesConsole.Web.Features.Iam;
+using SesConsole.Web.Features.Identities;
+using SesConsole.Web.Features.Identities.Dns;
 using SesConsole.Web.Features.Mail;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Hosting;
@@ -54,6 +57,19 @@ public abstract class ConsoleTestContext : BunitContext
         Services.AddScoped<IamService>();
         Services.AddScoped<AccessKeysService>();
         Services.AddScoped<MailboxService>();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            // Page tests need no DNS answers: lookups to a closed port fail, which changes no status.
+            ["Dns:Servers:0"] = $"127.0.0.1:{TestDnsServer.UnusedPort()}",
+            ["Dns:TimeoutSeconds"] = "1",
+            ["Dns:Retries"] = "0",
+        }).Build();
+        Services.AddConsoleMail(configuration);
+        Services.AddConsoleDns(configuration);
+        Services.AddScoped<RegionContext>();
+        Services.AddSingleton<EmailVerificationLinks>();
+        Services.AddSingleton<DnsCheckLog>();
+        Services.AddScoped<IdentitiesService>();
         Authorization = AddAuthorization();
         Authorization.SetPolicies(Policies.AccountMember, Policies.AccountRoot);
 

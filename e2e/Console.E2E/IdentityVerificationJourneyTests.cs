@@ -1,0 +1,88 @@
+using Microsoft.Playwright;
+using SesConsole.E2E.Infrastructure;
+using SesConsole.E2E.Pages;
+using static Microsoft.Playwright.Assertions;
+
+namespace SesConsole.E2E;
+
+[Collection(ConsoleServerGroup.Name)]
+public sealed class IdentityVerificationJourneyTests(ConsoleServer server)
+{
+    [Fact]
+    public async Task Owner_verifies_an_email_address_by_opening_the_link_from_the_Mailbox()
+    {
+        var page = await server.NewPageAsync();
+        await new SignInPage(page).SignInAsync("owner@example.com", ConsoleServer.Password);
+        await page.WaitForCircuitAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Identities", Exact = true }).ClickAsync();
+        await Expect(page.GetByText("No identities in us-east-1 yet")).ToBeVisibleAsync();
+        await ConsoleServer.ScreenshotAsync(page, "identities-empty");
+
+        await page.GetByTestId("create-identity").ClickAsync();
+        await page.GetByTestId("identity-name").FillAsync("not an address");
+        await page.GetByTestId("create-identity-submit").ClickAsync();
+        await Expect(page.Locator(".mud-dialog")).ToContainTextAsync("is not a valid");
+        await page.GetByTestId("identity-name").FillAsync("news@example.com");
+        await page.GetByTestId("create-identity-submit").ClickAsync();
+
+        await Expect(page.GetByTestId("identity-arn")).ToHaveTextAsync("arn:aws:ses:us-east-1:111111111111:identity/news@example.com");
+        await Expect(page.GetByTestId("identity-status")).ToContainTextAsync("Pending");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Mailbox", Exact = true }).ClickAsync();
+        await page.GetByTestId("mailbox-table").GetByText("Email Address Verification Request in region us-east-1").ClickAsync();
+        await Expect(page.GetByTestId("mail-links")).ToContainTextAsync("Verify news@example.com");
+        await ConsoleServer.ScreenshotAsync(page, "mailbox-verification");
+        var href = await page.GetByTestId("mail-links").GetByRole(AriaRole.Link).First.GetAttributeAsync("href");
+
+        // The link works without being signed in: open it in a fresh browser context.
+        var stranger = await server.NewPageAsync();
+        await stranger.GotoAsync(href!);
+        await Expect(stranger.GetByTestId("verify-result")).ToContainTextAsync("news@example.com is now verified for sending in us-east-1");
+        await stranger.GotoAsync(href!);
+        await Expect(stranger.GetByTestId("verify-result")).ToContainTextAsync("already verified");
+
+        await page.GotoInteractiveAsync("/identities");
+        await Expect(page.GetByTestId("identities-table")).ToContainTextAsync("news@example.com");
+        await Expect(page.GetByTestId("identities-table")).ToContainTextAsync("Verified");
+    }
+
+    [Fact]
+    public async Task Owner_verifies_a_domain_after_the_DNS_server_publishes_its_records()
+    {
+        var page = await server.NewPageAsync();
+        await new SignInPage(page).SignInAsync("owner@example.com", ConsoleServer.Password);
+        await page.WaitForCircuitAsync();
+        await page.GotoInteractiveAsync("/identities");
+        await page.GetByTestId("create-identity").ClickAsync();
+        await page.GetByTestId("type-domain").ClickAsync();
+        await page.GetByTestId("identity-name").FillAsync("shop.example.org");
+        await page.GetByTestId("create-identity-submit").ClickAsync();
+
+        await Expect(page.GetByTestId("identity-arn")).ToHaveTextAsync("arn:aws:ses:us-east-1:111111111111:identity/shop.example.org");
+        var rows = page.GetByTestId("dns-records").Locator("tbody tr");
+        await Expect(rows).ToHaveCountAsync(4);
+        await page.GetByTestId("check-now").ClickAsync();
+        await Expect(page.GetByTestId("identity-status")).ToContainTextAsync("Pending");
+        await Expect(page.GetByTestId("dns-records")).ToContainTextAsync("Not yet");
+        await ConsoleServer.ScreenshotAsync(page, "domain-records");
+
+        for (var i = 0; i < 4; i++)
+        {
+            var cells = rows.Nth(i).Locator("td");
+            var name = (await cells.Nth(2).InnerTextAsync()).Trim();
+            var value = (await cells.Nth(3).InnerTextAsync()).Trim();
+            server.Dns.Set(name, "TXT", value);
+        }
+
+        await page.GetByTestId("check-now").ClickAsync();
+
+        await Expect(page.GetByTestId("identity-status")).ToContainTextAsync("Verified");
+        await Expect(page.GetByTestId("dkim-status")).ToContainTextAsync("Verified");
+        await Expect(page.GetByTestId("dns-records")).Not.ToContainTextAsync("Not yet");
+        await ConsoleServer.ScreenshotAsync(page, "domain-verified");
+
+        await page.GetByTestId("delete-identity").ClickAsync();
+        await page.GetByTestId("confirm").ClickAsync();
+        await Expect(page.GetByText("Deleted shop.example.org.")).ToBeVisibleAsync();
+    }
+}
