@@ -30,6 +30,16 @@ public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbCon
 
     public DbSet<MailboxMessageEntity> MailboxMessages => Set<MailboxMessageEntity>();
 
+    public DbSet<OutboxMessageEntity> OutboxMessages => Set<OutboxMessageEntity>();
+
+    public DbSet<SendAttemptEntity> SendAttempts => Set<SendAttemptEntity>();
+
+    public DbSet<SendEventEntity> SendEvents => Set<SendEventEntity>();
+
+    public DbSet<SuppressedDestinationEntity> SuppressedDestinations => Set<SuppressedDestinationEntity>();
+
+    public DbSet<UsageEntryEntity> UsageLedger => Set<UsageEntryEntity>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

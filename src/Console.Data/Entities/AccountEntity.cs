@@ -18,6 +18,12 @@ public sealed class AccountEntity
 
     public bool SendingEnabled { get; set; } = true;
 
+    /// <summary>Rolling 24 h quota in recipients (SES sandbox default 200).</summary>
+    public int Max24HourSend { get; set; } = 200;
+
+    /// <summary>Maximum messages per second (SES sandbox default 1).</summary>
+    public double MaxSendRate { get; set; } = 1;
+
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>App-managed optimistic concurrency token (SQLite has no rowversion).</summary>

@@ -94,8 +94,8 @@ public sealed class StartupTasks(
         var regions = string.Join(',', options.Value.EffectiveRegions);
         var now = time.GetUtcNow();
         db.Accounts.AddRange(
-            new AccountEntity { Id = DemoWorld.OwnerAccount, DisplayName = "Example Corp (owner)", OrganizationId = "o-exampleorg1", HomeRegions = regions, Sandbox = false, CreatedAt = now },
-            new AccountEntity { Id = DemoWorld.DelegateAccount, DisplayName = "Marketing Agency (delegate)", HomeRegions = regions, Sandbox = false, CreatedAt = now });
+            new AccountEntity { Id = DemoWorld.OwnerAccount, DisplayName = "Example Corp (owner)", OrganizationId = "o-exampleorg1", HomeRegions = regions, Sandbox = false, Max24HourSend = 50_000, MaxSendRate = 14, CreatedAt = now },
+            new AccountEntity { Id = DemoWorld.DelegateAccount, DisplayName = "Marketing Agency (delegate)", HomeRegions = regions, Sandbox = false, Max24HourSend = 50_000, MaxSendRate = 14, CreatedAt = now });
         var mailer = new IamPrincipalEntity
         {
             Id = Guid.NewGuid(), AccountId = DemoWorld.DelegateAccount, Type = IamPrincipalType.User, Name = "mailer", NormalizedName = "MAILER",

@@ -47,6 +47,11 @@ public sealed class AccountsService(
     IOptions<ConsoleOptions> options,
     TimeProvider time)
 {
+    public const int SandboxMax24HourSend = 200;
+    public const double SandboxMaxSendRate = 1;
+    public const int ProductionMax24HourSend = 50_000;
+    public const double ProductionMaxSendRate = 14;
+
     private static readonly Error Forbidden = new("auth.forbidden", "Only a platform admin can do this.");
 
     public IReadOnlyList<string> Regions => options.Value.EffectiveRegions;
@@ -130,6 +135,8 @@ public sealed class AccountsService(
             HomeRegions = string.Join(',', input.Regions),
             Sandbox = input.Sandbox,
             SendingEnabled = input.SendingEnabled,
+            Max24HourSend = input.Sandbox ? SandboxMax24HourSend : ProductionMax24HourSend,
+            MaxSendRate = input.Sandbox ? SandboxMaxSendRate : ProductionMaxSendRate,
             CreatedAt = time.GetUtcNow(),
         });
         await db.SaveChangesAsync(ct);
@@ -159,6 +166,12 @@ public sealed class AccountsService(
         if (account is null)
         {
             return Result.Failure("account.not_found", $"Account {accountId} does not exist.");
+        }
+
+        if (account.Sandbox && !sandbox && account.Max24HourSend <= SandboxMax24HourSend)
+        {
+            // Production access, as SES grants it by default: 50,000 recipients a day, 14 messages a second.
+            (account.Max24HourSend, account.MaxSendRate) = (ProductionMax24HourSend, ProductionMaxSendRate);
         }
 
         account.Sandbox = sandbox;

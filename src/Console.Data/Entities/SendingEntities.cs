@@ -1,0 +1,150 @@
+namespace SesConsole.Data.Entities;
+
+/// <summary>Where an accepted message is on its way out (the outbox).</summary>
+public enum OutboxStatus
+{
+    /// <summary>Accepted and persisted; waiting for the delivery worker.</summary>
+    Pending = 1,
+
+    /// <summary>Handed to the transport.</summary>
+    Delivered = 2,
+
+    /// <summary>The worker gave up after the configured time; a bounce was recorded.</summary>
+    GaveUp = 3,
+}
+
+/// <summary>
+/// An accepted message waiting for (or done with) delivery. Persisted before the API answers, so a crash loses nothing;
+/// the worker delivers each row once (the local sink stores the row's <see cref="MessageId"/>, which it refuses twice).
+/// </summary>
+public sealed class OutboxMessageEntity
+{
+    public Guid Id { get; set; }
+
+    /// <summary>The SES message ID returned to the caller.</summary>
+    public required string MessageId { get; set; }
+
+    /// <summary>The delegate (sending) account: quota, reputation and billing are charged here.</summary>
+    public required string AccountId { get; set; }
+
+    /// <summary>The owner's identity ARN the mail is sent as (<c>mail.sourceArn</c> in notifications).</summary>
+    public required string SourceArn { get; set; }
+
+    public required string EnvelopeFrom { get; set; }
+
+    /// <summary>Envelope recipients to deliver to, comma-separated (suppressed and simulator recipients are not here).</summary>
+    public required string Recipients { get; set; }
+
+    /// <summary>The final MIME (X-SES-* stripped, Message-ID and Date set, DKIM-signed when the owner enabled it).</summary>
+    public required byte[] Mime { get; set; }
+
+    public OutboxStatus Status { get; set; } = OutboxStatus.Pending;
+
+    public int Attempts { get; set; }
+
+    public DateTimeOffset NextAttemptAt { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? DeliveredAt { get; set; }
+
+    public string? LastError { get; set; }
+}
+
+/// <summary>One send attempt through the pipeline, accepted or rejected, with the step that stopped it.</summary>
+public sealed class SendAttemptEntity
+{
+    public Guid Id { get; set; }
+
+    /// <summary>The caller's (delegate's) account.</summary>
+    public required string AccountId { get; set; }
+
+    /// <summary>The caller's principal ARN or service name.</summary>
+    public required string CallerArn { get; set; }
+
+    /// <summary>The identity the mail was sent as (From), when it was resolved; lets owners see delegates' activity.</summary>
+    public string? IdentityArn { get; set; }
+
+    /// <summary>The owner account of <see cref="IdentityArn"/>.</summary>
+    public string? OwnerAccountId { get; set; }
+
+    /// <summary>SendEmail, SendRawEmail, SMTP, TestSend …</summary>
+    public required string Api { get; set; }
+
+    public bool Accepted { get; set; }
+
+    /// <summary>The step that stopped a rejected attempt.</summary>
+    public string? Step { get; set; }
+
+    public string? ErrorCode { get; set; }
+
+    public string? ErrorMessage { get; set; }
+
+    public string? MessageId { get; set; }
+
+    public string? FromAddress { get; set; }
+
+    public int RecipientCount { get; set; }
+
+    /// <summary>The step-by-step trace as JSON (for the activity page).</summary>
+    public string? Trace { get; set; }
+
+    public DateTimeOffset At { get; set; }
+}
+
+/// <summary>An SES event of a message and recipient: Send, Reject, Delivery, Bounce, Complaint, DeliveryDelay.</summary>
+public sealed class SendEventEntity
+{
+    public Guid Id { get; set; }
+
+    public required string MessageId { get; set; }
+
+    /// <summary>The sending (delegate) account.</summary>
+    public required string AccountId { get; set; }
+
+    /// <summary>The identity's owner account (feedback routing).</summary>
+    public string? OwnerAccountId { get; set; }
+
+    public required string SourceArn { get; set; }
+
+    public required string Type { get; set; }
+
+    public string? Recipient { get; set; }
+
+    /// <summary>The notification JSON as SES would publish it.</summary>
+    public required string Json { get; set; }
+
+    public DateTimeOffset At { get; set; }
+}
+
+/// <summary>An address on an account's suppression list.</summary>
+public sealed class SuppressedDestinationEntity
+{
+    public required string AccountId { get; set; }
+
+    /// <summary>The address, lower-cased (suppression matching is case-insensitive in SES).</summary>
+    public required string Address { get; set; }
+
+    /// <summary>BOUNCE or COMPLAINT.</summary>
+    public required string Reason { get; set; }
+
+    public DateTimeOffset At { get; set; }
+}
+
+/// <summary>
+/// The usage ledger: one row per accepted message, charged to the sending account. The rolling 24 h quota is the sum of
+/// <see cref="Recipients"/> over the last 24 h; the rate limiter counts rows in the last second.
+/// </summary>
+public sealed class UsageEntryEntity
+{
+    public long Id { get; set; }
+
+    public required string AccountId { get; set; }
+
+    public required string MessageId { get; set; }
+
+    /// <summary>Recipients charged (simulator recipients are not; suppressed ones are).</summary>
+    public int Recipients { get; set; }
+
+    public DateTimeOffset At { get; set; }
+}
