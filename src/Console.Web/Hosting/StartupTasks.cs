@@ -9,7 +9,7 @@ using SesConsole.Web.Features.Provisioning;
 
 namespace SesConsole.Web.Hosting;
 
-/// <summary>What runs once at start-up, in order: migrate, bootstrap the first admin, apply the provisioning file, seed the demo world.</summary>
+/// <summary>What runs once at start-up, in order: migrate, bootstrap the first admin, seed the demo world (Development, empty database), apply the provisioning file.</summary>
 public sealed class StartupTasks(
     ConsoleDbContext db,
     UserManager<ConsoleUser> userManager,
@@ -37,6 +37,12 @@ public sealed class StartupTasks(
             logger.LogInformation("Bootstrap admin {Email}: {Result}", email, created ?? "created");
         }
 
+        // The demo world is seeded into an empty database only (no account yet), before the provisioning file.
+        if (environment.IsDevelopment() && configuration.GetValue("Demo:Seed", false) && !await db.Accounts.AnyAsync(ct))
+        {
+            await SeedDemoAsync(configuration["Demo:Password"] ?? throw new InvalidOperationException("Demo:Password is not set."), ct);
+        }
+
         if (options.Value.ProvisioningFile is { Length: > 0 } file)
         {
             var outcome = await provisioning.ApplyAsync(file, ct);
@@ -57,10 +63,6 @@ public sealed class StartupTasks(
             }
         }
 
-        if (environment.IsDevelopment() && configuration.GetValue("Demo:Seed", false) && !await db.Users.AnyAsync(ct))
-        {
-            await SeedDemoAsync(configuration["Demo:Password"] ?? throw new InvalidOperationException("Demo:Password is not set."), ct);
-        }
     }
 
     /// <summary>Creates a platform admin; returns null on success or the reason it failed.</summary>
