@@ -97,6 +97,7 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<IdentitiesService>();
         services.AddSingleton<DnsCheckLog>();
         services.AddHostedService<IdentityRecheckWorker>();
+        services.AddSingleton<SesConsole.Web.Features.Sending.QuotaLedger>();
         return builder;
     }
 
