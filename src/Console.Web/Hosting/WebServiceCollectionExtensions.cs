@@ -98,6 +98,9 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<DnsCheckLog>();
         services.AddHostedService<IdentityRecheckWorker>();
         services.AddSingleton<SesConsole.Web.Features.Sending.QuotaLedger>();
+        services.Configure<SesConsole.Web.Features.Sending.DeliveryOptions>(builder.Configuration.GetSection(SesConsole.Web.Features.Sending.DeliveryOptions.SectionName));
+        services.AddScoped<SesConsole.Web.Features.Sending.OutboxDelivery>();
+        services.AddHostedService<SesConsole.Web.Features.Sending.DeliveryWorker>();
         return builder;
     }
 

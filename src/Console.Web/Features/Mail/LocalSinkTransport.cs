@@ -41,6 +41,14 @@ public sealed class LocalSinkTransport(
 
         // The bytes are kept exactly as given; a message without a Message-ID gets one recorded beside it.
         var messageId = headers.Value.MessageId ?? MimeUtils.GenerateMessageId();
+        if (headers.Value.MessageId is not null && await AlreadyCaughtAsync(message.AccountId, Truncate(messageId), cancellationToken))
+        {
+            // Idempotent by Message-ID: the delivery worker may hand the same outbox message over again after a crash
+            // between delivering and recording it; the sink keeps one copy.
+            logger.LogInformation("Local sink already holds message {MessageId}; not stored twice", messageId);
+            return messageId;
+        }
+
         var entity = new MailboxMessageEntity
         {
             Id = Guid.NewGuid(),
@@ -67,6 +75,12 @@ public sealed class LocalSinkTransport(
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Local sink caught message {MessageId} from {From} to {Recipients}", messageId, entity.EnvelopeFrom, entity.Recipients);
         return messageId;
+    }
+
+    private async Task<bool> AlreadyCaughtAsync(string? accountId, string messageId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.MailboxMessages.AnyAsync(m => m.MessageId == messageId && m.AccountId == accountId, cancellationToken);
     }
 
     /// <summary>The pickup file's name: <c>yyyyMMddTHHmmssfffZ-&lt;id&gt;.eml</c>, which sorts by arrival.</summary>

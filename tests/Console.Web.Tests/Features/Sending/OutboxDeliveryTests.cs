@@ -1,0 +1,167 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SesConsole.Data;
+using SesConsole.Data.Entities;
+using SesConsole.Domain.Primitives;
+using SesConsole.Domain.Sending;
+using SesConsole.Web.Features.Mail;
+using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Tests.Shared;
+
+namespace SesConsole.Web.Tests.Features.Sending;
+
+public sealed class OutboxDeliveryTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    // The shared app runs its own delivery worker on the real clock; messages due 30 days from now are left to the test.
+    private static DateTimeOffset InTheFuture => DateTimeOffset.UtcNow.AddDays(30);
+
+    private static byte[] Mime(string messageId) => System.Text.Encoding.ASCII.GetBytes(
+        $"From: news@example.com\r\nTo: reader@example.net\r\nSubject: Hello\r\nMessage-ID: <{messageId}>\r\nDate: Sat, 28 Nov 2026 10:00:00 +0000\r\n\r\nHi\r\n");
+
+    private async Task<OutboxMessageEntity> EnqueueAsync(DateTimeOffset at, string recipients = "reader@example.net")
+    {
+        var messageId = $"{Guid.NewGuid():N}@sesconsole";
+        var entity = new OutboxMessageEntity
+        {
+            Id = Guid.NewGuid(), MessageId = messageId, AccountId = "222222222222", SourceArn = "arn:aws:ses:us-east-1:111111111111:identity/example.com",
+            EnvelopeFrom = "news@example.com", Recipients = recipients, Mime = Mime(messageId), CreatedAt = at, NextAttemptAt = at,
+        };
+        await using var db = app.Db();
+        db.OutboxMessages.Add(entity);
+        await db.SaveChangesAsync(Ct);
+        return entity;
+    }
+
+    private OutboxDelivery Delivery(IMailTransport transport, TimeProvider time, DeliveryOptions? options = null) =>
+        new(app.Factory.Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>(), transport,
+            Options.Create(options ?? new DeliveryOptions()), time, NullLogger<OutboxDelivery>.Instance);
+
+    [Fact]
+    public async Task DeliverDueAsync_hands_the_message_to_the_sink_once_and_records_a_Delivery_event()
+    {
+        var time = new FakeTimeProvider(InTheFuture);
+        var queued = await EnqueueAsync(time.GetUtcNow());
+        var sink = app.Factory.Services.GetRequiredService<IMailTransport>();
+
+        var delivered = await Delivery(sink, time).DeliverDueAsync(Ct);
+        var again = await Delivery(sink, time).DeliverDueAsync(Ct);
+
+        Assert.Equal(1, delivered);
+        await using var db = app.Db();
+        Assert.Equal(1, await db.MailboxMessages.CountAsync(m => m.MessageId == queued.MessageId, Ct));
+        Assert.Equal(OutboxStatus.Delivered, (await db.OutboxMessages.SingleAsync(m => m.Id == queued.Id, Ct)).Status);
+        var delivery = await db.SendEvents.SingleAsync(e => e.MessageId == queued.MessageId && e.Type == "Delivery", Ct);
+        Assert.Contains("\"sourceArn\":\"arn:aws:ses:us-east-1:111111111111:identity/example.com\"", delivery.Json, StringComparison.Ordinal);
+        Assert.Contains("\"sendingAccountId\":\"222222222222\"", delivery.Json, StringComparison.Ordinal);
+        Assert.Equal("111111111111", delivery.OwnerAccountId);
+        Assert.Equal(0, again);
+    }
+
+    [Fact]
+    public async Task A_crash_after_the_sink_stored_the_message_redelivers_without_a_second_copy()
+    {
+        var time = new FakeTimeProvider(InTheFuture);
+        var queued = await EnqueueAsync(time.GetUtcNow());
+        var sink = app.Factory.Services.GetRequiredService<IMailTransport>();
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => Delivery(new CrashAfterSend(sink), time).DeliverDueAsync(Ct));
+        await using (var db = app.Db())
+        {
+            Assert.Equal(OutboxStatus.Pending, (await db.OutboxMessages.SingleAsync(m => m.Id == queued.Id, Ct)).Status);
+        }
+
+        await Delivery(sink, time).DeliverDueAsync(Ct);
+
+        await using var check = app.Db();
+        Assert.Equal(1, await check.MailboxMessages.CountAsync(m => m.MessageId == queued.MessageId, Ct));
+        Assert.Equal(OutboxStatus.Delivered, (await check.OutboxMessages.SingleAsync(m => m.Id == queued.Id, Ct)).Status);
+    }
+
+    [Fact]
+    public async Task Relay_down_retries_with_backoff_then_gives_up_with_a_bounce()
+    {
+        var time = new FakeTimeProvider(InTheFuture);
+        var queued = await EnqueueAsync(time.GetUtcNow(), "late@example.net");
+        var relay = new SmtpRelayTransport(
+            new MailOptions { Mode = MailMode.SmtpRelay, Relay = new RelayOptions { Host = "127.0.0.1", Port = TestDnsServer.UnusedPort(), Security = RelaySecurity.None, Timeout = TimeSpan.FromSeconds(2) } },
+            NullLogger<SmtpRelayTransport>.Instance);
+        var options = new DeliveryOptions { RetryDelay = TimeSpan.FromMinutes(1), GiveUpAfter = TimeSpan.FromHours(1) };
+
+        await Delivery(relay, time, options).DeliverDueAsync(Ct);
+        time.Advance(TimeSpan.FromSeconds(30));
+        await Delivery(relay, time, options).DeliverDueAsync(Ct);
+        time.Advance(TimeSpan.FromMinutes(1));
+        await Delivery(relay, time, options).DeliverDueAsync(Ct);
+        time.Advance(TimeSpan.FromHours(1));
+        await Delivery(relay, time, options).DeliverDueAsync(Ct);
+
+        await using var db = app.Db();
+        var row = await db.OutboxMessages.SingleAsync(m => m.Id == queued.Id, Ct);
+        var events = await db.SendEvents.Where(e => e.MessageId == queued.MessageId).Select(e => e.Type).ToListAsync(Ct);
+        Assert.Equal(OutboxStatus.GaveUp, row.Status);
+        Assert.Equal(3, row.Attempts);
+        Assert.Equal(2, events.Count(t => t == "DeliveryDelay"));
+        Assert.Equal(1, events.Count(t => t == "Bounce"));
+        Assert.StartsWith("Could not connect to the SMTP relay 127.0.0.1", row.LastError, StringComparison.Ordinal);
+        Assert.Contains("\"bounceType\":\"Undetermined\"", (await db.SendEvents.FirstAsync(e => e.MessageId == queued.MessageId && e.Type == "Bounce", Ct)).Json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Messages_accepted_before_a_restart_are_delivered_by_the_next_process_exactly_once()
+    {
+        var directory = Directory.CreateTempSubdirectory("sesconsole-restart-").FullName;
+        string messageId;
+        await using (var first = new ConsoleAppFactory())
+        {
+            first.Settings["Console:DataDirectory"] = directory;
+            first.Settings["Sending:Delivery:PollInterval"] = "00:00:00";
+            await using var db = first.Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>().CreateDbContext();
+            messageId = $"{Guid.NewGuid():N}@sesconsole";
+            db.OutboxMessages.Add(new OutboxMessageEntity
+            {
+                Id = Guid.NewGuid(), MessageId = messageId, AccountId = "222222222222", SourceArn = "arn:aws:ses:us-east-1:111111111111:identity/example.com",
+                EnvelopeFrom = "news@example.com", Recipients = "reader@example.net", Mime = Mime(messageId), CreatedAt = DateTimeOffset.UtcNow, NextAttemptAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await using (var second = new ConsoleAppFactory())
+        {
+            second.Settings["Console:DataDirectory"] = directory;
+            second.Settings["Sending:Delivery:PollInterval"] = "00:00:00.100";
+            var factory = second.Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>();
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (DateTime.UtcNow < deadline)
+            {
+                await using var db = factory.CreateDbContext();
+                if (await db.OutboxMessages.AnyAsync(m => m.MessageId == messageId && m.Status == OutboxStatus.Delivered, Ct))
+                {
+                    break;
+                }
+
+                await Task.Delay(50, Ct);
+            }
+
+            await using var check = factory.CreateDbContext();
+            Assert.Equal(1, await check.MailboxMessages.CountAsync(m => m.MessageId == messageId, Ct));
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    /// <summary>The real sink, then the process "dies" before the worker records the delivery.</summary>
+    private sealed class CrashAfterSend(IMailTransport inner) : IMailTransport
+    {
+        public async Task<Result<string>> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
+        {
+            await inner.SendAsync(message, cancellationToken);
+            throw new OperationCanceledException("simulated crash");
+        }
+    }
+}
