@@ -100,6 +100,7 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<SesConsole.Web.Features.Sending.QuotaLedger>();
         services.Configure<SesConsole.Web.Features.Sending.DeliveryOptions>(builder.Configuration.GetSection(SesConsole.Web.Features.Sending.DeliveryOptions.SectionName));
         services.AddScoped<SesConsole.Web.Features.Sending.OutboxDelivery>();
+        services.AddScoped<SesConsole.Web.Features.Sending.SuppressionService>();
         services.AddHostedService<SesConsole.Web.Features.Sending.DeliveryWorker>();
         return builder;
     }

@@ -27,7 +27,7 @@ public sealed class AuthorizationWalkTests(AuthorizationWalkTests.App app) : ICl
         public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
     }
 
-    public static TheoryData<string> Pages => ["/", "/security-credentials", "/iam/users", "/iam/roles", "/iam/users/mailer", "/admin/accounts", "/mailbox", "/identities"];
+    public static TheoryData<string> Pages => ["/", "/security-credentials", "/iam/users", "/iam/roles", "/iam/users/mailer", "/admin/accounts", "/mailbox", "/identities", "/suppression"];
 
     [Theory]
     [MemberData(nameof(Pages))]
@@ -68,6 +68,7 @@ public sealed class AuthorizationWalkTests(AuthorizationWalkTests.App app) : ICl
     [InlineData("admin", "/iam/users")]
     [InlineData("admin", "/security-credentials")]
     [InlineData("admin", "/identities")]
+    [InlineData("admin", "/suppression")]
     public async Task Page_of_another_role_is_refused(string caller, string page)
     {
         var response = await app.Clients[caller].GetAsync(page, TestContext.Current.CancellationToken);

@@ -14,7 +14,36 @@ namespace SesConsole.Web.Features.Accounts;
 /// <summary>A row of the admin's account list.</summary>
 public sealed record AccountRow(
     string Id, string DisplayName, string? OrganizationId, IReadOnlyList<string> Regions, bool Sandbox, bool SendingEnabled,
-    string? RootEmail, int IamUsers, int IamRoles, DateTimeOffset CreatedAt);
+    string? RootEmail, int IamUsers, int IamRoles, DateTimeOffset CreatedAt)
+{
+    /// <summary>Recipients charged in the last 24 hours.</summary>
+    public int SentLast24Hours { get; init; }
+
+    public int Max24HourSend { get; init; }
+
+    public double MaxSendRate { get; init; }
+
+    /// <summary>Bounces and complaints of the last 14 days, charged to this (sending) account.</summary>
+    public Reputation Reputation { get; init; } = Reputation.Empty;
+}
+
+/// <summary>
+/// The sending account's reputation over a window: bounce rate = bounces / (deliveries + bounces), complaint rate =
+/// complaints / deliveries. Status thresholds are SES's: under review at 5 % bounces or 0.1 % complaints, at risk at
+/// 10 % or 0.5 % (SES "Enforcement FAQ").
+/// </summary>
+public sealed record Reputation(int Deliveries, int Bounces, int Complaints)
+{
+    public static readonly Reputation Empty = new(0, 0, 0);
+
+    public double BounceRate => Deliveries + Bounces == 0 ? 0 : (double)Bounces / (Deliveries + Bounces);
+
+    public double ComplaintRate => Deliveries == 0 ? 0 : (double)Complaints / Deliveries;
+
+    public string Status => BounceRate >= 0.10 || ComplaintRate >= 0.005 ? "At risk"
+        : BounceRate >= 0.05 || ComplaintRate >= 0.001 ? "Under review"
+        : "Healthy";
+}
 
 /// <summary>What an admin fills in to create an account.</summary>
 public sealed class NewAccount
@@ -69,12 +98,21 @@ public sealed class AccountsService(
             .Select(u => new { u.AccountId, u.Email }).ToListAsync(ct);
         var counts = await db.IamPrincipals.AsNoTracking().GroupBy(p => new { p.AccountId, p.Type })
             .Select(g => new { g.Key.AccountId, g.Key.Type, Count = g.Count() }).ToListAsync(ct);
+        var now = time.GetUtcNow();
+        var usage = await UsageByAccountAsync(db, now, ct);
+        var reputation = await ReputationByAccountAsync(db, now, ct);
         IReadOnlyList<AccountRow> rows = accounts.Select(a => new AccountRow(
             a.Id, a.DisplayName, a.OrganizationId, a.RegionList, a.Sandbox, a.SendingEnabled,
             roots.FirstOrDefault(r => r.AccountId == a.Id)?.Email,
             counts.Where(c => c.AccountId == a.Id && c.Type == IamPrincipalType.User).Sum(c => c.Count),
             counts.Where(c => c.AccountId == a.Id && c.Type == IamPrincipalType.Role).Sum(c => c.Count),
-            a.CreatedAt)).ToList();
+            a.CreatedAt)
+        {
+            SentLast24Hours = usage.GetValueOrDefault(a.Id),
+            Max24HourSend = a.Max24HourSend,
+            MaxSendRate = a.MaxSendRate,
+            Reputation = reputation.GetValueOrDefault(a.Id) ?? Reputation.Empty,
+        }).ToList();
         return Result<IReadOnlyList<AccountRow>>.Success(rows);
     }
 
@@ -96,7 +134,16 @@ public sealed class AccountsService(
         var root = await db.Users.AsNoTracking().Where(u => u.AccountId == a.Id && u.IamPrincipalId == null).Select(u => u.Email).FirstOrDefaultAsync(ct);
         var users = await db.IamPrincipals.CountAsync(p => p.AccountId == a.Id && p.Type == IamPrincipalType.User, ct);
         var roles = await db.IamPrincipals.CountAsync(p => p.AccountId == a.Id && p.Type == IamPrincipalType.Role, ct);
-        return new AccountRow(a.Id, a.DisplayName, a.OrganizationId, a.RegionList, a.Sandbox, a.SendingEnabled, root, users, roles, a.CreatedAt);
+        var now = time.GetUtcNow();
+        var usage = await UsageByAccountAsync(db, now, ct, a.Id);
+        var reputation = await ReputationByAccountAsync(db, now, ct, a.Id);
+        return new AccountRow(a.Id, a.DisplayName, a.OrganizationId, a.RegionList, a.Sandbox, a.SendingEnabled, root, users, roles, a.CreatedAt)
+        {
+            SentLast24Hours = usage.GetValueOrDefault(a.Id),
+            Max24HourSend = a.Max24HourSend,
+            MaxSendRate = a.MaxSendRate,
+            Reputation = reputation.GetValueOrDefault(a.Id) ?? Reputation.Empty,
+        };
     }
 
     public async Task<Result<CreatedAccount>> CreateAsync(Caller caller, NewAccount input, CancellationToken ct = default)
@@ -179,6 +226,34 @@ public sealed class AccountsService(
         account.Version = Guid.NewGuid();
         await db.SaveChangesAsync(ct);
         return Result.Success();
+    }
+
+    private static async Task<Dictionary<string, int>> UsageByAccountAsync(ConsoleDbContext db, DateTimeOffset now, CancellationToken ct, string? only = null)
+    {
+        var since = now - TimeSpan.FromDays(1);
+        var query = db.UsageLedger.AsNoTracking().Where(u => u.At > since);
+        if (only is not null)
+        {
+            query = query.Where(u => u.AccountId == only);
+        }
+
+        return await query.GroupBy(u => u.AccountId).Select(g => new { g.Key, Sum = g.Sum(u => u.Recipients) }).ToDictionaryAsync(x => x.Key, x => x.Sum, ct);
+    }
+
+    private static async Task<Dictionary<string, Reputation>> ReputationByAccountAsync(ConsoleDbContext db, DateTimeOffset now, CancellationToken ct, string? only = null)
+    {
+        var since = now - TimeSpan.FromDays(14);
+        var query = db.SendEvents.AsNoTracking().Where(e => e.At > since && (e.Type == "Delivery" || e.Type == "Bounce" || e.Type == "Complaint"));
+        if (only is not null)
+        {
+            query = query.Where(e => e.AccountId == only);
+        }
+
+        var counts = await query.GroupBy(e => new { e.AccountId, e.Type }).Select(g => new { g.Key.AccountId, g.Key.Type, Count = g.Count() }).ToListAsync(ct);
+        return counts.GroupBy(c => c.AccountId).ToDictionary(g => g.Key, g => new Reputation(
+            g.Where(c => c.Type == "Delivery").Sum(c => c.Count),
+            g.Where(c => c.Type == "Bounce").Sum(c => c.Count),
+            g.Where(c => c.Type == "Complaint").Sum(c => c.Count)));
     }
 
     private Result Validate(NewAccount input)

@@ -33,6 +33,8 @@ public sealed class IdentitiesFixture : IAsyncLifetime
         Factory = new ConsoleAppFactory { Time = Time };
         Factory.Settings["Dns:Servers:0"] = Dns.Endpoint;
         Factory.Settings["Identities:RecheckInterval"] = "00:00:00";
+        // Periodic workers on a fake clock would fire once per period on every Advance (86,400 times for a day).
+        Factory.Settings["Sending:Delivery:PollInterval"] = "00:00:00";
         Factory.Settings["Console:PublicBaseUrl"] = "https://console.example/";
     }
 
