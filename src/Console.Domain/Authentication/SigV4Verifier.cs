@@ -1,0 +1,262 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using SesConsole.Domain.Primitives;
+
+namespace SesConsole.Domain.Authentication;
+
+/// <summary>An HTTP request as SigV4 sees it. Header names are case-insensitive; the body is given by its SHA-256 (hex).</summary>
+/// <param name="Method">The HTTP method.</param>
+/// <param name="Path">The path exactly as it arrived (still percent-encoded).</param>
+/// <param name="Query">The query string without '?', exactly as it arrived.</param>
+/// <param name="Headers">The request headers.</param>
+/// <param name="BodySha256Hex">Lower-case hex SHA-256 of the body.</param>
+public sealed record SignedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string BodySha256Hex);
+
+/// <summary>Who signed a request: the access key and the credential scope it claimed.</summary>
+public sealed record SigV4Credential(string AccessKeyId, string Date, string Region, string Service);
+
+/// <summary>
+/// Verifies AWS Signature Version 4 (<c>AWS4-HMAC-SHA256</c> in the <c>Authorization</c> header), as the AWS SDKs sign
+/// SES calls: signing name <c>ses</c> for both APIs, any region string. Errors use the AWS error codes and messages
+/// (<c>MissingAuthenticationToken</c>, <c>IncompleteSignature</c>, <c>InvalidClientTokenId</c>,
+/// <c>SignatureDoesNotMatch</c>, <c>RequestExpired</c>). Time comes from the caller; the verifier reads no clock.
+/// </summary>
+public static class SigV4Verifier
+{
+    public const string Algorithm = "AWS4-HMAC-SHA256";
+
+    /// <summary>How far the request time may be from ours (AWS: 15 minutes).</summary>
+    public static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(15);
+
+    /// <summary>Reads the credential (access key ID and scope) without checking the signature.</summary>
+    public static Result<(SigV4Credential Credential, string[] SignedHeaders, string Signature)> ParseAuthorization(IReadOnlyDictionary<string, string> headers)
+    {
+        if (!TryGet(headers, "authorization", out var authorization) || string.IsNullOrWhiteSpace(authorization))
+        {
+            return Fail("MissingAuthenticationToken", "Request is missing Authentication Token");
+        }
+
+        if (!authorization.StartsWith(Algorithm + " ", StringComparison.Ordinal))
+        {
+            return Fail("IncompleteSignature", $"Unsupported authorization type; the request must be signed with {Algorithm}.");
+        }
+
+        string? credential = null, signedHeaders = null, signature = null;
+        foreach (var part in authorization[(Algorithm.Length + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                continue;
+            }
+
+            var (key, value) = (part[..eq], part[(eq + 1)..]);
+            switch (key)
+            {
+                case "Credential": credential = value; break;
+                case "SignedHeaders": signedHeaders = value; break;
+                case "Signature": signature = value; break;
+            }
+        }
+
+        if (credential is null || signedHeaders is null || signature is null)
+        {
+            return Fail("IncompleteSignature", "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.");
+        }
+
+        var scope = credential.Split('/');
+        if (scope.Length != 5 || scope[4] != "aws4_request" || scope[0].Length == 0)
+        {
+            return Fail("IncompleteSignature", $"Credential should be scoped to a valid region and service: '{credential}'.");
+        }
+
+        return (new SigV4Credential(scope[0], scope[1], scope[2], scope[3]), signedHeaders.Split(';'), signature);
+    }
+
+    /// <summary>Checks the signature of <paramref name="request"/> with <paramref name="secretAccessKey"/> at <paramref name="now"/>.</summary>
+    public static Result<SigV4Credential> Verify(SignedRequest request, string secretAccessKey, DateTimeOffset now)
+    {
+        var parsed = ParseAuthorization(request.Headers);
+        if (!parsed.IsSuccess)
+        {
+            return parsed.Error;
+        }
+
+        var (credential, signedHeaders, signature) = parsed.Value;
+        if (!TryGet(request.Headers, "x-amz-date", out var amzDate)
+            || !DateTimeOffset.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var signedAt))
+        {
+            return Result<SigV4Credential>.Failure("IncompleteSignature", "The request must contain a valid X-Amz-Date header (yyyyMMddTHHmmssZ).");
+        }
+
+        if ((now - signedAt).Duration() > MaxSkew)
+        {
+            return Result<SigV4Credential>.Failure("RequestExpired",
+                $"Signature expired: {amzDate} is now earlier than {(now - MaxSkew).UtcDateTime:yyyyMMdd'T'HHmmss'Z'} ({now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'} - 15 min.)");
+        }
+
+        if (credential.Date != amzDate[..8])
+        {
+            return Result<SigV4Credential>.Failure("SignatureDoesNotMatch", $"Credential should be scoped to a valid date: the scope date {credential.Date} is not the date of X-Amz-Date {amzDate}.");
+        }
+
+        if (!signedHeaders.Contains("host", StringComparer.Ordinal))
+        {
+            return Result<SigV4Credential>.Failure("IncompleteSignature", "'Host' must be a signed header.");
+        }
+
+        if (TryGet(request.Headers, "x-amz-content-sha256", out var claimed) && claimed != "UNSIGNED-PAYLOAD"
+            && !string.Equals(claimed, request.BodySha256Hex, StringComparison.OrdinalIgnoreCase))
+        {
+            return Result<SigV4Credential>.Failure("SignatureDoesNotMatch", "The provided 'x-amz-content-sha256' header does not match what was computed.");
+        }
+
+        var payloadHash = claimed ?? request.BodySha256Hex;
+        var signingKey = SigningKey(secretAccessKey, credential.Date, credential.Region, credential.Service);
+        var scope = $"{credential.Date}/{credential.Region}/{credential.Service}/aws4_request";
+
+        // AWS services other than S3 encode each path segment once more for the canonical URI; accept that form and the
+        // plain one, so both SDK styles verify.
+        foreach (var path in new[] { EncodePath(request.Path), request.Path })
+        {
+            var canonical = CanonicalRequest(request, path, signedHeaders, payloadHash);
+            var stringToSign = $"{Algorithm}\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
+            var expected = Hex(HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes(stringToSign)));
+            if (CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature.ToLowerInvariant())))
+            {
+                return credential;
+            }
+        }
+
+        return Result<SigV4Credential>.Failure("SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+    }
+
+    /// <summary>Signs a request (for tests and for clients written here): returns the Authorization header value.</summary>
+    public static string Sign(SignedRequest request, string accessKeyId, string secretAccessKey, string region, string service, string[] signedHeaders)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var amzDate = request.Headers.First(h => string.Equals(h.Key, "x-amz-date", StringComparison.OrdinalIgnoreCase)).Value;
+        var date = amzDate[..8];
+        var canonical = CanonicalRequest(request, EncodePath(request.Path), signedHeaders, request.BodySha256Hex);
+        var scope = $"{date}/{region}/{service}/aws4_request";
+        var stringToSign = $"{Algorithm}\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
+        var signature = Hex(HMACSHA256.HashData(SigningKey(secretAccessKey, date, region, service), Encoding.UTF8.GetBytes(stringToSign)));
+        return $"{Algorithm} Credential={accessKeyId}/{scope}, SignedHeaders={string.Join(';', signedHeaders)}, Signature={signature}";
+    }
+
+    public static string Sha256Hex(ReadOnlySpan<byte> data) => Hex(SHA256.HashData(data));
+
+    private static string CanonicalRequest(SignedRequest request, string canonicalPath, IEnumerable<string> signedHeaders, string payloadHash)
+    {
+        var builder = new StringBuilder();
+        builder.Append(request.Method.ToUpperInvariant()).Append('\n');
+        builder.Append(canonicalPath.Length == 0 ? "/" : canonicalPath).Append('\n');
+        builder.Append(CanonicalQuery(request.Query)).Append('\n');
+        foreach (var name in signedHeaders)
+        {
+            TryGet(request.Headers, name, out var value);
+            builder.Append(name).Append(':').Append(CollapseSpaces(value ?? "")).Append('\n');
+        }
+
+        builder.Append('\n').Append(string.Join(';', signedHeaders)).Append('\n').Append(payloadHash);
+        return builder.ToString();
+    }
+
+    private static string CanonicalQuery(string query)
+    {
+        if (string.IsNullOrEmpty(query))
+        {
+            return "";
+        }
+
+        return string.Join('&', query.Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair =>
+            {
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
+                var value = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
+                return (Key: Encode(key), Value: Encode(value));
+            })
+            .OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal)
+            .Select(p => $"{p.Key}={p.Value}"));
+    }
+
+    private static string EncodePath(string path) =>
+        string.Join('/', path.Split('/').Select(Encode));
+
+    /// <summary>RFC 3986 encoding as SigV4 requires: unreserved characters stay, everything else is %XX (upper-case).</summary>
+    private static string Encode(string value)
+    {
+        var builder = new StringBuilder(value.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(value))
+        {
+            var c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~')
+            {
+                builder.Append(c);
+            }
+            else
+            {
+                builder.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static string CollapseSpaces(string value)
+    {
+        var trimmed = value.Trim();
+        var builder = new StringBuilder(trimmed.Length);
+        var space = false;
+        foreach (var c in trimmed)
+        {
+            if (c == ' ')
+            {
+                if (!space)
+                {
+                    builder.Append(c);
+                }
+
+                space = true;
+            }
+            else
+            {
+                builder.Append(c);
+                space = false;
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static byte[] SigningKey(string secret, string date, string region, string service)
+    {
+        var kDate = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secret), Encoding.UTF8.GetBytes(date));
+        var kRegion = HMACSHA256.HashData(kDate, Encoding.UTF8.GetBytes(region));
+        var kService = HMACSHA256.HashData(kRegion, Encoding.UTF8.GetBytes(service));
+        return HMACSHA256.HashData(kService, "aws4_request"u8.ToArray());
+    }
+
+    private static bool TryGet(IReadOnlyDictionary<string, string> headers, string name, out string? value)
+    {
+        foreach (var (key, v) in headers)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = v;
+                return true;
+            }
+        }
+
+        value = null;
+        return false;
+    }
+
+    private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
+
+    private static Result<(SigV4Credential, string[], string)> Fail(string code, string message) =>
+        Result<(SigV4Credential, string[], string)>.Failure(code, message);
+}
