@@ -16,6 +16,12 @@ fi
 
 dotnet tool restore >/dev/null
 
+# The real AWS SDKs for JavaScript that the API tests drive (tests/sdk-client, versions pinned in its lock file).
+if [ ! -d tests/sdk-client/node_modules ]; then
+  echo "installing the AWS SDK test client (npm ci)"
+  npm ci --prefix tests/sdk-client --no-audit --no-fund >/dev/null
+fi
+
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 dotnet test SesConsole.sln "$@" 2>&1 | tee "$log"

@@ -1,5 +1,6 @@
 using SesConsole.Web.Components;
 using SesConsole.Web.Components.Account;
+using SesConsole.Web.Features.Api;
 using SesConsole.Web.Features.Mail;
 using SesConsole.Web.Hosting;
 
@@ -50,6 +51,7 @@ app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
 app.MapMailboxEndpoints();
+app.MapSesApi();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

@@ -1,0 +1,332 @@
+using System.Security;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
+using SesConsole.Domain.Identities;
+using SesConsole.Domain.Primitives;
+using SesConsole.Web.Features.Accounts;
+using SesConsole.Web.Features.Identities;
+
+namespace SesConsole.Web.Features.Api;
+
+/// <summary>
+/// The SES-compatible HTTP API that the real AWS SDKs call (endpoint = this console's URL, signing name <c>ses</c>,
+/// region = one of <c>Console:Regions</c>, credentials = a console access key): v2 REST-JSON under <c>/v2/email/</c> and
+/// v1 awsQuery as <c>POST /</c> with <c>Action=…</c>. Identity and account operations are here; sending is added by the
+/// send pipeline.
+/// </summary>
+public static class SesApiEndpoints
+{
+    private static readonly JsonSerializerOptions Json = new();
+
+    public static IEndpointRouteBuilder MapSesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var v2 = endpoints.MapGroup("/v2/email").DisableAntiforgery();
+        v2.MapGet("/account", Handler(c => V2Async(c, GetAccountAsync)));
+        v2.MapGet("/identities", Handler(c => V2Async(c, ListIdentitiesAsync)));
+        v2.MapPost("/list-identities", Handler(c => V2Async(c, ListIdentitiesAsync))); // how @aws-sdk/client-sesv2 3.11xx sends ListEmailIdentities
+        v2.MapPost("/identities", Handler(c => V2Async(c, CreateIdentityAsync)));
+        v2.MapGet("/identities/{identity}", Handler(c => V2Async(c, (ctx, api, body) => GetIdentityAsync(ctx, api, RouteValue(ctx, "identity")))));
+        v2.MapDelete("/identities/{identity}", Handler(c => V2Async(c, (ctx, api, body) => DeleteIdentityAsync(ctx, api, RouteValue(ctx, "identity")))));
+
+        // v1 (Query): POST / with a form body. Ordered before the Razor page at "/" so a signed API call never reaches it.
+        endpoints.MapPost("/", Handler(V1Async)).DisableAntiforgery().WithOrder(-1);
+        return endpoints;
+    }
+
+    private delegate Task<IResult> V2Handler(HttpContext context, ApiCaller caller, byte[] body);
+
+    /// <summary>A route handler (not a RequestDelegate), so the returned <see cref="IResult"/> is written.</summary>
+    private static Delegate Handler(Func<HttpContext, Task<IResult>> handler) => handler;
+
+    private static string RouteValue(HttpContext context, string name) => Uri.UnescapeDataString(context.GetRouteValue(name)?.ToString() ?? "");
+
+    private static async Task<IResult> V2Async(HttpContext context, V2Handler handler)
+    {
+        var body = await ReadBodyAsync(context);
+        var auth = await context.RequestServices.GetRequiredService<SesApiAuthentication>().AuthenticateAsync(context, body, context.RequestAborted);
+        if (!auth.IsSuccess)
+        {
+            return SesApiErrors.V2(context, auth.Error);
+        }
+
+        context.Response.Headers["x-amzn-RequestId"] = SesApiErrors.RequestId(context);
+        return await handler(context, auth.Value, body);
+    }
+
+    private static async Task<IResult> GetAccountAsync(HttpContext context, ApiCaller api, byte[] body)
+    {
+        var account = await context.RequestServices.GetRequiredService<AccountsService>().GetOwnAsync(api.Caller, context.RequestAborted);
+        if (!account.IsSuccess)
+        {
+            return SesApiErrors.V2(context, account.Error);
+        }
+
+        var a = account.Value;
+        return Results.Json(new
+        {
+            SendQuota = new { a.Max24HourSend, a.MaxSendRate, SentLast24Hours = (double)a.SentLast24Hours },
+            a.SendingEnabled,
+            ProductionAccessEnabled = !a.Sandbox,
+            EnforcementStatus = a.Reputation.Status switch { "At risk" => "PROBATION", "Under review" => "PROBATION", _ => "HEALTHY" },
+            DedicatedIpAutoWarmupEnabled = false,
+        }, Json);
+    }
+
+    private static async Task<IResult> ListIdentitiesAsync(HttpContext context, ApiCaller api, byte[] body)
+    {
+        var list = await context.RequestServices.GetRequiredService<IdentitiesService>().ListAsync(api.Caller, api.Region, context.RequestAborted);
+        if (!list.IsSuccess)
+        {
+            return SesApiErrors.V2(context, list.Error);
+        }
+
+        return Results.Json(new
+        {
+            EmailIdentities = list.Value.Select(i => new
+            {
+                IdentityType = i.Type == SendingIdentityType.Domain ? "DOMAIN" : "EMAIL_ADDRESS",
+                IdentityName = i.Name,
+                SendingEnabled = i.Status == VerificationStatus.Success,
+                VerificationStatus = V2Status(i.Status),
+            }),
+        }, Json);
+    }
+
+    private static async Task<IResult> CreateIdentityAsync(HttpContext context, ApiCaller api, byte[] body)
+    {
+        JsonNode? request;
+        try
+        {
+            request = JsonNode.Parse(body.Length == 0 ? "{}"u8 : body);
+        }
+        catch (JsonException ex)
+        {
+            return SesApiErrors.V2(context, new Error("InvalidParameterValue", $"The request body is not valid JSON: {ex.Message}"), "BadRequestException", 400);
+        }
+
+        var name = request?["EmailIdentity"]?.GetValue<string>();
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return SesApiErrors.V2(context, new Error("InvalidParameterValue", "EmailIdentity is required."), "BadRequestException", 400);
+        }
+
+        var identities = context.RequestServices.GetRequiredService<IdentitiesService>();
+        var parsed = SendingIdentityName.Parse(name);
+        Result<IdentityRow> created;
+        if (parsed.IsSuccess && parsed.Value.IsDomain)
+        {
+            var dkim = request?["DkimSigningAttributes"];
+            var input = new NewDomainIdentity
+            {
+                Selector = dkim?["DomainSigningSelector"]?.GetValue<string>(),
+                PrivateKey = dkim?["DomainSigningPrivateKey"]?.GetValue<string>(),
+                DkimKeyLength = dkim?["NextSigningKeyLength"]?.GetValue<string>() == "RSA_1024_BIT" ? 1024 : 2048,
+            };
+            created = await identities.CreateDomainAsync(api.Caller, api.Region, name, input, context.RequestAborted);
+        }
+        else
+        {
+            created = await identities.CreateEmailAsync(api.Caller, api.Region, name, BaseUri(context), context.RequestAborted);
+        }
+
+        if (!created.IsSuccess)
+        {
+            return SesApiErrors.V2(context, created.Error);
+        }
+
+        var details = (await identities.GetAsync(api.Caller, api.Region, created.Value.Name, context.RequestAborted)).Value!;
+        return Results.Json(new
+        {
+            IdentityType = created.Value.Type == SendingIdentityType.Domain ? "DOMAIN" : "EMAIL_ADDRESS",
+            VerifiedForSendingStatus = false,
+            DkimAttributes = DkimAttributes(details),
+        }, Json);
+    }
+
+    private static async Task<IResult> GetIdentityAsync(HttpContext context, ApiCaller api, string identity)
+    {
+        var details = await context.RequestServices.GetRequiredService<IdentitiesService>().GetAsync(api.Caller, api.Region, identity, context.RequestAborted);
+        if (!details.IsSuccess)
+        {
+            return SesApiErrors.V2(context, details.Error);
+        }
+
+        var d = details.Value;
+        return Results.Json(new
+        {
+            IdentityType = d.Identity.Type == SendingIdentityType.Domain ? "DOMAIN" : "EMAIL_ADDRESS",
+            FeedbackForwardingStatus = true,
+            VerifiedForSendingStatus = d.Identity.Status == VerificationStatus.Success,
+            VerificationStatus = V2Status(d.Identity.Status),
+            DkimAttributes = DkimAttributes(d),
+            MailFromAttributes = d.MailFromDomain is null ? null : new
+            {
+                MailFromDomain = d.MailFromDomain,
+                MailFromDomainStatus = V2Status(d.MailFromStatus),
+                BehaviorOnMxFailure = d.MailFromBehavior == Data.Entities.MailFromBehavior.RejectMessage ? "REJECT_MESSAGE" : "USE_DEFAULT_VALUE",
+            },
+            Policies = new Dictionary<string, string>(),
+            Tags = Array.Empty<object>(),
+        }, Json);
+    }
+
+    private static async Task<IResult> DeleteIdentityAsync(HttpContext context, ApiCaller api, string identity)
+    {
+        var deleted = await context.RequestServices.GetRequiredService<IdentitiesService>().DeleteAsync(api.Caller, api.Region, identity, context.RequestAborted);
+        return deleted.IsSuccess ? Results.Json(new { }, Json) : SesApiErrors.V2(context, deleted.Error!);
+    }
+
+    private static object? DkimAttributes(IdentityDetails d) => d.Identity.Type != SendingIdentityType.Domain ? null : new
+    {
+        SigningEnabled = d.Identity.DkimSigningEnabled,
+        Status = V2Status(d.Identity.DkimStatus),
+        Tokens = d.DkimSelectors,
+        SigningAttributesOrigin = d.DkimOrigin == Data.Entities.DkimOrigin.External ? "EXTERNAL" : "AWS_SES",
+        CurrentSigningKeyLength = d.DkimKeyLength == 1024 ? "RSA_1024_BIT" : "RSA_2048_BIT",
+    };
+
+    private static string V2Status(VerificationStatus status) => status switch
+    {
+        VerificationStatus.Success => "SUCCESS",
+        VerificationStatus.Pending => "PENDING",
+        VerificationStatus.Failed => "FAILED",
+        VerificationStatus.TemporaryFailure => "TEMPORARY_FAILURE",
+        _ => "NOT_STARTED",
+    };
+
+    // ---- v1 (awsQuery) ----
+
+    private static async Task<IResult> V1Async(HttpContext context)
+    {
+        var body = await ReadBodyAsync(context);
+        var parsedForm = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
+        var form = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>(parsedForm, StringComparer.Ordinal);
+        string Field(string name) => form.TryGetValue(name, out var value) ? value.ToString() : "";
+        var action = Field("Action");
+        var auth = await context.RequestServices.GetRequiredService<SesApiAuthentication>().AuthenticateAsync(context, body, context.RequestAborted);
+        if (!auth.IsSuccess)
+        {
+            return SesApiErrors.V1(context, auth.Error);
+        }
+
+        var api = auth.Value;
+        var identities = context.RequestServices.GetRequiredService<IdentitiesService>();
+        var ct = context.RequestAborted;
+        context.Response.Headers["x-amzn-RequestId"] = SesApiErrors.RequestId(context);
+        switch (action)
+        {
+            case "VerifyEmailIdentity" or "VerifyEmailAddress":
+            {
+                var address = Field("EmailAddress");
+                var created = await identities.CreateEmailAsync(api.Caller, api.Region, address, BaseUri(context), ct);
+                if (!created.IsSuccess && created.Error.Code == "identity.exists")
+                {
+                    // v1 re-sends the verification mail for an address that is already pending.
+                    var resent = await identities.ResendVerificationAsync(api.Caller, api.Region, address, BaseUri(context), ct);
+                    if (!resent.IsSuccess && resent.Error!.Code != "identity.already_verified")
+                    {
+                        return SesApiErrors.V1(context, resent.Error);
+                    }
+                }
+                else if (!created.IsSuccess)
+                {
+                    return SesApiErrors.V1(context, created.Error);
+                }
+
+                return Xml(context, action, "");
+            }
+
+            case "VerifyDomainIdentity":
+            {
+                var domain = Field("Domain");
+                var created = await identities.CreateDomainAsync(api.Caller, api.Region, domain, new NewDomainIdentity(), ct);
+                if (!created.IsSuccess && created.Error.Code != "identity.exists")
+                {
+                    return SesApiErrors.V1(context, created.Error);
+                }
+
+                var parsed = SendingIdentityName.ParseDomain(domain);
+                var details = await identities.GetAsync(api.Caller, api.Region, parsed.IsSuccess ? parsed.Value.Value : domain, ct);
+                var token = details.Value?.Records.FirstOrDefault(r => r.Name.StartsWith("_amazonses.", StringComparison.Ordinal))?.Value ?? "";
+                return Xml(context, action, $"<VerificationToken>{SecurityElement.Escape(token)}</VerificationToken>");
+            }
+
+            case "ListIdentities":
+            {
+                var type = Field("IdentityType");
+                var list = await identities.ListAsync(api.Caller, api.Region, ct);
+                if (!list.IsSuccess)
+                {
+                    return SesApiErrors.V1(context, list.Error);
+                }
+
+                var members = list.Value
+                    .Where(i => type.Length == 0 || (type == "Domain") == (i.Type == SendingIdentityType.Domain))
+                    .Select(i => $"<member>{SecurityElement.Escape(i.Name)}</member>");
+                return Xml(context, action, $"<Identities>{string.Concat(members)}</Identities>");
+            }
+
+            case "GetIdentityVerificationAttributes":
+            {
+                var entries = new StringBuilder();
+                foreach (var (key, value) in form.Where(f => f.Key.StartsWith("Identities.member.", StringComparison.Ordinal)))
+                {
+                    var details = await identities.GetAsync(api.Caller, api.Region, value.ToString(), ct);
+                    if (details.Value is not { } d)
+                    {
+                        continue;
+                    }
+
+                    var token = d.Records.FirstOrDefault(r => r.Name.StartsWith("_amazonses.", StringComparison.Ordinal))?.Value;
+                    entries.Append(System.Globalization.CultureInfo.InvariantCulture, $"<entry><key>{SecurityElement.Escape(d.Identity.Name)}</key><value><VerificationStatus>{d.Identity.Status}</VerificationStatus>")
+                        .Append(token is null ? "" : $"<VerificationToken>{SecurityElement.Escape(token)}</VerificationToken>")
+                        .Append("</value></entry>");
+                }
+
+                return Xml(context, action, $"<VerificationAttributes>{entries}</VerificationAttributes>");
+            }
+
+            case "DeleteIdentity":
+            {
+                var deleted = await identities.DeleteAsync(api.Caller, api.Region, Field("Identity"), ct);
+                if (!deleted.IsSuccess && deleted.Error!.Code != "identity.not_found")
+                {
+                    return SesApiErrors.V1(context, deleted.Error);
+                }
+
+                return Xml(context, action, "");
+            }
+
+            case "GetSendQuota":
+            {
+                var account = await context.RequestServices.GetRequiredService<AccountsService>().GetOwnAsync(api.Caller, ct);
+                if (!account.IsSuccess)
+                {
+                    return SesApiErrors.V1(context, account.Error);
+                }
+
+                var q = account.Value;
+                return Xml(context, action, FormattableString.Invariant($"<Max24HourSend>{q.Max24HourSend:0.0}</Max24HourSend><MaxSendRate>{q.MaxSendRate:0.0}</MaxSendRate><SentLast24Hours>{q.SentLast24Hours:0.0}</SentLast24Hours>"));
+            }
+
+            default:
+                return SesApiErrors.V1(context, new Error("InvalidAction", $"The action {action} is not valid for this web service."), "InvalidAction", 400);
+        }
+    }
+
+    private static IResult Xml(HttpContext context, string action, string result) =>
+        Results.Content(
+            $"""<{action}Response xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><{action}Result>{result}</{action}Result><ResponseMetadata><RequestId>{SesApiErrors.RequestId(context)}</RequestId></ResponseMetadata></{action}Response>""",
+            "text/xml");
+
+    private static Uri BaseUri(HttpContext context) => new($"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/");
+
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,63 @@
+using System.Security;
+using System.Text.Json;
+using SesConsole.Domain.Primitives;
+
+namespace SesConsole.Web.Features.Api;
+
+/// <summary>
+/// Turns errors into the shapes the AWS SDKs parse (tests/sdk-client and ../shared/reference/sdk-wire.md): v2 REST-JSON
+/// with <c>x-amzn-ErrorType</c> plus <c>{"__type","message"}</c>; v1 awsQuery <c>&lt;ErrorResponse&gt;</c> XML. Both carry
+/// <c>x-amzn-RequestId</c>.
+/// </summary>
+public static class SesApiErrors
+{
+    /// <summary>(v1 code, v2 exception, HTTP status) for the console's error codes and the AWS ones used as is.</summary>
+    public static (string V1, string V2, int Status) Map(string code) => code switch
+    {
+        "MissingAuthenticationToken" => ("MissingAuthenticationToken", "MissingAuthenticationTokenException", 403),
+        "IncompleteSignature" => ("IncompleteSignature", "IncompleteSignatureException", 403),
+        "InvalidClientTokenId" => ("InvalidClientTokenId", "UnrecognizedClientException", 403),
+        "SignatureDoesNotMatch" => ("SignatureDoesNotMatch", "InvalidSignatureException", 403),
+        "RequestExpired" => ("RequestExpired", "InvalidSignatureException", 403),
+        "InvalidParameterValue" => ("InvalidParameterValue", "BadRequestException", 400),
+        "auth.root_only" or "auth.no_account" or "AccessDenied" => ("AccessDenied", "AccessDeniedException", 403),
+        "identity.not_found" => ("InvalidParameterValue", "NotFoundException", 404),
+        "identity.exists" => ("InvalidParameterValue", "AlreadyExistsException", 400),
+        "identity.limit" => ("LimitExceeded", "LimitExceededException", 400),
+        _ when code.StartsWith("identity.", StringComparison.Ordinal) || code.StartsWith("dkim.", StringComparison.Ordinal)
+            => ("InvalidParameterValue", "BadRequestException", 400),
+        _ => ("InvalidParameterValue", "BadRequestException", 400),
+    };
+
+    public static IResult V2(HttpContext context, Error error, string? v2Code = null, int? status = null)
+    {
+        var (_, mapped, mappedStatus) = Map(error.Code);
+        var code = v2Code ?? mapped;
+        context.Response.Headers["x-amzn-ErrorType"] = code;
+        context.Response.Headers["x-amzn-RequestId"] = RequestId(context);
+        return Results.Json(new Dictionary<string, string> { ["__type"] = code, ["message"] = error.Message }, JsonOptions, statusCode: status ?? mappedStatus);
+    }
+
+    public static IResult V1(HttpContext context, Error error, string? v1Code = null, int? status = null)
+    {
+        var (mapped, _, mappedStatus) = Map(error.Code);
+        var code = v1Code ?? mapped;
+        var httpStatus = status ?? mappedStatus;
+        context.Response.Headers["x-amzn-RequestId"] = RequestId(context);
+        var xml = $"""<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>{(httpStatus >= 500 ? "Receiver" : "Sender")}</Type><Code>{SecurityElement.Escape(code)}</Code><Message>{SecurityElement.Escape(error.Message)}</Message></Error><RequestId>{RequestId(context)}</RequestId></ErrorResponse>""";
+        return Results.Content(xml, "text/xml", statusCode: httpStatus);
+    }
+
+    public static string RequestId(HttpContext context)
+    {
+        if (context.Items["ses-request-id"] is not string id)
+        {
+            id = Guid.NewGuid().ToString();
+            context.Items["ses-request-id"] = id;
+        }
+
+        return id;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new();
+}

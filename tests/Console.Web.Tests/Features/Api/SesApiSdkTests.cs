@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SesConsole.Web.Features.Iam;
+using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Tests.Shared;
+
+namespace SesConsole.Web.Tests.Features.Api;
+
+/// <summary>The real AWS SDKs for JavaScript v3 (client-sesv2 and client-ses, in tests/sdk-client) against the console on a real port.</summary>
+public sealed class SesApiSdkTests
+{
+    [Fact]
+    public async Task AWS_SDKs_manage_identities_and_get_SES_shaped_errors()
+    {
+        await using var server = new KestrelConsoleAppFactory();
+        server.Start();
+        var owner = new Caller("sdk", "owner@example.com", "111111111111", null, "arn:aws:iam::111111111111:root", false);
+        var key = await server.App.Services.CreateScope().ServiceProvider.GetRequiredService<AccessKeysService>().CreateAsync(owner, null, TestContext.Current.CancellationToken);
+
+        var output = await KestrelConsoleAppFactory.RunNodeAsync("identities.mjs", new Dictionary<string, string>
+        {
+            ["SES_ENDPOINT"] = server.BaseUrl, ["SES_REGION"] = "us-east-1", ["SES_KEY"] = key.Value!.Id, ["SES_SECRET"] = key.Value.Secret,
+        });
+
+        using var doc = JsonDocument.Parse(output);
+        var r = doc.RootElement;
+        Assert.Equal("EMAIL_ADDRESS", r.GetProperty("createEmail").GetProperty("IdentityType").GetString());
+        Assert.Equal(3, r.GetProperty("createDomain").GetProperty("Tokens").GetInt32());
+        Assert.Equal("PENDING", r.GetProperty("createDomain").GetProperty("Status").GetString());
+        Assert.Equal("AlreadyExistsException", r.GetProperty("createDuplicate").GetProperty("error").GetProperty("name").GetString());
+        Assert.Equal(["DOMAIN:sdk.example.com:PENDING", "EMAIL_ADDRESS:sdk@example.com:PENDING"], r.GetProperty("list").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal("AWS_SES", r.GetProperty("get").GetProperty("Origin").GetString());
+        Assert.Equal("RSA_1024_BIT", r.GetProperty("get").GetProperty("KeyLength").GetString());
+        Assert.Equal("NotFoundException", r.GetProperty("getMissing").GetProperty("error").GetProperty("name").GetString());
+        Assert.Equal(404, r.GetProperty("getMissing").GetProperty("error").GetProperty("status").GetInt32());
+        Assert.Equal(50_000, r.GetProperty("account").GetProperty("Max24HourSend").GetDouble());
+        Assert.True(r.GetProperty("account").GetProperty("ProductionAccessEnabled").GetBoolean());
+        Assert.Equal(["sdk.example.com", "sdk@example.com"], r.GetProperty("v1List").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal(44, r.GetProperty("v1VerifyDomain").GetProperty("tokenLength").GetInt32());
+        Assert.Equal("Pending", r.GetProperty("v1Attributes").GetProperty("v1.example.com").GetString());
+        Assert.Equal("Pending", r.GetProperty("v1Attributes").GetProperty("v1@example.com").GetString());
+        Assert.Equal(14, r.GetProperty("v1Quota").GetProperty("MaxSendRate").GetDouble());
+        Assert.Equal("ok", r.GetProperty("delete").GetString());
+        Assert.Equal("InvalidSignatureException", r.GetProperty("wrongSecret").GetProperty("error").GetProperty("name").GetString());
+        Assert.Equal(403, r.GetProperty("wrongSecret").GetProperty("error").GetProperty("status").GetInt32());
+        Assert.Equal("InvalidClientTokenId", r.GetProperty("unknownKeyV1").GetProperty("error").GetProperty("name").GetString());
+        Assert.Equal("The security token included in the request is invalid.", r.GetProperty("unknownKeyV1").GetProperty("error").GetProperty("message").GetString());
+
+        var keys = await server.App.Services.CreateScope().ServiceProvider.GetRequiredService<AccessKeysService>().ListAsync(owner, null, TestContext.Current.CancellationToken);
+        Assert.NotNull(Assert.Single(keys.Value!).LastUsedAt);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace SesConsole.Web.Tests.Shared;
+
+/// <summary>The real app on a real Kestrel port (127.0.0.1:0), for clients outside the process (the AWS SDKs, SMTP).</summary>
+public sealed class KestrelConsoleAppFactory : IAsyncDisposable
+{
+    public KestrelConsoleAppFactory()
+    {
+        App = new ConsoleAppFactory();
+        App.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+    }
+
+    public ConsoleAppFactory App { get; }
+
+    public string BaseUrl { get; private set; } = "";
+
+    public void Start()
+    {
+        App.StartServer();
+        BaseUrl = App.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+    }
+
+    /// <summary>Runs a script of tests/sdk-client with node and returns its standard output (the script prints JSON).</summary>
+    public static async Task<string> RunNodeAsync(string script, IDictionary<string, string> environment)
+    {
+        var directory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "sdk-client"));
+        if (!Directory.Exists(Path.Combine(directory, "node_modules")))
+        {
+            throw new InvalidOperationException($"Run 'npm ci' in {directory} first (scripts/test.sh does).");
+        }
+
+        var start = new ProcessStartInfo("node", $"--no-warnings {script}") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"node {script} exited with {process.ExitCode}: {await stderr}");
+        }
+
+        return await stdout;
+    }
+
+    public async ValueTask DisposeAsync() => await App.DisposeAsync();
+}

@@ -1,0 +1,39 @@
+// Drives SesConsole's SES API with the real AWS SDKs for JavaScript v3 and prints one JSON object of results.
+// Environment: SES_ENDPOINT, SES_REGION, SES_KEY, SES_SECRET.
+import { SESv2Client, CreateEmailIdentityCommand, ListEmailIdentitiesCommand, GetEmailIdentityCommand, GetAccountCommand, DeleteEmailIdentityCommand } from '@aws-sdk/client-sesv2';
+import { SESClient, ListIdentitiesCommand, VerifyDomainIdentityCommand, GetSendQuotaCommand, GetIdentityVerificationAttributesCommand, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+
+const config = {
+  endpoint: process.env.SES_ENDPOINT,
+  region: process.env.SES_REGION,
+  credentials: { accessKeyId: process.env.SES_KEY, secretAccessKey: process.env.SES_SECRET },
+  maxAttempts: 1,
+};
+const v2 = new SESv2Client(config);
+const v1 = new SESClient(config);
+const bad = new SESv2Client({ ...config, credentials: { accessKeyId: process.env.SES_KEY, secretAccessKey: 'wrong-secret' } });
+const badV1 = new SESClient({ ...config, credentials: { accessKeyId: 'AKIAUNKNOWNUNKNOWN22', secretAccessKey: 'x' } });
+
+const out = {};
+const error = (e) => ({ name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, fault: e.$fault });
+async function step(name, fn) {
+  try { out[name] = await fn(); } catch (e) { out[name] = { error: error(e) }; }
+}
+
+await step('createEmail', async () => { const r = await v2.send(new CreateEmailIdentityCommand({ EmailIdentity: 'sdk@example.com' })); return { IdentityType: r.IdentityType, Verified: r.VerifiedForSendingStatus }; });
+await step('createDomain', async () => { const r = await v2.send(new CreateEmailIdentityCommand({ EmailIdentity: 'sdk.example.com', DkimSigningAttributes: { NextSigningKeyLength: 'RSA_1024_BIT' } })); return { IdentityType: r.IdentityType, Tokens: r.DkimAttributes?.Tokens?.length, Status: r.DkimAttributes?.Status }; });
+await step('createDuplicate', async () => v2.send(new CreateEmailIdentityCommand({ EmailIdentity: 'sdk@example.com' })));
+await step('list', async () => (await v2.send(new ListEmailIdentitiesCommand({}))).EmailIdentities.map(i => `${i.IdentityType}:${i.IdentityName}:${i.VerificationStatus}`).sort());
+await step('get', async () => { const r = await v2.send(new GetEmailIdentityCommand({ EmailIdentity: 'sdk.example.com' })); return { IdentityType: r.IdentityType, VerificationStatus: r.VerificationStatus, Origin: r.DkimAttributes?.SigningAttributesOrigin, KeyLength: r.DkimAttributes?.CurrentSigningKeyLength }; });
+await step('getMissing', async () => v2.send(new GetEmailIdentityCommand({ EmailIdentity: 'nobody@example.com' })));
+await step('account', async () => { const r = await v2.send(new GetAccountCommand({})); return { Max24HourSend: r.SendQuota.Max24HourSend, SendingEnabled: r.SendingEnabled, ProductionAccessEnabled: r.ProductionAccessEnabled }; });
+await step('v1List', async () => (await v1.send(new ListIdentitiesCommand({}))).Identities.sort());
+await step('v1VerifyDomain', async () => ({ tokenLength: (await v1.send(new VerifyDomainIdentityCommand({ Domain: 'v1.example.com' }))).VerificationToken.length }));
+await step('v1VerifyEmail', async () => { await v1.send(new VerifyEmailIdentityCommand({ EmailAddress: 'v1@example.com' })); return 'ok'; });
+await step('v1Attributes', async () => { const r = await v1.send(new GetIdentityVerificationAttributesCommand({ Identities: ['v1.example.com', 'v1@example.com'] })); return Object.fromEntries(Object.entries(r.VerificationAttributes).map(([k, v]) => [k, v.VerificationStatus])); });
+await step('v1Quota', async () => { const r = await v1.send(new GetSendQuotaCommand({})); return { Max24HourSend: r.Max24HourSend, MaxSendRate: r.MaxSendRate }; });
+await step('delete', async () => { await v2.send(new DeleteEmailIdentityCommand({ EmailIdentity: 'sdk@example.com' })); return 'ok'; });
+await step('wrongSecret', async () => bad.send(new ListEmailIdentitiesCommand({})));
+await step('unknownKeyV1', async () => badV1.send(new ListIdentitiesCommand({})));
+
+console.log(JSON.stringify(out));
