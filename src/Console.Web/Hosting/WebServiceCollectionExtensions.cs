@@ -102,6 +102,9 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<SesConsole.Web.Features.Sending.OutboxDelivery>();
         services.AddScoped<SesConsole.Web.Features.Sending.SuppressionService>();
         services.AddScoped<SesConsole.Web.Features.Api.SesApiAuthentication>();
+        services.Configure<SesConsole.Web.Features.Smtp.SmtpOptions>(builder.Configuration.GetSection(SesConsole.Web.Features.Smtp.SmtpOptions.SectionName));
+        services.AddSingleton<SesConsole.Web.Features.Smtp.SmtpListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<SesConsole.Web.Features.Smtp.SmtpListener>());
         services.AddHostedService<SesConsole.Web.Features.Sending.DeliveryWorker>();
         return builder;
     }
