@@ -101,6 +101,7 @@ public static class WebServiceCollectionExtensions
         services.Configure<SesConsole.Web.Features.Sending.DeliveryOptions>(builder.Configuration.GetSection(SesConsole.Web.Features.Sending.DeliveryOptions.SectionName));
         services.AddScoped<SesConsole.Web.Features.Sending.OutboxDelivery>();
         services.AddScoped<SesConsole.Web.Features.Sending.SuppressionService>();
+        services.AddScoped<SesConsole.Web.Features.Sending.SendingActivityService>();
         services.AddScoped<SesConsole.Web.Features.Api.SesApiAuthentication>();
         services.Configure<SesConsole.Web.Features.Smtp.SmtpOptions>(builder.Configuration.GetSection(SesConsole.Web.Features.Smtp.SmtpOptions.SectionName));
         services.AddSingleton<SesConsole.Web.Features.Smtp.SmtpListener>();
