@@ -98,6 +98,7 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<DnsCheckLog>();
         services.AddHostedService<IdentityRecheckWorker>();
         services.AddSingleton<SesConsole.Web.Features.Sending.QuotaLedger>();
+        services.AddSingleton<SesConsole.Web.Features.Sending.GroupCommitWriter>();
         services.Configure<SesConsole.Web.Features.Sending.DeliveryOptions>(builder.Configuration.GetSection(SesConsole.Web.Features.Sending.DeliveryOptions.SectionName));
         services.AddScoped<SesConsole.Web.Features.Sending.OutboxDelivery>();
         services.AddScoped<SesConsole.Web.Features.Sending.SuppressionService>();
