@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace SesConsole.Domain.Sending.Events;
+
+/// <summary>Which top-level field names the type: identity notifications use <c>notificationType</c>, event publishing <c>eventType</c> (§4.3).</summary>
+public enum NotificationFormat
+{
+    IdentityNotification,
+    EventPublishing,
+}
+
+/// <summary>
+/// Serializes a <see cref="SendEvent"/> to SES's notification JSON (§4.3, §4.4). Timestamps are ISO 8601 UTC with
+/// milliseconds (<c>2016-01-27T14:59:38.237Z</c>); absent optional fields are omitted.
+/// </summary>
+public static class SesNotificationJson
+{
+    public static string Serialize(SendEvent notification, NotificationFormat format = NotificationFormat.IdentityNotification)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString(format == NotificationFormat.IdentityNotification ? "notificationType" : "eventType", notification.Type.JsonName());
+            WriteMail(w, notification.Mail);
+            switch (notification.Type)
+            {
+                case SendEventType.Send:
+                    w.WriteStartObject("send");
+                    w.WriteEndObject();
+                    break;
+                case SendEventType.Reject:
+                    w.WriteStartObject("reject");
+                    w.WriteString("reason", notification.Reject!.Reason);
+                    w.WriteEndObject();
+                    break;
+                case SendEventType.Bounce:
+                    WriteBounce(w, notification.Bounce!);
+                    break;
+                case SendEventType.Complaint:
+                    WriteComplaint(w, notification.Complaint!);
+                    break;
+                case SendEventType.Delivery:
+                    WriteDelivery(w, notification.Delivery!);
+                    break;
+                case SendEventType.DeliveryDelay:
+                    WriteDelay(w, notification.DeliveryDelay!);
+                    break;
+            }
+
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>The timestamp format SES uses.</summary>
+    public static string Timestamp(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static void WriteMail(Utf8JsonWriter w, MailInfo mail)
+    {
+        w.WriteStartObject("mail");
+        w.WriteString("timestamp", Timestamp(mail.Timestamp));
+        w.WriteString("messageId", mail.MessageId);
+        w.WriteString("source", mail.Source);
+        w.WriteString("sourceArn", mail.SourceArn);
+        if (mail.SourceIp is not null)
+        {
+            w.WriteString("sourceIp", mail.SourceIp);
+        }
+
+        w.WriteString("sendingAccountId", mail.SendingAccountId);
+        w.WriteString("callerIdentity", mail.CallerIdentity);
+        Strings(w, "destination", mail.Destination);
+        if (mail.Tags is { Count: > 0 } tags)
+        {
+            w.WriteStartObject("tags");
+            foreach (var (name, values) in tags)
+            {
+                Strings(w, name, values);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteBounce(Utf8JsonWriter w, BounceDetail b)
+    {
+        w.WriteStartObject("bounce");
+        w.WriteString("bounceType", b.BounceType);
+        w.WriteString("bounceSubType", b.BounceSubType);
+        w.WriteStartArray("bouncedRecipients");
+        foreach (var r in b.BouncedRecipients)
+        {
+            w.WriteStartObject();
+            w.WriteString("emailAddress", r.EmailAddress);
+            Optional(w, "action", r.Action);
+            Optional(w, "status", r.Status);
+            Optional(w, "diagnosticCode", r.DiagnosticCode);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteString("timestamp", Timestamp(b.Timestamp));
+        w.WriteString("feedbackId", b.FeedbackId);
+        Optional(w, "remoteMtaIp", b.RemoteMtaIp);
+        Optional(w, "reportingMTA", b.ReportingMta);
+        w.WriteEndObject();
+    }
+
+    private static void WriteComplaint(Utf8JsonWriter w, ComplaintDetail c)
+    {
+        w.WriteStartObject("complaint");
+        w.WriteStartArray("complainedRecipients");
+        foreach (var address in c.ComplainedRecipients)
+        {
+            w.WriteStartObject();
+            w.WriteString("emailAddress", address);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteString("timestamp", Timestamp(c.Timestamp));
+        w.WriteString("feedbackId", c.FeedbackId);
+        if (c.ComplaintSubType is null)
+        {
+            w.WriteNull("complaintSubType");
+        }
+        else
+        {
+            w.WriteString("complaintSubType", c.ComplaintSubType);
+        }
+
+        Optional(w, "userAgent", c.UserAgent);
+        Optional(w, "complaintFeedbackType", c.ComplaintFeedbackType);
+        if (c.ArrivalDate is { } arrival)
+        {
+            w.WriteString("arrivalDate", Timestamp(arrival));
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteDelivery(Utf8JsonWriter w, DeliveryDetail d)
+    {
+        w.WriteStartObject("delivery");
+        w.WriteString("timestamp", Timestamp(d.Timestamp));
+        w.WriteNumber("processingTimeMillis", d.ProcessingTimeMillis);
+        Strings(w, "recipients", d.Recipients);
+        w.WriteString("smtpResponse", d.SmtpResponse);
+        Optional(w, "reportingMTA", d.ReportingMta);
+        Optional(w, "remoteMtaIp", d.RemoteMtaIp);
+        w.WriteEndObject();
+    }
+
+    private static void WriteDelay(Utf8JsonWriter w, DeliveryDelayDetail d)
+    {
+        w.WriteStartObject("deliveryDelay");
+        w.WriteString("timestamp", Timestamp(d.Timestamp));
+        w.WriteString("delayType", d.DelayType);
+        if (d.ExpirationTime is { } expires)
+        {
+            w.WriteString("expirationTime", Timestamp(expires));
+        }
+
+        Optional(w, "reportingMTA", d.ReportingMta);
+        w.WriteStartArray("delayedRecipients");
+        foreach (var r in d.DelayedRecipients)
+        {
+            w.WriteStartObject();
+            w.WriteString("emailAddress", r.EmailAddress);
+            Optional(w, "status", r.Status);
+            Optional(w, "diagnosticCode", r.DiagnosticCode);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteStringValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void Optional(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
+}

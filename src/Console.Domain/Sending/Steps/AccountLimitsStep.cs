@@ -1,0 +1,40 @@
+namespace SesConsole.Domain.Sending.Steps;
+
+/// <summary>
+/// Step 6: the sending (delegate) account's status, then its quota through <see cref="ISendingQuota"/>: the rolling 24 h
+/// quota counts recipients except the simulator's (suppressed recipients count), the rate counts every recipient (§5.1).
+/// A dry run peeks without reserving.
+/// </summary>
+public sealed class AccountLimitsStep : ISendStep
+{
+    public string Name => "account";
+
+    public async ValueTask<StepResult> RunAsync(SendContext context, CancellationToken cancellationToken)
+    {
+        var message = context.Message ?? throw new InvalidOperationException("Step 2 (message) must run first.");
+        var account = context.SendingAccount ?? throw new InvalidOperationException("Step 5 (sandbox) must run first.");
+        var request = context.Request;
+        switch (account.Status)
+        {
+            case AccountSendingStatus.Paused:
+                return StepResult.Reject(new SendError(SendErrorKind.AccountSendingPaused, $"Sending is paused for account {account.AccountId}."));
+            case AccountSendingStatus.Suspended:
+                return StepResult.Reject(new SendError(SendErrorKind.AccountSuspended, $"Sending is suspended for account {account.AccountId}."));
+        }
+
+        var simulator = message.Recipients.Count(MailboxSimulator.IsSimulator);
+        var charge = new QuotaCharge(message.Recipients.Count - simulator, message.Recipients.Count);
+        var quota = request.DryRun
+            ? await context.Ports.Quota.PeekAsync(account.AccountId, request.Region, charge, request.Time, cancellationToken).ConfigureAwait(false)
+            : await context.Ports.Quota.TryReserveAsync(account.AccountId, request.Region, charge, request.Time, cancellationToken).ConfigureAwait(false);
+        context.Quota = quota;
+        var numbers = $"daily {quota.SentLast24Hours}/{(quota.Max24HourSend < 0 ? "unlimited" : quota.Max24HourSend)}, rate {quota.MaxSendRate}/s, " +
+                      $"this message charges {charge.DailyRecipients} to the quota and {charge.RateRecipients} to the rate";
+        return quota.Verdict switch
+        {
+            QuotaVerdict.DailyQuotaExceeded => StepResult.Reject(SendError.DailyQuotaExceeded(), $"Daily quota exceeded ({numbers})."),
+            QuotaVerdict.MaxSendRateExceeded => StepResult.Reject(SendError.MaxSendRateExceeded(), $"Maximum send rate exceeded ({numbers})."),
+            _ => StepResult.Continue($"Sending enabled; {(request.DryRun ? "would reserve" : "reserved")}: {numbers}."),
+        };
+    }
+}
