@@ -103,6 +103,13 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<SesConsole.Web.Features.Sending.OutboxDelivery>();
         services.AddScoped<SesConsole.Web.Features.Sending.SuppressionService>();
         services.AddScoped<SesConsole.Web.Features.Sending.SendingActivityService>();
+        services.AddScoped<SesConsole.Web.Features.Sending.DbSendingIdentityDirectory>();
+        services.AddScoped<SesConsole.Web.Features.Sending.DbCallerPolicyStore>();
+        services.AddScoped<SesConsole.Web.Features.Sending.DbSendingAccountDirectory>();
+        services.AddScoped<SesConsole.Web.Features.Sending.LedgerSendingQuota>();
+        services.AddScoped<SesConsole.Web.Features.Sending.DbSuppressionList>();
+        services.AddSingleton<SesConsole.Web.Features.Sending.MimeKitParser>();
+        services.AddScoped<SesConsole.Web.Features.Sending.SendService>();
         services.AddScoped<SesConsole.Web.Features.Api.SesApiAuthentication>();
         services.Configure<SesConsole.Web.Features.Smtp.SmtpOptions>(builder.Configuration.GetSection(SesConsole.Web.Features.Smtp.SmtpOptions.SectionName));
         services.AddSingleton<SesConsole.Web.Features.Smtp.SmtpListener>();

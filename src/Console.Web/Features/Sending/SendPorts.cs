@@ -1,0 +1,184 @@
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+using SesConsole.Data;
+using SesConsole.Data.Entities;
+using SesConsole.Domain.Authorization;
+using SesConsole.Domain.Identities;
+using SesConsole.Domain.Policies;
+using SesConsole.Domain.Primitives;
+using SesConsole.Domain.Principals;
+using SesConsole.Domain.Sending;
+using SesConsole.Web.Features.Principals;
+using DomainQuotaVerdict = SesConsole.Domain.Sending.QuotaVerdict;
+
+namespace SesConsole.Web.Features.Sending;
+
+/// <summary>The owners' identities in a region, with their compiled sending authorization policies (database-backed port).</summary>
+public sealed class DbSendingIdentityDirectory(IDbContextFactory<ConsoleDbContext> dbFactory, PrincipalDirectoryLoader principals) : ISendingIdentityDirectory
+{
+    public async ValueTask<IReadOnlyList<SendingIdentity>> GetIdentitiesAsync(string account, string region, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.SendingIdentities.AsNoTracking().Include(i => i.Policies).Include(i => i.DkimKeys)
+            .Where(i => i.AccountId == account && i.Region == region).ToListAsync(cancellationToken);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var directory = rows.Any(r => r.Policies.Count > 0) ? await principals.LoadAsync(cancellationToken) : null;
+        var result = new List<SendingIdentity>(rows.Count);
+        foreach (var row in rows)
+        {
+            var name = SendingIdentityName.Parse(row.Name);
+            var arn = IdentityArn.Parse(row.Arn);
+            if (!name.IsSuccess || !arn.IsSuccess)
+            {
+                continue;
+            }
+
+            var compiled = new List<CompiledPolicy>();
+            foreach (var policy in row.Policies)
+            {
+                var validated = PolicyValidator.ValidateResourcePolicy(policy.Document, arn.Value, directory!);
+                if (PolicyCompiler.Compile(policy.Name, validated).TryGetValue(out var c))
+                {
+                    compiled.Add(c);
+                }
+            }
+
+            var key = row.DkimKeys.OrderBy(k => k.Selector, StringComparer.Ordinal).FirstOrDefault();
+            result.Add(new SendingIdentity(arn.Value, name.Value, row.VerificationStatus, new CompiledPolicySet(compiled),
+                row.DkimSigningEnabled && row.DkimStatus == VerificationStatus.Success,
+                key is null ? null : new DkimKeyReference(row.Name, key.Selector),
+                row.MailFromDomain is null ? null : new MailFromSetting(row.MailFromDomain, row.MailFromStatus,
+                    row.MailFromBehavior == MailFromBehavior.RejectMessage ? MailFromFailureBehavior.RejectMessage : MailFromFailureBehavior.UseDefaultValue)));
+        }
+
+        return result;
+    }
+}
+
+/// <summary>The calling IAM user's or role's identity-based policies, compiled (the delegate side).</summary>
+public sealed class DbCallerPolicyStore(IDbContextFactory<ConsoleDbContext> dbFactory) : ICallerPolicyStore
+{
+    public async ValueTask<CompiledPolicySet> GetIdentityPoliciesAsync(RequestPrincipal principal, CancellationToken cancellationToken)
+    {
+        var arn = PrincipalArn.Parse(principal.Arn);
+        if (!arn.IsSuccess || arn.Value.Kind is not (PrincipalKind.User or PrincipalKind.Role or PrincipalKind.AssumedRole))
+        {
+            return CompiledPolicySet.Empty;
+        }
+
+        var type = arn.Value.Kind == PrincipalKind.User ? IamPrincipalType.User : IamPrincipalType.Role;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var account = arn.Value.Account.Value;
+        var name = arn.Value.Name;
+        var documents = await db.IamPolicies.AsNoTracking()
+            .Where(p => db.IamPrincipals.Any(x => x.Id == p.PrincipalId && x.AccountId == account && x.Type == type && x.Name == name))
+            .Select(p => new { p.Name, p.Document }).ToListAsync(cancellationToken);
+        var compiled = new List<CompiledPolicy>();
+        foreach (var document in documents)
+        {
+            if (PolicyCompiler.Compile(document.Name, PolicyValidator.ValidateIdentityPolicy(document.Document)).TryGetValue(out var c))
+            {
+                compiled.Add(c);
+            }
+        }
+
+        return new CompiledPolicySet(compiled);
+    }
+}
+
+public sealed class DbSendingAccountDirectory(IDbContextFactory<ConsoleDbContext> dbFactory) : ISendingAccountDirectory
+{
+    public async ValueTask<SendingAccount?> GetAsync(string account, string region, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == account, cancellationToken);
+        return row is null ? null : new SendingAccount(row.Id, row.Sandbox, row.SendingEnabled ? AccountSendingStatus.Enabled : AccountSendingStatus.Paused);
+    }
+}
+
+/// <summary>The quota port over <see cref="QuotaLedger"/>: a reservation is a usage-ledger row, released by deleting it.</summary>
+public sealed class LedgerSendingQuota(QuotaLedger ledger, IDbContextFactory<ConsoleDbContext> dbFactory) : ISendingQuota
+{
+    public async ValueTask<QuotaResult> TryReserveAsync(string account, string region, QuotaCharge charge, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var reservation = "reservation-" + Guid.NewGuid().ToString("N");
+        var result = await ledger.TryReserveAsync(account, reservation, charge.DailyRecipients, now, cancellationToken);
+        var verdict = result.Verdict switch
+        {
+            QuotaVerdict.Reserved => DomainQuotaVerdict.Reserved,
+            QuotaVerdict.RateExceeded => DomainQuotaVerdict.MaxSendRateExceeded,
+            _ => DomainQuotaVerdict.DailyQuotaExceeded,
+        };
+        return new QuotaResult(verdict, result.Max24HourSend, result.SentLast24Hours, result.MaxSendRate, result.IsReserved ? reservation : null);
+    }
+
+    public async ValueTask<QuotaResult> PeekAsync(string account, string region, QuotaCharge charge, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var usage = await ledger.UsageAsync(account, now, cancellationToken);
+        var verdict = usage.SentLast24Hours + charge.DailyRecipients > usage.Max24HourSend ? DomainQuotaVerdict.DailyQuotaExceeded : DomainQuotaVerdict.Reserved;
+        return new QuotaResult(verdict, usage.Max24HourSend, usage.SentLast24Hours, usage.MaxSendRate);
+    }
+
+    public async ValueTask ReleaseAsync(string reservationId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.UsageLedger.Where(u => u.MessageId == reservationId).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>Turns a reservation into the accepted message's ledger row.</summary>
+    public async Task ConfirmAsync(string reservationId, string messageId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.UsageLedger.Where(u => u.MessageId == reservationId).ExecuteUpdateAsync(s => s.SetProperty(u => u.MessageId, messageId), cancellationToken);
+    }
+}
+
+public sealed class DbSuppressionList(IDbContextFactory<ConsoleDbContext> dbFactory) : ISuppressionList
+{
+    public async ValueTask<IReadOnlyDictionary<string, SuppressionReason>> FindAsync(string account, string region, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    {
+        var lower = addresses.Select(a => a.ToLowerInvariant()).Distinct().ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.SuppressedDestinations.AsNoTracking().Where(s => s.AccountId == account && lower.Contains(s.Address)).ToListAsync(cancellationToken);
+        var result = new Dictionary<string, SuppressionReason>(StringComparer.OrdinalIgnoreCase);
+        foreach (var address in addresses)
+        {
+            var row = rows.FirstOrDefault(r => string.Equals(r.Address, address, StringComparison.OrdinalIgnoreCase));
+            if (row is not null)
+            {
+                result[address] = row.Reason == "COMPLAINT" ? SuppressionReason.Complaint : SuppressionReason.Bounce;
+            }
+        }
+
+        return result;
+    }
+}
+
+/// <summary>MimeKit behind the domain's MIME port.</summary>
+public sealed class MimeKitParser : SesConsole.Domain.Sending.IMimeParser
+{
+    public Result<ParsedRawMessage> Parse(ReadOnlyMemory<byte> mime)
+    {
+        MimeMessage message;
+        try
+        {
+            using var stream = new MemoryStream(mime.ToArray(), writable: false);
+            message = MimeMessage.Load(stream);
+        }
+        catch (FormatException ex)
+        {
+            return Result<ParsedRawMessage>.Failure("MessageRejected", $"The message is not valid MIME: {ex.Message}");
+        }
+
+        var from = message.From.Mailboxes.FirstOrDefault();
+        var returnPath = message.Headers[HeaderId.ReturnPath] is { Length: > 0 } rp ? rp.Trim().Trim('<', '>') : null;
+        return new ParsedRawMessage(
+            from?.Address, string.IsNullOrEmpty(from?.Name) ? null : from.Name, returnPath,
+            [.. message.To.Mailboxes.Select(m => m.Address)], [.. message.Cc.Mailboxes.Select(m => m.Address)], [.. message.Bcc.Mailboxes.Select(m => m.Address)],
+            [.. message.Headers.Select(h => new RawHeader(h.Field, h.Value.Trim()))], mime.Length);
+    }
+}

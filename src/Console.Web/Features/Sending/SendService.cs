@@ -1,0 +1,172 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+using SesConsole.Data;
+using SesConsole.Data.Entities;
+using SesConsole.Domain.Authorization;
+using SesConsole.Domain.Principals;
+using SesConsole.Domain.Sending;
+using SesConsole.Domain.Sending.Events;
+using SesConsole.Web.Features.Principals;
+
+namespace SesConsole.Web.Features.Sending;
+
+/// <summary>
+/// The one path every message takes (test-send page, HTTP API, SMTP): runs the domain <see cref="SendPipeline"/>, records
+/// the attempt, and for an accepted message builds the final MIME (X-SES-* stripped, Message-ID and Date, DKIM-signed
+/// with the owner's key when the owner enabled it), and persists outbox row, Send/synthetic events and the attempt in
+/// one group commit before returning — so the caller gets its MessageId only once the message is durable.
+/// </summary>
+public sealed class SendService(
+    IServiceProvider services,
+    IDbContextFactory<ConsoleDbContext> dbFactory,
+    GroupCommitWriter writer,
+    IDataProtectionProvider dataProtection,
+    TimeProvider time,
+    ILogger<SendService> logger)
+{
+    private readonly IDataProtector _dkimProtector = dataProtection.CreateProtector("SesConsole.Identities.DkimPrivateKey.v1");
+
+    /// <summary>The pipeline's view of a console or API caller (principal ARN, organization of its account).</summary>
+    public async Task<SendCaller> CallerAsync(Caller caller, string? sourceIp, bool secureTransport, CancellationToken ct = default)
+    {
+        OrganizationId? organization = null;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var org = await db.Accounts.AsNoTracking().Where(a => a.Id == caller.AccountId).Select(a => a.OrganizationId).FirstOrDefaultAsync(ct);
+            if (org is not null && OrganizationId.Parse(org).TryGetValue(out var parsed))
+            {
+                organization = parsed;
+            }
+        }
+
+        var arn = PrincipalArn.Parse(caller.PrincipalArn).GetValueOrThrow();
+        return new SendCaller(RequestPrincipal.ForArn(arn, organization), SourceIp: sourceIp, SecureTransport: secureTransport);
+    }
+
+    public async Task<SendOutcome> SendAsync(SendRequest request, string api, CancellationToken ct = default)
+    {
+        var pipeline = new SendPipeline(new SendPipelinePorts(
+            services.GetRequiredService<DbSendingIdentityDirectory>(),
+            services.GetRequiredService<DbCallerPolicyStore>(),
+            services.GetRequiredService<DbSendingAccountDirectory>(),
+            services.GetRequiredService<LedgerSendingQuota>(),
+            services.GetRequiredService<DbSuppressionList>(),
+            services.GetRequiredService<MimeKitParser>()));
+        var outcome = await pipeline.RunAsync(request, ct);
+        if (request.DryRun)
+        {
+            return outcome;
+        }
+
+        var attempt = new SendAttemptEntity
+        {
+            Id = Guid.NewGuid(),
+            AccountId = request.Caller.SendingAccount ?? "",
+            CallerArn = request.Caller.Principal.Arn,
+            Api = api,
+            Accepted = outcome.IsAccepted,
+            At = time.GetUtcNow(),
+            Trace = JsonSerializer.Serialize(outcome.Trace),
+        };
+        var resolved = outcome.Authorizations.Count > 0 ? outcome.Authorizations[0] : null;
+        attempt.IdentityArn = outcome.Accepted?.FromIdentityArn ?? resolved?.IdentityArn;
+        attempt.OwnerAccountId = outcome.Accepted?.IdentityOwnerAccountId ?? OwnerOf(attempt.IdentityArn);
+        if (outcome.Rejection is { } rejection)
+        {
+            attempt.Step = rejection.Step;
+            attempt.ErrorCode = rejection.V1.Code;
+            attempt.ErrorMessage = rejection.Error.Message.Length > 2000 ? rejection.Error.Message[..2000] : rejection.Error.Message;
+            if (attempt.AccountId.Length == 12)
+            {
+                await writer.CommitAsync(attempt);
+            }
+
+            return outcome;
+        }
+
+        var accepted = outcome.Accepted!;
+        attempt.MessageId = accepted.MessageId;
+        attempt.FromAddress = accepted.From.Address;
+        attempt.RecipientCount = accepted.Destination.Count;
+        var rows = new List<object> { attempt };
+        if (accepted.TransportRecipients.Count > 0)
+        {
+            var mime = await BuildMimeAsync(accepted, ct);
+            rows.Add(new OutboxMessageEntity
+            {
+                Id = Guid.NewGuid(), MessageId = accepted.MessageId, AccountId = accepted.SendingAccountId, SourceArn = accepted.SourceArn,
+                EnvelopeFrom = accepted.MailFrom.EnvelopeFrom, Recipients = string.Join(',', accepted.TransportRecipients), Mime = mime,
+                CreatedAt = accepted.Timestamp, NextAttemptAt = accepted.Timestamp,
+            });
+        }
+
+        foreach (var e in SendEvents.ForAccepted(accepted))
+        {
+            rows.Add(new SendEventEntity
+            {
+                Id = Guid.NewGuid(), MessageId = accepted.MessageId, AccountId = accepted.SendingAccountId, OwnerAccountId = accepted.IdentityOwnerAccountId,
+                SourceArn = accepted.SourceArn, Type = e.Type.JsonName(), Recipient = e.Recipients.Count == 1 ? e.Recipients[0] : null,
+                Json = SesNotificationJson.Serialize(e), At = e.Timestamp,
+            });
+        }
+
+        await writer.CommitAsync([.. rows]);
+        if (outcome.Quota?.ReservationId is { } reservation)
+        {
+            await services.GetRequiredService<LedgerSendingQuota>().ConfirmAsync(reservation, accepted.MessageId, ct);
+        }
+
+        logger.LogInformation("Accepted {MessageId} from {Caller} as {Identity} to {Count} recipient(s)", accepted.MessageId, attempt.CallerArn, accepted.FromIdentityArn, accepted.Destination.Count);
+        return outcome;
+    }
+
+    private async Task<byte[]> BuildMimeAsync(AcceptedMessage accepted, CancellationToken ct)
+    {
+        MimeMessage message;
+        if (accepted.Content is RawContent raw)
+        {
+            using var stream = new MemoryStream(raw.Mime.ToArray(), writable: false);
+            message = await MimeMessage.LoadAsync(stream, ct);
+        }
+        else
+        {
+            var simple = (SimpleContent)accepted.Content;
+            message = new MimeMessage { Subject = simple.Subject ?? "" };
+            message.From.Add(new MailboxAddress(accepted.From.DisplayName ?? "", accepted.From.Address));
+            message.To.AddRange(simple.To.Select(MailboxAddress.Parse));
+            message.Cc.AddRange((simple.Cc ?? []).Select(MailboxAddress.Parse));
+            message.ReplyTo.AddRange((simple.ReplyTo ?? []).Select(MailboxAddress.Parse));
+            message.Body = new BodyBuilder { TextBody = simple.TextBody, HtmlBody = simple.HtmlBody }.ToMessageBody();
+        }
+
+        foreach (var header in accepted.HeadersToSet)
+        {
+            message.Headers.Replace(header.Name, header.Value);
+        }
+
+        DkimSigningKey? dkim = null;
+        if (accepted.Dkim is { Sign: true, KeyIdentityArn: { } keyArn, Selector: { } selector, SigningDomain: { } domain })
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var key = await db.DkimKeys.AsNoTracking()
+                .Where(k => k.Selector == selector && db.SendingIdentities.Any(i => i.Id == k.IdentityId && i.Name == domain))
+                .Select(k => new { k.ProtectedPrivateKey, k.IdentityId }).ToListAsync(ct);
+            var owner = await db.SendingIdentities.AsNoTracking().Where(i => key.Select(k => k.IdentityId).Contains(i.Id)).ToListAsync(ct);
+            var match = key.FirstOrDefault(k => owner.Any(o => o.Id == k.IdentityId && o.Arn == keyArn)) ?? key.FirstOrDefault();
+            if (match is not null)
+            {
+                dkim = new DkimSigningKey(domain, selector, _dkimProtector.Unprotect(match.ProtectedPrivateKey));
+            }
+        }
+
+        return MimeProcessing.Finalize(message, $"{accepted.MessageId}@{accepted.Region}.sesconsole", accepted.Timestamp, dkim);
+    }
+
+    private static string? OwnerOf(string? identityArn)
+    {
+        var parts = identityArn?.Split(':');
+        return parts is { Length: >= 6 } ? parts[4] : null;
+    }
+}
