@@ -42,6 +42,18 @@ public sealed class SimulationInput
         (Recipients ?? "").Split([',', ';', '\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
+/// <summary>What kind of principal a registry entry is.</summary>
+public enum KnownPrincipalKind
+{
+    Account,
+    User,
+    Role,
+    Service,
+}
+
+/// <summary>A principal registered here: the value a policy names, a label, and (accounts) the organization.</summary>
+public sealed record KnownPrincipal(string Value, string Label, KnownPrincipalKind Kind, string? OrganizationId);
+
 /// <summary>One statement's fate in a simulation.</summary>
 public sealed record SimulatedStatement(string PolicyName, string? Sid, int Index, PolicyEffect Effect, StatementOutcome Outcome, string Explanation, int Line, bool Deciding);
 
@@ -120,6 +132,24 @@ public sealed class PolicySimulator(IDbContextFactory<ConsoleDbContext> dbFactor
         }
 
         return new SimulationResult(both.Decision, both.Describe(), statements, delegateSide, delegateStatements);
+    }
+
+    /// <summary>Principals registered here (accounts, IAM users and roles, configured services), for pickers and the schema.</summary>
+    public async Task<IReadOnlyList<KnownPrincipal>> KnownPrincipalsAsync(IEnumerable<string> services, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var accounts = await db.Accounts.AsNoTracking().Select(a => new { a.Id, a.DisplayName, a.OrganizationId }).ToListAsync(ct);
+        var iam = await db.IamPrincipals.AsNoTracking().Select(p => new { p.AccountId, p.Type, p.Name }).ToListAsync(ct);
+        var result = new List<KnownPrincipal>();
+        result.AddRange(accounts.OrderBy(a => a.Id, StringComparer.Ordinal).Select(a => new KnownPrincipal(a.Id, $"Account {a.Id} ({a.DisplayName})", KnownPrincipalKind.Account, a.OrganizationId)));
+        result.AddRange(iam.OrderBy(p => p.AccountId, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal).Select(p =>
+        {
+            var kind = p.Type == IamPrincipalType.User ? "user" : "role";
+            return new KnownPrincipal($"arn:aws:iam::{p.AccountId}:{kind}/{p.Name}", $"IAM {kind} {p.Name} ({p.AccountId})",
+                p.Type == IamPrincipalType.User ? KnownPrincipalKind.User : KnownPrincipalKind.Role, null);
+        }));
+        result.AddRange(services.Order(StringComparer.Ordinal).Select(s => new KnownPrincipal(s, $"Service {s}", KnownPrincipalKind.Service, null)));
+        return result;
     }
 
     internal AuthorizationRequest BuildRequest(RequestPrincipal principal, string identityArn, SimulationInput input) =>
