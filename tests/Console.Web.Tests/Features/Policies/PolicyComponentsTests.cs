@@ -27,7 +27,8 @@ public sealed class PolicyComponentsTests : ConsoleTestContext
 
         editor.WaitForAssertion(() => Assert.Contains(JSInterop.Invocations, i => i.Identifier == "sesPolicyEditor.setMarkers"));
         var call = JSInterop.Invocations.Last(i => i.Identifier == "sesPolicyEditor.setMarkers");
-        Assert.Equal("test-editor", call.Arguments[0]);
+        Assert.StartsWith("test-editor-", (string)call.Arguments[0]!, StringComparison.Ordinal);
+        Assert.Equal(call.Arguments[0], editor.Find("[data-testid=policy-json-editor]").GetAttribute("data-editor-id"));
         var markers = System.Text.Json.JsonSerializer.SerializeToNode(call.Arguments[1])!.AsArray();
         var marker = markers.Single(m => (string?)m!["code"] == PolicyDiagnosticCodes.UnknownAction)!;
         Assert.Equal(4, (int)marker["line"]!);
