@@ -54,6 +54,14 @@ public sealed class PolicyEditorJourneyTests(ConsoleServer server)
     {
         var arn = await server.AddVerifiedIdentityAsync("111111111111", Domain, Region);
         var page = await server.NewPageAsync();
+        var offHost = new List<string>();
+        page.Request += (_, r) =>
+        {
+            if (!r.Url.StartsWith(server.BaseUrl, StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal) && !r.Url.StartsWith("blob:", StringComparison.Ordinal))
+            {
+                offHost.Add(r.Url);
+            }
+        };
         await new SignInPage(page).SignInAsync("owner@example.com", ConsoleServer.Password);
         await page.WaitForCircuitAsync();
 
@@ -70,6 +78,7 @@ public sealed class PolicyEditorJourneyTests(ConsoleServer server)
         await Expect(problem).ToHaveAttributeAsync("data-line", line.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(problem).ToHaveAttributeAsync("data-column", column.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(page.Locator(".monaco-editor .squiggly-error").First).ToBeAttachedAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => monaco.languages.json.jsonDefaults.diagnosticsOptions.schemas.length === 1"), "the policy schema is registered");
         var markers = await page.EvaluateAsync<int[]>(
             "() => monaco.editor.getModelMarkers({ owner: 'sesconsole-policy' }).filter(m => m.code === 'policy.unknown_action').map(m => [m.startLineNumber, m.startColumn]).flat()");
         Assert.Equal([line, column], markers);
@@ -123,6 +132,13 @@ public sealed class PolicyEditorJourneyTests(ConsoleServer server)
         await Expect(page.Locator(".monaco-editor[role='code']")).ToBeVisibleAsync();
         await page.WaitForFunctionAsync($"() => ({CurrentEditor}?.getValue() ?? '').length > 0");
         Assert.Equal(json, await EditorTextAsync(page));
+
+        // Leaving with unsaved changes asks first.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Close" }).ClickAsync();
+        await Expect(page.GetByText("Discard unsaved changes?")).ToBeVisibleAsync();
+        await page.GetByTestId("confirm").ClickAsync();
+        await Expect(page.Locator("[data-testid=policy-row]")).ToHaveCountAsync(1);
+        Assert.Empty(offHost); // Monaco and its JSON worker are served by the console itself
 
         // 4. The delegate sees the granted identity with its conditions in words.
         var delegatePage = await server.NewPageAsync();
