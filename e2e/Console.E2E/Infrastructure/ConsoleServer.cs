@@ -1,6 +1,13 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SesConsole.Data;
+using SesConsole.Data.Entities;
+using SesConsole.Domain.Identities;
+using SesConsole.Web.Features.Policies;
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using SesConsole.Web.Tests.Shared;
@@ -36,6 +43,25 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Urls", "");
         builder.UseSetting("Dns:Servers:0", Dns.Endpoint);
         builder.UseSetting("Identities:RecheckInterval", "00:00:00");
+
+        // Until WebServiceCollectionExtensions registers them (idempotent).
+        builder.ConfigureTestServices(services => services.AddConsolePolicies());
+    }
+
+    /// <summary>Inserts a verified identity (tests that are not about verification start from one).</summary>
+    public async Task<string> AddVerifiedIdentityAsync(string account, string name, string region = "us-east-1")
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync();
+        var now = DateTimeOffset.UtcNow;
+        var entity = new SendingIdentityEntity
+        {
+            Id = Guid.NewGuid(), AccountId = account, Region = region, Name = name,
+            Type = name.Contains('@', StringComparison.Ordinal) ? SendingIdentityType.EmailAddress : SendingIdentityType.Domain,
+            VerificationStatus = VerificationStatus.Success, VerificationStatusSince = now, VerifiedAt = now, CreatedAt = now,
+        };
+        db.SendingIdentities.Add(entity);
+        await db.SaveChangesAsync();
+        return entity.Arn;
     }
 
     public async ValueTask InitializeAsync()

@@ -11,6 +11,7 @@ using SesConsole.Web.Features.Iam;
 using SesConsole.Web.Features.Identities;
 using SesConsole.Web.Features.Identities.Dns;
 using SesConsole.Web.Features.Mail;
+using SesConsole.Web.Features.Policies;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Features.Provisioning;
 
@@ -95,6 +96,7 @@ public static class WebServiceCollectionExtensions
         services.AddConsoleMail(builder.Configuration);
         services.AddConsoleDns(builder.Configuration);
         services.AddScoped<IdentitiesService>();
+        services.AddConsolePolicies();
         services.AddSingleton<DnsCheckLog>();
         services.AddHostedService<IdentityRecheckWorker>();
         services.AddSingleton<SesConsole.Web.Features.Sending.QuotaLedger>();

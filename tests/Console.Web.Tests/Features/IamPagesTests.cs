@@ -1,6 +1,7 @@
 using Bunit;
 using MudBlazor;
 using SesConsole.Data.Entities;
+using SesConsole.Web.Components.Shared;
 using SesConsole.Web.Features.Iam;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Tests.Shared;
@@ -100,11 +101,11 @@ public sealed class IamPagesTests : ConsoleTestContext
         page.WaitForElement("[data-testid=add-policy]").Click();
 
         dialogs.WaitForElement("input[data-testid=policy-name]").Input("Send");
-        dialogs.Find("textarea[data-testid=policy-document]").Input("{\n  \"Statement\": [\n    { \"Effect\": \"Allow\",, }\n  ]\n}");
+        await TypeIntoPolicyEditorAsync(dialogs, "{\n  \"Statement\": [\n    { \"Effect\": \"Allow\",, }\n  ]\n}");
         dialogs.Find("[data-testid=policy-save]").Click();
 
         dialogs.WaitForAssertion(() => Assert.StartsWith("Line 3, column 25: The policy is not valid JSON", dialogs.Find("[data-testid=policy-error]").TextContent, StringComparison.Ordinal));
-        Assert.Contains("3:25", dialogs.Find("[data-testid=policy-problems]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Ln 3, Col 25", dialogs.Find("[data-testid=policy-problems]").TextContent, StringComparison.Ordinal);
         var stored = await Service<IamService>().GetAsync(RootOf(AccountA), IamPrincipalType.User, "policy-user", Xunit.TestContext.Current.CancellationToken);
         Assert.Empty(stored.Value!.Policies);
     }
@@ -117,10 +118,18 @@ public sealed class IamPagesTests : ConsoleTestContext
         var (dialogs, page) = RenderWithProviders<IamPrincipalPage>(("Kind", "users"), ("Name", "live-user"));
         page.WaitForElement("[data-testid=add-policy]").Click();
 
-        dialogs.WaitForElement("textarea[data-testid=policy-document]").Input("""{ "Statement": { "Effect": "Allow", "Action": "ses:SendRawEmali", "Resource": "*" } }""");
+        dialogs.WaitForElement("[data-testid=policy-json-editor]");
+        await TypeIntoPolicyEditorAsync(dialogs, """{ "Statement": { "Effect": "Allow", "Action": "ses:SendRawEmali", "Resource": "*" } }""");
 
         dialogs.WaitForAssertion(() => Assert.Contains("ses:SendRawEmail", dialogs.Find("[data-testid=policy-problems]").TextContent, StringComparison.Ordinal));
-        Assert.Contains("1:", dialogs.Find("[data-testid=policy-problems]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Ln 1,", dialogs.Find("[data-testid=policy-problems]").TextContent, StringComparison.Ordinal);
+    }
+
+    /// <summary>What typing in Monaco does: the wrapper raises ValueChanged with the new text.</summary>
+    private static Task TypeIntoPolicyEditorAsync(IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> root, string text)
+    {
+        var editor = root.FindComponent<PolicyJsonEditor>();
+        return editor.InvokeAsync(() => editor.Instance.ValueChanged.InvokeAsync(text));
     }
 
     [Fact]

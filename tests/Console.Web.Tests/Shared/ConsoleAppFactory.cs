@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using SesConsole.Web.Features.Policies;
 
 namespace SesConsole.Web.Tests.Shared;
 
@@ -40,6 +41,9 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
         {
             builder.ConfigureTestServices(services => services.AddSingleton(Time));
         }
+
+        // Until WebServiceCollectionExtensions registers them (idempotent).
+        builder.ConfigureTestServices(services => services.AddConsolePolicies());
     }
 
     /// <summary>An HTTP client (cookies kept, redirects not followed) signed in as <paramref name="userName"/>.</summary>

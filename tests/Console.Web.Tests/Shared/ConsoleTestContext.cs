@@ -17,6 +17,7 @@ using SesConsole.Web.Features.Iam;
 using SesConsole.Web.Features.Identities;
 using SesConsole.Web.Features.Identities.Dns;
 using SesConsole.Web.Features.Mail;
+using SesConsole.Web.Features.Policies;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Hosting;
 
@@ -70,6 +71,8 @@ public abstract class ConsoleTestContext : BunitContext
         Services.AddSingleton<EmailVerificationLinks>();
         Services.AddSingleton<DnsCheckLog>();
         Services.AddScoped<IdentitiesService>();
+        Services.AddScoped<PrincipalDirectoryLoader>();
+        Services.AddConsolePolicies();
         Authorization = AddAuthorization();
         Authorization.SetPolicies(Policies.AccountMember, Policies.AccountRoot);
 

@@ -55,7 +55,7 @@ public partial class IamPrincipalPage
             { x => x.PrincipalName, Name },
             { x => x.Existing, policy },
         };
-        var dialog = await Dialogs.ShowAsync<PolicyDialog>("Policy", parameters, new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
+        var dialog = await Dialogs.ShowAsync<PolicyDialog>("Policy", parameters, new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });
         var result = await dialog.Result;
         if (result is { Canceled: false, Data: string name })
         {

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace SesConsole.Web.Features.Policies;
+
+public static class PoliciesServiceCollectionExtensions
+{
+    /// <summary>The policy editor's services (idempotent).</summary>
+    public static IServiceCollection AddConsolePolicies(this IServiceCollection services)
+    {
+        services.TryAddScoped<IdentityPoliciesService>();
+        services.TryAddScoped<PolicySimulator>();
+        services.TryAddScoped<GrantedService>();
+        return services;
+    }
+}

@@ -1,0 +1,256 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using SesConsole.Domain.Identities;
+using SesConsole.Domain.Policies;
+using SesConsole.Domain.Principals;
+using SesConsole.Web.Components.Shared;
+using SesConsole.Web.Features.Identities;
+using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Hosting;
+
+namespace SesConsole.Web.Features.Policies;
+
+/// <summary>
+/// Creates or edits one sending authorization policy: JSON (Monaco) and visual modes over the same text, live domain
+/// diagnostics (debounced), a simulator on the unsaved text, a diff before saving and an unsaved-changes guard.
+/// </summary>
+public sealed partial class PolicyEditorPage : IDisposable
+{
+    private const int DebounceMilliseconds = 300;
+
+    private Caller _caller = default!;
+    private IdentityPolicies? _identity;
+    private IPrincipalDirectory? _directory;
+    private IReadOnlyList<KnownPrincipal> _principals = [];
+    private IReadOnlyList<PolicyTemplate> _templates = [];
+    private IReadOnlyList<PolicyDiagnostic> _diagnostics = [];
+    private List<BreadcrumbItem> _crumbs = [];
+    private readonly SimulationInput _simulation = new();
+    private CancellationTokenSource? _debounce;
+    private string? _schema;
+    private string _text = "";
+    private string? _savedText;
+    private string _name = "";
+    private string? _nameError;
+    private string? _notFound;
+    private bool _loading = true;
+    private bool _busy;
+    private bool _isRoot;
+    private bool _isNew;
+    private bool _leaving;
+    private int _tab;
+    private int _decidingLine;
+
+    [Inject] public required CurrentCaller CurrentCaller { get; init; }
+
+    [Inject] public required IdentityPoliciesService PolicyService { get; init; }
+
+    [Inject] public required PolicySimulator Simulator { get; init; }
+
+    [Inject] public required PrincipalDirectoryLoader DirectoryLoader { get; init; }
+
+    [Inject] public required IOptions<ConsoleOptions> Options { get; init; }
+
+    [Inject] public required RegionContext Region { get; init; }
+
+    [Inject] public required IDialogService Dialogs { get; init; }
+
+    [Inject] public required ISnackbar Snackbar { get; init; }
+
+    [Inject] public required NavigationManager Navigation { get; init; }
+
+    /// <summary>The identity.</summary>
+    [Parameter] public string Name { get; set; } = "";
+
+    /// <summary>The policy; null on <c>/new</c>.</summary>
+    [Parameter] public string? PolicyName { get; set; }
+
+    [SupplyParameterFromQuery(Name = "region")] public string? RegionQuery { get; set; }
+
+    /// <summary>On <c>/new</c>: the template to start from (see <see cref="PolicyTemplates"/>).</summary>
+    [SupplyParameterFromQuery(Name = "template")] public string? TemplateQuery { get; set; }
+
+    private bool IsDirty => !_leaving && _identity is not null && (_text != (_savedText ?? "") || (!_isNew && _name != PolicyName));
+
+    private string IdentityHref => $"/identities/{Uri.EscapeDataString(Name)}?region={Uri.EscapeDataString(Region.Current)}#policies";
+
+    private string EditedName => string.IsNullOrWhiteSpace(_name) ? "(this policy)" : _name;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        Region.Set(RegionQuery);
+        _isNew = PolicyName is null;
+        _caller = (await CurrentCaller.GetAsync())!;
+        _isRoot = _caller.IsAccountRoot;
+        _crumbs =
+        [
+            new("Identities", "/identities"), new(Name, $"/identities/{Uri.EscapeDataString(Name)}"),
+            new(_isNew ? "New policy" : PolicyName!, null, true),
+        ];
+        var list = await PolicyService.ListAsync(_caller, Region.Current, Name);
+        if (!list.IsSuccess)
+        {
+            _notFound = list.Error.Message;
+            _loading = false;
+            return;
+        }
+
+        _identity = list.Value;
+        _directory = await DirectoryLoader.LoadAsync();
+        _principals = await Simulator.KnownPrincipalsAsync(Options.Value.ServicePrincipals);
+        _schema = PolicySchema.Build(_principals.Where(p => p.Kind != KnownPrincipalKind.Service).Select(p => p.Value), Options.Value.ServicePrincipals);
+        _templates = PolicyTemplates.For(_identity.IdentityArn, _identity.OwnerAccountId, _identity.IdentityName);
+        if (_isNew)
+        {
+            var template = _templates.FirstOrDefault(t => t.Key == TemplateQuery) ?? _templates[0];
+            _text = template.Document;
+            _name = template.SuggestedName;
+            _savedText = null;
+        }
+        else
+        {
+            var policy = _identity.Policies.FirstOrDefault(p => p.Name == PolicyName);
+            if (policy is null)
+            {
+                _notFound = $"Policy {PolicyName} does not exist";
+                _loading = false;
+                return;
+            }
+
+            _text = policy.Document;
+            _savedText = policy.Document;
+            _name = policy.Name;
+        }
+
+        _simulation.Principal = _principals.FirstOrDefault(p => p.Kind == KnownPrincipalKind.Account && p.Value != _identity.OwnerAccountId)?.Value ?? "";
+        _simulation.FromAddress = _identity.IdentityName.Contains('@', StringComparison.Ordinal) ? _identity.IdentityName : $"sender@{_identity.IdentityName}";
+        Validate();
+        _loading = false;
+    }
+
+    private void ApplyTemplate(PolicyTemplate template)
+    {
+        _name = template.SuggestedName;
+        _text = template.Document;
+        Validate();
+    }
+
+    private void OnTextChanged(string text)
+    {
+        _text = text;
+        _debounce?.Cancel();
+        _debounce?.Dispose();
+        _debounce = new CancellationTokenSource();
+        var token = _debounce.Token;
+        _ = Task.Delay(DebounceMilliseconds, token).ContinueWith(
+            async t =>
+            {
+                if (!t.IsCanceled)
+                {
+                    await InvokeAsync(() =>
+                    {
+                        Validate();
+                        StateHasChanged();
+                    });
+                }
+            },
+            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    private void OnWizardChanged(string text)
+    {
+        _text = text;
+        Validate();
+    }
+
+    private void Validate()
+    {
+        if (_identity is null || _directory is null)
+        {
+            return;
+        }
+
+        var arn = IdentityArn.Parse(_identity.IdentityArn).GetValueOrThrow();
+        _diagnostics = PolicyValidator.ValidateResourcePolicy(_text, arn, _directory).Diagnostics;
+    }
+
+    private IReadOnlyList<(string Name, string Document)> SimulationPolicies() =>
+        [(EditedName, _text), .. _identity!.Policies.Where(p => p.Name != PolicyName).Select(p => (p.Name, p.Document))];
+
+    private void OnDecidingLine(int line)
+    {
+        _decidingLine = line;
+        _tab = 0;
+    }
+
+    private async Task SaveAsync()
+    {
+        _debounce?.Cancel();
+        Validate();
+        _nameError = null;
+        var name = SesConsole.Domain.Policies.PolicyName.Parse(_name);
+        if (!name.IsSuccess)
+        {
+            _nameError = name.Error.Message;
+            return;
+        }
+
+        var errors = _diagnostics.Count(d => d.IsError);
+        if (errors > 0)
+        {
+            _tab = 0;
+            Snackbar.Add($"Fix {errors} error(s) before saving; the problems list shows where.", Severity.Error);
+            return;
+        }
+
+        if (!await PolicyDiffDialog.AskAsync(Dialogs, _name, _savedText, _text, _diagnostics.Count, !_isNew && _name != PolicyName))
+        {
+            return;
+        }
+
+        _busy = true;
+        var result = await PolicyService.SaveAsync(_caller, Region.Current, Name, PolicyName, _name, _text);
+        _busy = false;
+        if (!result.IsSuccess)
+        {
+            if (result.Error.Location == "Name")
+            {
+                _nameError = result.Error.Message;
+            }
+
+            Snackbar.Add(result.Error.Message, Severity.Error);
+            return;
+        }
+
+        var warnings = result.Value.Warnings.Count;
+        Snackbar.Add($"Saved policy {_name}{(warnings > 0 ? $" with {warnings} warning(s)" : "")}.", warnings > 0 ? Severity.Warning : Severity.Success);
+        _savedText = _text;
+        _leaving = true;
+        Navigation.NavigateTo(IdentityHref);
+    }
+
+    private async Task OnBeforeNavigationAsync(LocationChangingContext context)
+    {
+        if (!IsDirty)
+        {
+            return;
+        }
+
+        if (!await ConfirmDialog.AskAsync(Dialogs, "Discard unsaved changes?", "Your changes to this policy have not been saved.", "Discard"))
+        {
+            context.PreventNavigation();
+        }
+        else
+        {
+            _leaving = true;
+        }
+    }
+
+    public void Dispose()
+    {
+        _debounce?.Cancel();
+        _debounce?.Dispose();
+    }
+}

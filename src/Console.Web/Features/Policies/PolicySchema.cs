@@ -1,0 +1,137 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SesConsole.Domain.Policies;
+
+namespace SesConsole.Web.Features.Policies;
+
+/// <summary>
+/// A JSON schema for sending authorization and IAM identity-based policies: elements, actions, condition operators and
+/// keys, and the principals known here, with descriptions Monaco shows on hover and completion.
+/// </summary>
+public static class PolicySchema
+{
+    public static string Build(IEnumerable<string> knownPrincipals, IEnumerable<string> services)
+    {
+        var operators = ConditionOperator.BaseNames
+            .SelectMany(n => n == "Null" ? new[] { n } : [n, n + "IfExists", "ForAllValues:" + n, "ForAnyValue:" + n])
+            .ToList();
+        JsonNode StringOrArray(JsonObject item) => new JsonObject
+        {
+            ["anyOf"] = new JsonArray(item.DeepClone(), new JsonObject { ["type"] = "array", ["items"] = item.DeepClone() }),
+        };
+        var keyProps = new JsonObject();
+        foreach (var key in PolicyCatalog.ConditionKeyNames)
+        {
+            keyProps[key] = new JsonObject
+            {
+                ["description"] = $"{PolicyWords.KeyInWords(key)}.",
+                ["anyOf"] = new JsonArray(new JsonObject { ["type"] = "string" }, new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } }),
+            };
+        }
+
+        var conditionBlock = new JsonObject
+        {
+            ["type"] = "object", ["properties"] = keyProps, ["additionalProperties"] = false,
+            ["description"] = "Keys under one operator are AND-ed; several values for one key are OR-ed.",
+        };
+        var conditionProps = new JsonObject();
+        foreach (var op in operators)
+        {
+            conditionProps[op] = conditionBlock.DeepClone();
+            conditionProps[op]!["description"] = OperatorHelp(op);
+        }
+
+        var principalValue = new JsonObject
+        {
+            ["type"] = "string",
+            ["examples"] = new JsonArray([.. knownPrincipals.Select(p => (JsonNode)JsonValue.Create(p)!)]),
+            ["description"] = "An account ID, an account root ARN, or an IAM user or role ARN registered here.",
+        };
+        var serviceValue = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray([.. services.Select(s => (JsonNode)JsonValue.Create(s)!)]) };
+        var action = new JsonObject
+        {
+            ["type"] = "string",
+            ["examples"] = new JsonArray([.. PolicyCatalog.SendActions.Append("ses:Send*").Select(a => (JsonNode)JsonValue.Create(a)!)]),
+            ["description"] = "SES actions (case-insensitive). ses:Send* covers every send action; SMTP needs ses:SendRawEmail.",
+        };
+        var statement = new JsonObject
+        {
+            ["type"] = "object",
+            ["required"] = new JsonArray("Effect", "Action", "Resource"),
+            ["additionalProperties"] = false,
+            ["properties"] = new JsonObject
+            {
+                ["Sid"] = new JsonObject { ["type"] = "string", ["description"] = "Statement ID: a name for this statement, unique in the policy." },
+                ["Effect"] = new JsonObject { ["enum"] = new JsonArray("Allow", "Deny"), ["description"] = "Allow grants; an applicable Deny always wins." },
+                ["Principal"] = new JsonObject
+                {
+                    ["description"] = "Who may send: \"*\" (everyone, use with a condition), {\"AWS\": accounts/users/roles}, or {\"Service\": a service}.",
+                    ["anyOf"] = new JsonArray(
+                        new JsonObject { ["const"] = "*" },
+                        new JsonObject
+                        {
+                            ["type"] = "object", ["additionalProperties"] = false,
+                            ["properties"] = new JsonObject { ["AWS"] = StringOrArray(principalValue), ["Service"] = StringOrArray(serviceValue) },
+                        }),
+                },
+                ["Action"] = StringOrArray(action),
+                ["Resource"] = StringOrArray(new JsonObject { ["type"] = "string", ["description"] = "The identity's ARN (sending authorization policies name exactly one: this identity)." }),
+                ["Condition"] = new JsonObject
+                {
+                    ["type"] = "object", ["properties"] = conditionProps, ["additionalProperties"] = false,
+                    ["description"] = "Every operator must hold (AND).",
+                },
+            },
+        };
+        var schema = new JsonObject
+        {
+            ["$schema"] = "http://json-schema.org/draft-07/schema#",
+            ["type"] = "object",
+            ["required"] = new JsonArray("Statement"),
+            ["additionalProperties"] = false,
+            ["properties"] = new JsonObject
+            {
+                ["Version"] = new JsonObject { ["enum"] = new JsonArray("2012-10-17", "2008-10-17"), ["description"] = "Policy language version; use 2012-10-17." },
+                ["Id"] = new JsonObject { ["type"] = "string", ["description"] = "An optional identifier for the policy." },
+                ["Statement"] = new JsonObject
+                {
+                    ["description"] = "One or more statements. Any applicable Deny wins; otherwise any applicable Allow allows.",
+                    ["anyOf"] = new JsonArray(statement.DeepClone(), new JsonObject { ["type"] = "array", ["items"] = statement.DeepClone() }),
+                },
+            },
+        };
+        return schema.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    }
+
+    private static string OperatorHelp(string op)
+    {
+        var help = op.Replace("ForAllValues:", "", StringComparison.Ordinal).Replace("ForAnyValue:", "", StringComparison.Ordinal) switch
+        {
+            var o when o.StartsWith("StringLike", StringComparison.Ordinal) => "Case-sensitive match with * (any run) and ? (one character). No regex: `.` is a literal dot.",
+            var o when o.StartsWith("StringNotLike", StringComparison.Ordinal) => "None of the patterns may match (* and ?, case-sensitive).",
+            var o when o.StartsWith("StringEquals", StringComparison.Ordinal) => "Exact, case-sensitive (IgnoreCase variant: case-insensitive).",
+            var o when o.StartsWith("Date", StringComparison.Ordinal) => "Compares aws:CurrentTime with ISO 8601 instants (2026-12-01T00:00:00Z) or epoch seconds.",
+            var o when o.StartsWith("IpAddress", StringComparison.Ordinal) => "The source IP must be in one of the CIDR ranges.",
+            var o when o.StartsWith("NotIpAddress", StringComparison.Ordinal) => "The source IP must be in none of the CIDR ranges.",
+            var o when o.StartsWith("Bool", StringComparison.Ordinal) => "\"true\" or \"false\", e.g. aws:SecureTransport.",
+            var o when o.StartsWith("Arn", StringComparison.Ordinal) => "ARN match, segment by segment, with * and ?.",
+            "Null" => "\"true\": the key must be absent; \"false\": it must be present.",
+            _ => "Condition operator.",
+        };
+        if (op.StartsWith("ForAllValues:", StringComparison.Ordinal))
+        {
+            help += " ForAllValues: every request value must match (true when there are none — risky with Allow).";
+        }
+        else if (op.StartsWith("ForAnyValue:", StringComparison.Ordinal))
+        {
+            help += " ForAnyValue: at least one request value must match (false when there are none).";
+        }
+
+        if (op.EndsWith("IfExists", StringComparison.Ordinal))
+        {
+            help += " IfExists: true when the key is absent.";
+        }
+
+        return help;
+    }
+}
