@@ -27,7 +27,7 @@ public sealed class AuthorizationWalkTests(AuthorizationWalkTests.App app) : ICl
         public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
     }
 
-    public static TheoryData<string> Pages => ["/", "/security-credentials", "/iam/users", "/iam/roles", "/iam/users/mailer", "/admin/accounts", "/mailbox", "/identities", "/suppression", "/activity"];
+    public static TheoryData<string> Pages => ["/", "/security-credentials", "/iam/users", "/iam/roles", "/iam/users/mailer", "/admin/accounts", "/mailbox", "/identities", "/suppression", "/activity", "/granted"];
 
     [Theory]
     [MemberData(nameof(Pages))]
