@@ -321,3 +321,24 @@ public sealed class SendPipelineTests
         Assert.Equal("cognito-idp.amazonaws.com", outcome.Accepted!.CallerIdentity);
     }
 }
+
+public sealed class SendPipelineFailureTests
+{
+    private sealed class BrokenSuppressionList : ISuppressionList
+    {
+        public ValueTask<IReadOnlyDictionary<string, SuppressionReason>> FindAsync(string account, string region, IReadOnlyList<string> addresses, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("database down");
+    }
+
+    [Fact]
+    public async Task Run_PortFailsAfterReservation_ReleasesAndRethrows()
+    {
+        var world = new SendWorld();
+        var pipeline = new SendPipeline(world.Ports with { Suppression = new BrokenSuppressionList() }, world.Options);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            pipeline.RunAsync(Simple(Alice, "sender@example.com", OwnerDomainArn, "to@example.org"), TestContext.Current.CancellationToken));
+
+        Assert.Equal(0, world.Quota.Reserved);
+    }
+}
