@@ -127,7 +127,18 @@ public sealed class SendPipeline
         {
             var step = Steps[i];
             context.Details.Clear();
-            var result = await step.RunAsync(context, cancellationToken).ConfigureAwait(false);
+            StepResult result;
+            try
+            {
+                result = await step.RunAsync(context, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception) when (context.Quota?.ReservationId is not null)
+            {
+                // A port failed after quota was reserved: give the reservation back, then let the failure propagate.
+                await _ports.Quota.ReleaseAsync(context.Quota.ReservationId, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+
             var details = context.Details.Count == 0 ? null : context.Details.ToArray();
             if (result.IsContinue)
             {
