@@ -115,6 +115,7 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<SesConsole.Web.Features.Api.SesApiAuthentication>();
         services.Configure<SesConsole.Web.Features.Smtp.SmtpOptions>(builder.Configuration.GetSection(SesConsole.Web.Features.Smtp.SmtpOptions.SectionName));
         services.AddSingleton<SesConsole.Web.Features.Smtp.SmtpListener>();
+        services.AddScoped<SesConsole.Web.Features.Smtp.ISmtpSubmissionHandler, SesConsole.Web.Features.Smtp.SmtpSubmissionHandler>();
         services.AddHostedService(sp => sp.GetRequiredService<SesConsole.Web.Features.Smtp.SmtpListener>());
         services.AddHostedService<SesConsole.Web.Features.Sending.DeliveryWorker>();
         return builder;

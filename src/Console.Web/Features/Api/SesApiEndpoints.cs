@@ -28,6 +28,7 @@ public static class SesApiEndpoints
         v2.MapPost("/list-identities", Handler(c => V2Async(c, ListIdentitiesAsync))); // how @aws-sdk/client-sesv2 3.11xx sends ListEmailIdentities
         v2.MapPost("/identities", Handler(c => V2Async(c, CreateIdentityAsync)));
         v2.MapGet("/identities/{identity}", Handler(c => V2Async(c, (ctx, api, body) => GetIdentityAsync(ctx, api, RouteValue(ctx, "identity")))));
+        v2.MapPost("/outbound-emails", Handler(c => V2Async(c, SesApiSendEndpoints.V2SendEmailAsync)));
         v2.MapDelete("/identities/{identity}", Handler(c => V2Async(c, (ctx, api, body) => DeleteIdentityAsync(ctx, api, RouteValue(ctx, "identity")))));
 
         // v1 (Query): POST / with a form body. Ordered before the Razor page at "/" so a signed API call never reaches it.
@@ -215,6 +216,11 @@ public static class SesApiEndpoints
         var identities = context.RequestServices.GetRequiredService<IdentitiesService>();
         var ct = context.RequestAborted;
         context.Response.Headers["x-amzn-RequestId"] = SesApiErrors.RequestId(context);
+        if (await SesApiSendEndpoints.V1SendAsync(context, api, action, form) is { } sent)
+        {
+            return sent;
+        }
+
         switch (action)
         {
             case "VerifyEmailIdentity" or "VerifyEmailAddress":

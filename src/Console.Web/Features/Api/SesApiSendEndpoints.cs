@@ -1,0 +1,153 @@
+using System.Security;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
+using SesConsole.Domain.Primitives;
+using SesConsole.Domain.Sending;
+using SesConsole.Web.Features.Sending;
+
+namespace SesConsole.Web.Features.Api;
+
+/// <summary>
+/// The send operations of the SES API, through the one send pipeline: v2 <c>POST /v2/email/outbound-emails</c>
+/// (Simple and Raw content) and v1 <c>SendEmail</c> / <c>SendRawEmail</c>. Rejections use the pipeline's error table
+/// (v1 code + HTTP status, v2 exception + HTTP status).
+/// </summary>
+public static class SesApiSendEndpoints
+{
+    private static readonly JsonSerializerOptions PascalCase = new();
+
+    public static async Task<IResult> V2SendEmailAsync(HttpContext context, ApiCaller api, byte[] body)
+    {
+        JsonNode? json;
+        try
+        {
+            json = JsonNode.Parse(body.Length == 0 ? "{}"u8 : body);
+        }
+        catch (JsonException ex)
+        {
+            return SesApiErrors.V2(context, new Error("InvalidParameterValue", $"The request body is not valid JSON: {ex.Message}"), "BadRequestException", 400);
+        }
+
+        var content = json?["Content"];
+        var destination = json?["Destination"];
+        var to = Strings(destination?["ToAddresses"]);
+        var cc = Strings(destination?["CcAddresses"]);
+        var bcc = Strings(destination?["BccAddresses"]);
+        SendApi apiKind;
+        SendContent sendContent;
+        if (content?["Raw"]?["Data"]?.GetValue<string>() is { } raw)
+        {
+            byte[] mime;
+            try
+            {
+                mime = Convert.FromBase64String(raw);
+            }
+            catch (FormatException)
+            {
+                return SesApiErrors.V2(context, new Error("InvalidParameterValue", "Content.Raw.Data is not base64."), "BadRequestException", 400);
+            }
+
+            (apiKind, sendContent) = (SendApi.V2Raw, new RawContent(mime));
+        }
+        else if (content?["Simple"] is { } simple)
+        {
+            (apiKind, sendContent) = (SendApi.V2Simple, new SimpleContent(to, cc, bcc,
+                simple["Subject"]?["Data"]?.GetValue<string>(), simple["Body"]?["Text"]?["Data"]?.GetValue<string>(),
+                simple["Body"]?["Html"]?["Data"]?.GetValue<string>(), Strings(json?["ReplyToAddresses"])));
+        }
+        else
+        {
+            return SesApiErrors.V2(context, new Error("InvalidParameterValue", "Content must have Simple or Raw (templates are not supported here)."), "BadRequestException", 400);
+        }
+
+        var fromArn = json?["FromEmailAddressIdentityArn"]?.GetValue<string>();
+        var request = await RequestAsync(context, api, apiKind, sendContent) with
+        {
+            Source = json?["FromEmailAddress"]?.GetValue<string>(),
+            SourceArn = fromArn,
+            FromArn = fromArn,
+            ReturnPath = json?["FeedbackForwardingEmailAddress"]?.GetValue<string>(),
+            ReturnPathArn = json?["FeedbackForwardingEmailAddressIdentityArn"]?.GetValue<string>(),
+            Destinations = apiKind == SendApi.V2Raw && destination is not null ? [.. to, .. cc, .. bcc] : null,
+            ConfigurationSetName = json?["ConfigurationSetName"]?.GetValue<string>(),
+        };
+        var outcome = await context.RequestServices.GetRequiredService<SendService>().SendAsync(request, "SendEmail (v2)", context.RequestAborted);
+        if (outcome.Rejection is { } rejection)
+        {
+            var wire = rejection.V2;
+            return SesApiErrors.V2(context, new Error(wire.Code, wire.Message), wire.Code, wire.HttpStatus);
+        }
+
+        return Results.Json(new { outcome.MessageId }, PascalCase);
+    }
+
+    public static async Task<IResult?> V1SendAsync(HttpContext context, ApiCaller api, string action, Dictionary<string, StringValues> form)
+    {
+        string? Field(string name) => form.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;
+        IReadOnlyList<string> Members(string prefix) =>
+            [.. form.Where(f => f.Key.StartsWith(prefix + ".member.", StringComparison.Ordinal))
+                .OrderBy(f => int.TryParse(f.Key[(prefix.Length + 8)..], out var n) ? n : 0)
+                .Select(f => f.Value.ToString())];
+
+        SendRequest request;
+        if (action == "SendEmail")
+        {
+            var content = new SimpleContent(Members("Destination.ToAddresses"), Members("Destination.CcAddresses"), Members("Destination.BccAddresses"),
+                Field("Message.Subject.Data"), Field("Message.Body.Text.Data"), Field("Message.Body.Html.Data"), Members("ReplyToAddresses"));
+            request = await RequestAsync(context, api, SendApi.V1SendEmail, content) with
+            {
+                Source = Field("Source"), SourceArn = Field("SourceArn"), ReturnPath = Field("ReturnPath"), ReturnPathArn = Field("ReturnPathArn"),
+                ConfigurationSetName = Field("ConfigurationSetName"),
+            };
+        }
+        else if (action == "SendRawEmail")
+        {
+            byte[] mime;
+            try
+            {
+                mime = Convert.FromBase64String(Field("RawMessage.Data") ?? "");
+            }
+            catch (FormatException)
+            {
+                return SesApiErrors.V1(context, new Error("InvalidParameterValue", "RawMessage.Data is not base64."), "InvalidParameterValue", 400);
+            }
+
+            var destinations = Members("Destinations");
+            request = await RequestAsync(context, api, SendApi.V1SendRawEmail, new RawContent(mime)) with
+            {
+                Source = Field("Source"), SourceArn = Field("SourceArn"), FromArn = Field("FromArn"), ReturnPathArn = Field("ReturnPathArn"),
+                Destinations = destinations.Count > 0 ? destinations : null, ConfigurationSetName = Field("ConfigurationSetName"),
+            };
+        }
+        else
+        {
+            return null;
+        }
+
+        var outcome = await context.RequestServices.GetRequiredService<SendService>().SendAsync(request, $"{action} (v1)", context.RequestAborted);
+        if (outcome.Rejection is { } rejection)
+        {
+            var wire = rejection.V1;
+            return SesApiErrors.V1(context, new Error(wire.Code, wire.Message), wire.Code, wire.HttpStatus);
+        }
+
+        return Results.Content(
+            $"""<{action}Response xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><{action}Result><MessageId>{SecurityElement.Escape(outcome.MessageId)}</MessageId></{action}Result><ResponseMetadata><RequestId>{SesApiErrors.RequestId(context)}</RequestId></ResponseMetadata></{action}Response>""",
+            "text/xml");
+    }
+
+    private static async Task<SendRequest> RequestAsync(HttpContext context, ApiCaller api, SendApi kind, SendContent content)
+    {
+        var sender = context.RequestServices.GetRequiredService<SendService>();
+        var caller = await sender.CallerAsync(api.Caller, context.Connection.RemoteIpAddress?.ToString(), context.Request.IsHttps, context.RequestAborted);
+        caller = caller with { UserAgent = context.Request.Headers.UserAgent.ToString() };
+        var time = context.RequestServices.GetRequiredService<TimeProvider>();
+        return new SendRequest(caller, kind, api.Region, time.GetUtcNow(), content);
+    }
+
+    private static List<string> Strings(JsonNode? node) =>
+        node is JsonArray array ? [.. array.Select(n => n?.GetValue<string>()).OfType<string>()] : [];
+}
