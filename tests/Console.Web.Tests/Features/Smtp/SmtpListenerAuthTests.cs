@@ -1,5 +1,7 @@
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Microsoft.EntityFrameworkCore;
+using SesConsole.Data;
 using Microsoft.Extensions.DependencyInjection;
 using SesConsole.Domain.Authentication;
 using SesConsole.Web.Features.Iam;
@@ -93,6 +95,59 @@ public sealed class SmtpListenerAuthTests : IAsyncLifetime
         Assert.False(client.Capabilities.HasFlag(SmtpCapabilities.Authentication));
         Assert.True(client.Capabilities.HasFlag(SmtpCapabilities.StartTLS));
         await Assert.ThrowsAsync<NotSupportedException>(() => client.AuthenticateAsync(_key.Id, SmtpCredentials.DerivePassword(_key.Secret, "us-east-1"), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Owner_sends_over_SMTP_and_the_delivered_message_has_no_X_SES_headers()
+    {
+        var owner = new Caller("t", "owner@example.com", "111111111111", null, "arn:aws:iam::111111111111:root", false);
+        using var scope = _app.Services.CreateScope();
+        var ownerKey = (await scope.ServiceProvider.GetRequiredService<AccessKeysService>().CreateAsync(owner, null, TestContext.Current.CancellationToken)).Value!;
+        await scope.ServiceProvider.GetRequiredService<SesConsole.Web.Features.Identities.IdentitiesService>()
+            .CreateEmailAsync(owner, "us-east-1", "smtp@owner.example", new Uri("http://localhost/"), TestContext.Current.CancellationToken);
+        await using (var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken))
+        {
+            await db.SendingIdentities.Where(i => i.Name == "smtp@owner.example")
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.VerificationStatus, SesConsole.Domain.Identities.VerificationStatus.Success), TestContext.Current.CancellationToken);
+        }
+
+        var message = new MimeKit.MimeMessage();
+        message.From.Add(MimeKit.MailboxAddress.Parse("smtp@owner.example"));
+        message.To.Add(MimeKit.MailboxAddress.Parse("reader@customer.example"));
+        message.Subject = "over smtp";
+        message.Headers.Add("X-SES-FROM-ARN", "arn:aws:ses:us-east-1:111111111111:identity/smtp@owner.example");
+        message.Body = new MimeKit.TextPart("plain") { Text = "hi" };
+        using var client = Client();
+        await client.ConnectAsync("127.0.0.1", _listener.PortFor(implicitTls: false), SecureSocketOptions.StartTls, TestContext.Current.CancellationToken);
+        await client.AuthenticateAsync(ownerKey.Id, SmtpCredentials.DerivePassword(ownerKey.Secret, "us-east-1"), TestContext.Current.CancellationToken);
+
+        var reply = await client.SendAsync(message, TestContext.Current.CancellationToken);
+
+        Assert.StartsWith("Ok ", reply, StringComparison.Ordinal);
+        var messageId = reply[3..].Trim();
+        await scope.ServiceProvider.GetRequiredService<SesConsole.Web.Features.Sending.OutboxDelivery>().DeliverDueAsync(TestContext.Current.CancellationToken);
+        await using var check = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
+        var delivered = await check.MailboxMessages.SingleAsync(m => m.MessageId.StartsWith(messageId), TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("X-SES-", System.Text.Encoding.ASCII.GetString(delivered.Mime), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Delegate_without_a_policy_gets_554_Access_denied()
+    {
+        var message = new MimeKit.MimeMessage();
+        message.From.Add(MimeKit.MailboxAddress.Parse("news@example.com"));
+        message.To.Add(MimeKit.MailboxAddress.Parse("reader@customer.example"));
+        message.Subject = "denied";
+        message.Headers.Add("X-SES-SOURCE-ARN", "arn:aws:ses:us-east-1:111111111111:identity/example.com");
+        message.Body = new MimeKit.TextPart("plain") { Text = "hi" };
+        using var client = Client();
+        await client.ConnectAsync("127.0.0.1", _listener.PortFor(implicitTls: false), SecureSocketOptions.StartTls, TestContext.Current.CancellationToken);
+        await client.AuthenticateAsync(_key.Id, SmtpCredentials.DerivePassword(_key.Secret, "us-east-1"), TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(message, TestContext.Current.CancellationToken));
+
+        Assert.Equal(554, (int)error.StatusCode);
+        Assert.True(error.Message.StartsWith("Message rejected: ", StringComparison.Ordinal) || error.Message.StartsWith("Access denied: ", StringComparison.Ordinal), error.Message);
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
