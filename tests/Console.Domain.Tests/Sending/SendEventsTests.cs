@@ -48,7 +48,7 @@ public sealed class SendEventsTests
         Assert.Equal(DelegateAccount, mail.GetProperty("sendingAccountId").GetString());
         Assert.Equal("Alice", mail.GetProperty("callerIdentity").GetString());
         Assert.Equal(message.MessageId, mail.GetProperty("messageId").GetString());
-        Assert.Equal(message.MailFrom.EnvelopeFrom, mail.GetProperty("source").GetString());
+        Assert.Equal("sender@example.com", mail.GetProperty("source").GetString());
         Assert.Equal("2026-11-28T12:00:00.000Z", mail.GetProperty("timestamp").GetString());
         Assert.Equal("192.0.2.10", mail.GetProperty("sourceIp").GetString());
         Assert.Equal(["bounce@simulator.amazonses.com"], mail.GetProperty("destination").EnumerateArray().Select(e => e.GetString()));

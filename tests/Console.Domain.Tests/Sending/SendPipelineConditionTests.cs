@@ -142,4 +142,17 @@ public sealed class SendPipelineConditionTests
         Assert.Equal("authorization", outcome.Rejection!.Step);
         Assert.True(earlier.IsAccepted);
     }
+
+    [Fact]
+    public async Task V2Bulk_NeedsBothActions_DeniedNamesTheMissingOne()
+    {
+        var world = WithOwnerPolicy("ses:SendBulkTemplatedEmail", null);
+        var request = Simple(Alice, "sender@example.com", OwnerDomainArn, "to@example.org") with { Api = SendApi.V2Bulk, FromArn = OwnerDomainArn, SourceArn = null };
+
+        var outcome = await world.Run(request);
+
+        Assert.Equal(2, outcome.Authorizations.Count);
+        Assert.Equal("ses:SendBulkEmail", outcome.Rejection!.Error.Action);
+        Assert.Equal("AccessDeniedException", outcome.Rejection.V2.Code);
+    }
 }

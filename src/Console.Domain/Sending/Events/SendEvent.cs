@@ -28,7 +28,8 @@ public static class SendEventTypes
 
 /// <summary>
 /// The notification's <c>mail</c> object (§4.3): under delegation <see cref="SourceArn"/> is the <em>owner's</em> identity and
-/// <see cref="SendingAccountId"/> the <em>delegate</em>.
+/// <see cref="SendingAccountId"/> the <em>delegate</em>. <see cref="Source"/> is the sender's Source address as given (SES's
+/// examples show <c>john@example.com</c>, not the rewritten <c>…@amazonses.com</c> envelope).
 /// </summary>
 public sealed record MailInfo(
     DateTimeOffset Timestamp,
@@ -50,7 +51,7 @@ public sealed record MailInfo(
     public static MailInfo From(AcceptedMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return new MailInfo(message.Timestamp, message.MessageId, message.MailFrom.EnvelopeFrom, message.SourceArn, message.SourceIp,
+        return new MailInfo(message.Timestamp, message.MessageId, message.Source.Address, message.SourceArn, message.SourceIp,
             message.SendingAccountId, message.CallerIdentity, message.Destination)
         {
             Tags = message.Tags?.ToDictionary(t => t.Key, t => (IReadOnlyList<string>)[t.Value], StringComparer.Ordinal),
