@@ -31,6 +31,7 @@ public sealed class SendEventsTests
         Assert.Equal(("Permanent", "Suppressed"), (events[4].Bounce!.BounceType, events[4].Bounce!.BounceSubType));
         Assert.Equal("abuse", events[5].Complaint!.ComplaintFeedbackType);
         Assert.All(events, e => Assert.False(e.FeedsSuppressionList));
+        Assert.All(events, e => Assert.False(e.CountsTowardReputation));
     }
 
     [Fact]
@@ -105,7 +106,9 @@ public sealed class SendEventsTests
         var soft = SendEvents.Bounce(mail, "Transient", "MailboxFull", [new BouncedRecipient("to@example.org")], Now);
 
         Assert.True(hard.FeedsSuppressionList);
+        Assert.True(hard.CountsTowardReputation);
         Assert.False(soft.FeedsSuppressionList);
+        Assert.False(soft.CountsTowardReputation);
     }
 }
 

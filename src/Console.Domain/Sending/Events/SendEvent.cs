@@ -135,6 +135,19 @@ public sealed record SendEvent(SendEventType Type, MailInfo Mail)
         _ => Mail.Destination,
     };
 
+    /// <summary>
+    /// Whether this event counts toward the sending account's bounce or complaint rate (§5.3, §5.5): hard bounces and
+    /// complaints, except account-suppressed ones and the mailbox simulator. (SES also excludes hard bounces to the sender's
+    /// own verified domains; the reputation counter applies that rule, it needs the account's identities.)
+    /// </summary>
+    public bool CountsTowardReputation => Type switch
+    {
+        SendEventType.Bounce => Bounce!.BounceType == "Permanent" && Bounce.BounceSubType != "OnAccountSuppressionList"
+                                && !Bounce.BouncedRecipients.Any(r => MailboxSimulator.IsSimulator(r.EmailAddress)),
+        SendEventType.Complaint => Complaint!.ComplaintSubType is null && !Complaint.ComplainedRecipients.Any(MailboxSimulator.IsSimulator),
+        _ => false,
+    };
+
     /// <summary>Whether this event feeds the sending account's suppression list (hard bounces and complaints, not simulator or already-suppressed).</summary>
     public bool FeedsSuppressionList => Type switch
     {
