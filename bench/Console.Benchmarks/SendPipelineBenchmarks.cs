@@ -12,6 +12,9 @@ namespace SesConsole.Benchmarks;
 /// The send pipeline in memory (no persistence): a delegated SendEmail to 3 recipients, cross-account, both sides allow,
 /// DKIM on; and the same send denied on the delegate side. Messages/s = 1 / mean. The 5,000/s target is for the
 /// durable pipeline (the lead's outbox); this measures the domain's share of it.
+/// Measured 2026-11-28 on the 2-core build box under load from other builds (load average 5–15), one thread:
+/// BenchmarkDotNet short job: accepted ≈ 15 µs mean (±noise), denied ≈ 7.5 µs, 17.2 KB / 13.3 KB allocated per send;
+/// a steady Stopwatch loop of 100,000 sends: accepted ≈ 8.0 µs (≈ 125,000 messages/s), denied ≈ 5.8 µs (≈ 170,000/s).
 /// </summary>
 [MemoryDiagnoser]
 public class SendPipelineBenchmarks

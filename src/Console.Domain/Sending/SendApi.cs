@@ -24,6 +24,9 @@ public enum SendApi
     /// <summary>SES v2 <c>SendEmail</c> with <c>Content.Template</c>.</summary>
     V2Template,
 
+    /// <summary>SES v2 <c>SendBulkEmail</c> (one entry; the adapter runs the pipeline per bulk entry).</summary>
+    V2Bulk,
+
     /// <summary>The SMTP interface (authorized as <c>ses:SendRawEmail</c> with <c>ses:ApiVersion</c> "2").</summary>
     Smtp,
 }
@@ -48,6 +51,7 @@ public static class SendApiRules
     private static readonly string[] SendRawEmail = ["ses:SendRawEmail"];
     private static readonly string[] SendTemplatedEmail = ["ses:SendTemplatedEmail"];
     private static readonly string[] SendBulkTemplatedEmail = ["ses:SendBulkTemplatedEmail"];
+    private static readonly string[] SendBulkEmail = ["ses:SendBulkEmail", "ses:SendBulkTemplatedEmail"];
 
     /// <summary>The IAM action(s) every identity used must be authorized for (§8 item 4).</summary>
     public static IReadOnlyList<string> Actions(this SendApi api) => api switch
@@ -56,6 +60,7 @@ public static class SendApiRules
         SendApi.V1SendRawEmail or SendApi.V2Raw or SendApi.Smtp => SendRawEmail,
         SendApi.V1SendTemplatedEmail or SendApi.V2Template => SendTemplatedEmail,
         SendApi.V1SendBulkTemplatedEmail => SendBulkTemplatedEmail,
+        SendApi.V2Bulk => SendBulkEmail,
         _ => throw new ArgumentOutOfRangeException(nameof(api), api, null),
     };
 
@@ -64,7 +69,7 @@ public static class SendApiRules
 
     public static ErrorDialect Dialect(this SendApi api) => api switch
     {
-        SendApi.V2Simple or SendApi.V2Raw or SendApi.V2Template => ErrorDialect.V2,
+        SendApi.V2Simple or SendApi.V2Raw or SendApi.V2Template or SendApi.V2Bulk => ErrorDialect.V2,
         SendApi.Smtp => ErrorDialect.Smtp,
         _ => ErrorDialect.V1,
     };
@@ -72,5 +77,5 @@ public static class SendApiRules
     /// <summary>Whether the call carries a raw MIME message (and so may carry the <c>X-SES-*-ARN</c> headers, §2.2).</summary>
     public static bool IsRaw(this SendApi api) => api is SendApi.V1SendRawEmail or SendApi.V2Raw or SendApi.Smtp;
 
-    public static bool IsV2(this SendApi api) => api is SendApi.V2Simple or SendApi.V2Raw or SendApi.V2Template;
+    public static bool IsV2(this SendApi api) => api is SendApi.V2Simple or SendApi.V2Raw or SendApi.V2Template or SendApi.V2Bulk;
 }

@@ -92,4 +92,11 @@ public sealed class SendErrorCatalogTests
         Assert.Equal([action], api.Actions());
         Assert.Equal(version, api.ApiVersion());
     }
+
+    [Fact]
+    public void ActionMapping_V2BulkNeedsBoth()
+    {
+        Assert.Equal(["ses:SendBulkEmail", "ses:SendBulkTemplatedEmail"], SendApi.V2Bulk.Actions());
+        Assert.Equal(ErrorDialect.V2, SendApi.V2Bulk.Dialect());
+    }
 }

@@ -31,6 +31,7 @@ public sealed class SendEventsTests
         Assert.Equal(("Permanent", "Suppressed"), (events[4].Bounce!.BounceType, events[4].Bounce!.BounceSubType));
         Assert.Equal("abuse", events[5].Complaint!.ComplaintFeedbackType);
         Assert.All(events, e => Assert.False(e.FeedsSuppressionList));
+        Assert.All(events, e => Assert.False(e.CountsTowardReputation));
     }
 
     [Fact]
@@ -48,7 +49,7 @@ public sealed class SendEventsTests
         Assert.Equal(DelegateAccount, mail.GetProperty("sendingAccountId").GetString());
         Assert.Equal("Alice", mail.GetProperty("callerIdentity").GetString());
         Assert.Equal(message.MessageId, mail.GetProperty("messageId").GetString());
-        Assert.Equal(message.MailFrom.EnvelopeFrom, mail.GetProperty("source").GetString());
+        Assert.Equal("sender@example.com", mail.GetProperty("source").GetString());
         Assert.Equal("2026-11-28T12:00:00.000Z", mail.GetProperty("timestamp").GetString());
         Assert.Equal("192.0.2.10", mail.GetProperty("sourceIp").GetString());
         Assert.Equal(["bounce@simulator.amazonses.com"], mail.GetProperty("destination").EnumerateArray().Select(e => e.GetString()));
@@ -105,7 +106,9 @@ public sealed class SendEventsTests
         var soft = SendEvents.Bounce(mail, "Transient", "MailboxFull", [new BouncedRecipient("to@example.org")], Now);
 
         Assert.True(hard.FeedsSuppressionList);
+        Assert.True(hard.CountsTowardReputation);
         Assert.False(soft.FeedsSuppressionList);
+        Assert.False(soft.CountsTowardReputation);
     }
 }
 

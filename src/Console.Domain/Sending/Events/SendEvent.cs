@@ -28,7 +28,8 @@ public static class SendEventTypes
 
 /// <summary>
 /// The notification's <c>mail</c> object (§4.3): under delegation <see cref="SourceArn"/> is the <em>owner's</em> identity and
-/// <see cref="SendingAccountId"/> the <em>delegate</em>.
+/// <see cref="SendingAccountId"/> the <em>delegate</em>. <see cref="Source"/> is the sender's Source address as given (SES's
+/// examples show <c>john@example.com</c>, not the rewritten <c>…@amazonses.com</c> envelope).
 /// </summary>
 public sealed record MailInfo(
     DateTimeOffset Timestamp,
@@ -50,7 +51,7 @@ public sealed record MailInfo(
     public static MailInfo From(AcceptedMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return new MailInfo(message.Timestamp, message.MessageId, message.MailFrom.EnvelopeFrom, message.SourceArn, message.SourceIp,
+        return new MailInfo(message.Timestamp, message.MessageId, message.Source.Address, message.SourceArn, message.SourceIp,
             message.SendingAccountId, message.CallerIdentity, message.Destination)
         {
             Tags = message.Tags?.ToDictionary(t => t.Key, t => (IReadOnlyList<string>)[t.Value], StringComparer.Ordinal),
@@ -132,6 +133,19 @@ public sealed record SendEvent(SendEventType Type, MailInfo Mail)
         SendEventType.Delivery => Delivery!.Recipients,
         SendEventType.DeliveryDelay => [.. DeliveryDelay!.DelayedRecipients.Select(r => r.EmailAddress)],
         _ => Mail.Destination,
+    };
+
+    /// <summary>
+    /// Whether this event counts toward the sending account's bounce or complaint rate (§5.3, §5.5): hard bounces and
+    /// complaints, except account-suppressed ones and the mailbox simulator. (SES also excludes hard bounces to the sender's
+    /// own verified domains; the reputation counter applies that rule, it needs the account's identities.)
+    /// </summary>
+    public bool CountsTowardReputation => Type switch
+    {
+        SendEventType.Bounce => Bounce!.BounceType == "Permanent" && Bounce.BounceSubType != "OnAccountSuppressionList"
+                                && !Bounce.BouncedRecipients.Any(r => MailboxSimulator.IsSimulator(r.EmailAddress)),
+        SendEventType.Complaint => Complaint!.ComplaintSubType is null && !Complaint.ComplainedRecipients.Any(MailboxSimulator.IsSimulator),
+        _ => false,
     };
 
     /// <summary>Whether this event feeds the sending account's suppression list (hard bounces and complaints, not simulator or already-suppressed).</summary>
