@@ -114,6 +114,9 @@ public sealed class SendEventEntity
     /// <summary>The notification JSON as SES would publish it.</summary>
     public required string Json { get; set; }
 
+    /// <summary>Whether a Bounce or Complaint counts toward the sending account's reputation (hard, not simulator, not account-suppressed).</summary>
+    public bool CountsTowardReputation { get; set; }
+
     public DateTimeOffset At { get; set; }
 }
 

@@ -662,6 +662,9 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<bool>("CountsTowardReputation")
+                        .HasColumnType("bit");
+
                     b.Property<string>("Json")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");

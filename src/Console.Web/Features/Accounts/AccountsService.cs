@@ -243,7 +243,8 @@ public sealed class AccountsService(
     private static async Task<Dictionary<string, Reputation>> ReputationByAccountAsync(ConsoleDbContext db, DateTimeOffset now, CancellationToken ct, string? only = null)
     {
         var since = now - TimeSpan.FromDays(14);
-        var query = db.SendEvents.AsNoTracking().Where(e => e.At > since && (e.Type == "Delivery" || e.Type == "Bounce" || e.Type == "Complaint"));
+        // Simulator and account-suppressed bounces and complaints do not count (SES); deliveries all do.
+        var query = db.SendEvents.AsNoTracking().Where(e => e.At > since && (e.Type == "Delivery" || ((e.Type == "Bounce" || e.Type == "Complaint") && e.CountsTowardReputation)));
         if (only is not null)
         {
             query = query.Where(e => e.AccountId == only);

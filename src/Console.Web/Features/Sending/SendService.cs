@@ -108,7 +108,7 @@ public sealed class SendService(
             {
                 Id = Guid.NewGuid(), MessageId = accepted.MessageId, AccountId = accepted.SendingAccountId, OwnerAccountId = accepted.IdentityOwnerAccountId,
                 SourceArn = accepted.SourceArn, Type = e.Type.JsonName(), Recipient = e.Recipients.Count == 1 ? e.Recipients[0] : null,
-                Json = SesNotificationJson.Serialize(e), At = e.Timestamp,
+                Json = SesNotificationJson.Serialize(e), At = e.Timestamp, CountsTowardReputation = e.CountsTowardReputation,
             });
         }
 

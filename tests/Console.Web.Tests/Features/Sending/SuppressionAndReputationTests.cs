@@ -46,6 +46,11 @@ public sealed class SuppressionAndReputationTests(AppFixture app) : IClassFixtur
             db.SendEvents.Add(Event("Bounce", now));
             db.SendEvents.Add(Event("Complaint", now));
             db.SendEvents.Add(Event("Bounce", now.AddDays(-20)));
+            db.SendEvents.Add(new SendEventEntity
+            {
+                Id = Guid.NewGuid(), MessageId = "simulated", AccountId = "222222222222", SourceArn = "arn:aws:ses:us-east-1:111111111111:identity/example.com",
+                Type = "Bounce", Json = "{}", At = now, CountsTowardReputation = false,
+            });
             await db.SaveChangesAsync(Ct);
         }
 
@@ -61,6 +66,6 @@ public sealed class SuppressionAndReputationTests(AppFixture app) : IClassFixtur
     private static SendEventEntity Event(string type, DateTimeOffset at) => new()
     {
         Id = Guid.NewGuid(), MessageId = Guid.NewGuid().ToString("N"), AccountId = "222222222222", OwnerAccountId = "111111111111",
-        SourceArn = "arn:aws:ses:us-east-1:111111111111:identity/example.com", Type = type, Json = "{}", At = at,
+        SourceArn = "arn:aws:ses:us-east-1:111111111111:identity/example.com", Type = type, Json = "{}", At = at, CountsTowardReputation = type != "Delivery",
     };
 }
