@@ -1,7 +1,7 @@
 // Drives SesConsole's SES API with the real AWS SDKs for JavaScript v3 and prints one JSON object of results.
 // Environment: SES_ENDPOINT, SES_REGION, SES_KEY, SES_SECRET.
-import { SESv2Client, CreateEmailIdentityCommand, ListEmailIdentitiesCommand, GetEmailIdentityCommand, GetAccountCommand, DeleteEmailIdentityCommand } from '@aws-sdk/client-sesv2';
-import { SESClient, ListIdentitiesCommand, VerifyDomainIdentityCommand, GetSendQuotaCommand, GetIdentityVerificationAttributesCommand, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+import { SESv2Client, CreateEmailIdentityPolicyCommand, UpdateEmailIdentityPolicyCommand, GetEmailIdentityPoliciesCommand, CreateEmailIdentityCommand, ListEmailIdentitiesCommand, GetEmailIdentityCommand, GetAccountCommand, DeleteEmailIdentityCommand } from '@aws-sdk/client-sesv2';
+import { SESClient, PutIdentityPolicyCommand, ListIdentityPoliciesCommand, DeleteIdentityPolicyCommand, ListIdentitiesCommand, VerifyDomainIdentityCommand, GetSendQuotaCommand, GetIdentityVerificationAttributesCommand, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 
 const config = {
   endpoint: process.env.SES_ENDPOINT,
@@ -22,6 +22,16 @@ async function step(name, fn) {
 
 await step('createEmail', async () => { const r = await v2.send(new CreateEmailIdentityCommand({ EmailIdentity: 'sdk@example.com' })); return { IdentityType: r.IdentityType, Verified: r.VerifiedForSendingStatus }; });
 await step('createDomain', async () => { const r = await v2.send(new CreateEmailIdentityCommand({ EmailIdentity: 'sdk.example.com', DkimSigningAttributes: { NextSigningKeyLength: 'RSA_1024_BIT' } })); return { IdentityType: r.IdentityType, Tokens: r.DkimAttributes?.Tokens?.length, Status: r.DkimAttributes?.Status }; });
+const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Agency', Effect: 'Allow', Principal: { AWS: '222222222222' },
+  Action: ['ses:SendEmail', 'ses:SendRawEmail'], Resource: 'arn:aws:ses:us-east-1:111111111111:identity/sdk.example.com' }] });
+await step('policyCreate', async () => { await v2.send(new CreateEmailIdentityPolicyCommand({ EmailIdentity: 'sdk.example.com', PolicyName: 'Agency', Policy: policy })); return 'ok'; });
+await step('policyDuplicate', async () => v2.send(new CreateEmailIdentityPolicyCommand({ EmailIdentity: 'sdk.example.com', PolicyName: 'Agency', Policy: policy })));
+await step('policyUpdateMissing', async () => v2.send(new UpdateEmailIdentityPolicyCommand({ EmailIdentity: 'sdk.example.com', PolicyName: 'Nope', Policy: policy })));
+await step('policyInvalidV1', async () => v1.send(new PutIdentityPolicyCommand({ Identity: 'sdk.example.com', PolicyName: 'Bad', Policy: '{"Statement":[{"Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"ses:SendEmails","Resource":"arn:aws:ses:us-east-1:111111111111:identity/sdk.example.com"}]}' })));
+await step('policyPutV1', async () => { await v1.send(new PutIdentityPolicyCommand({ Identity: 'sdk.example.com', PolicyName: 'Second', Policy: policy })); return 'ok'; });
+await step('policyListV1', async () => (await v1.send(new ListIdentityPoliciesCommand({ Identity: 'sdk.example.com' }))).PolicyNames.sort());
+await step('policyDeleteMissingV1', async () => { await v1.send(new DeleteIdentityPolicyCommand({ Identity: 'sdk.example.com', PolicyName: 'Nope' })); return 'ok'; });
+await step('policyGet', async () => Object.keys((await v2.send(new GetEmailIdentityPoliciesCommand({ EmailIdentity: 'sdk.example.com' }))).Policies).sort());
 await step('createDuplicate', async () => v2.send(new CreateEmailIdentityCommand({ EmailIdentity: 'sdk@example.com' })));
 await step('list', async () => (await v2.send(new ListEmailIdentitiesCommand({}))).EmailIdentities.map(i => `${i.IdentityType}:${i.IdentityName}:${i.VerificationStatus}`).sort());
 await step('get', async () => { const r = await v2.send(new GetEmailIdentityCommand({ EmailIdentity: 'sdk.example.com' })); return { IdentityType: r.IdentityType, VerificationStatus: r.VerificationStatus, Origin: r.DkimAttributes?.SigningAttributesOrigin, KeyLength: r.DkimAttributes?.CurrentSigningKeyLength }; });

@@ -28,6 +28,13 @@ public static class SesApiEndpoints
         v2.MapPost("/list-identities", Handler(c => V2Async(c, ListIdentitiesAsync))); // how @aws-sdk/client-sesv2 3.11xx sends ListEmailIdentities
         v2.MapPost("/identities", Handler(c => V2Async(c, CreateIdentityAsync)));
         v2.MapGet("/identities/{identity}", Handler(c => V2Async(c, (ctx, api, body) => GetIdentityAsync(ctx, api, RouteValue(ctx, "identity")))));
+        v2.MapGet("/identities/{identity}/policies", Handler(c => V2Async(c, (ctx, api, body) => SesApiPolicyEndpoints.V2GetAsync(ctx, api, RouteValue(ctx, "identity")))));
+        v2.MapPost("/identities/{identity}/policies/{policy}", Handler(c => V2Async(c, (ctx, api, body) =>
+            SesApiPolicyEndpoints.V2PutAsync(ctx, api, body, RouteValue(ctx, "identity"), RouteValue(ctx, "policy"), create: true))));
+        v2.MapPut("/identities/{identity}/policies/{policy}", Handler(c => V2Async(c, (ctx, api, body) =>
+            SesApiPolicyEndpoints.V2PutAsync(ctx, api, body, RouteValue(ctx, "identity"), RouteValue(ctx, "policy"), create: false))));
+        v2.MapDelete("/identities/{identity}/policies/{policy}", Handler(c => V2Async(c, (ctx, api, body) =>
+            SesApiPolicyEndpoints.V2DeleteAsync(ctx, api, RouteValue(ctx, "identity"), RouteValue(ctx, "policy")))));
         v2.MapPost("/outbound-emails", Handler(c => V2Async(c, SesApiSendEndpoints.V2SendEmailAsync)));
         v2.MapDelete("/identities/{identity}", Handler(c => V2Async(c, (ctx, api, body) => DeleteIdentityAsync(ctx, api, RouteValue(ctx, "identity")))));
 
@@ -219,6 +226,11 @@ public static class SesApiEndpoints
         if (await SesApiSendEndpoints.V1SendAsync(context, api, action, form) is { } sent)
         {
             return sent;
+        }
+
+        if (await SesApiPolicyEndpoints.V1Async(context, api, action, form) is { } policyResult)
+        {
+            return policyResult;
         }
 
         switch (action)

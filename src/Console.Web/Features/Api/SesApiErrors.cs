@@ -24,6 +24,12 @@ public static class SesApiErrors
         "identity.not_found" => ("InvalidParameterValue", "NotFoundException", 404),
         "identity.exists" => ("InvalidParameterValue", "AlreadyExistsException", 400),
         "identity.limit" => ("LimitExceeded", "LimitExceededException", 400),
+        "policy.already_exists" => ("InvalidParameterValue", "AlreadyExistsException", 400),
+        "policy.not_found" => ("InvalidParameterValue", "NotFoundException", 404),
+        "policy.invalid" => ("InvalidPolicy", "BadRequestException", 400),
+        "policy.limit_exceeded" => ("InvalidParameterValue", "LimitExceededException", 400),
+        "policy_name.too_long" => ("ValidationError", "BadRequestException", 400),
+        "policy_name.required" or "policy_name.invalid" => ("InvalidParameterValue", "BadRequestException", 400),
         _ when code.StartsWith("identity.", StringComparison.Ordinal) || code.StartsWith("dkim.", StringComparison.Ordinal)
             => ("InvalidParameterValue", "BadRequestException", 400),
         _ => ("InvalidParameterValue", "BadRequestException", 400),

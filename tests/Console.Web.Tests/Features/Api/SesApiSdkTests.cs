@@ -27,6 +27,14 @@ public sealed class SesApiSdkTests
         Assert.Equal("EMAIL_ADDRESS", r.GetProperty("createEmail").GetProperty("IdentityType").GetString());
         Assert.Equal(3, r.GetProperty("createDomain").GetProperty("Tokens").GetInt32());
         Assert.Equal("PENDING", r.GetProperty("createDomain").GetProperty("Status").GetString());
+        Assert.Equal("ok", r.GetProperty("policyCreate").GetString());
+        Assert.Equal("AlreadyExistsException", r.GetProperty("policyDuplicate").GetProperty("error").GetProperty("name").GetString());
+        Assert.Equal("Policy Agency already exists", r.GetProperty("policyDuplicate").GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal("NotFoundException", r.GetProperty("policyUpdateMissing").GetProperty("error").GetProperty("name").GetString());
+        Assert.Equal("InvalidPolicyException", r.GetProperty("policyInvalidV1").GetProperty("error").GetProperty("name").GetString());
+        Assert.Equal(["Agency", "Second"], r.GetProperty("policyListV1").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal("ok", r.GetProperty("policyDeleteMissingV1").GetString());
+        Assert.Equal(["Agency", "Second"], r.GetProperty("policyGet").EnumerateArray().Select(e => e.GetString()!));
         Assert.Equal("AlreadyExistsException", r.GetProperty("createDuplicate").GetProperty("error").GetProperty("name").GetString());
         Assert.Equal(["DOMAIN:sdk.example.com:PENDING", "EMAIL_ADDRESS:sdk@example.com:PENDING"], r.GetProperty("list").EnumerateArray().Select(e => e.GetString()!));
         Assert.Equal("AWS_SES", r.GetProperty("get").GetProperty("Origin").GetString());
