@@ -1,6 +1,6 @@
 // Drives SesConsole's SES API with the real AWS SDKs for JavaScript v3 and prints one JSON object of results.
 // Environment: SES_ENDPOINT, SES_REGION, SES_KEY, SES_SECRET.
-import { SESv2Client, CreateEmailIdentityPolicyCommand, UpdateEmailIdentityPolicyCommand, GetEmailIdentityPoliciesCommand, CreateEmailIdentityCommand, ListEmailIdentitiesCommand, GetEmailIdentityCommand, GetAccountCommand, DeleteEmailIdentityCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client, PutSuppressedDestinationCommand, GetSuppressedDestinationCommand, ListSuppressedDestinationsCommand, DeleteSuppressedDestinationCommand, CreateEmailIdentityPolicyCommand, UpdateEmailIdentityPolicyCommand, GetEmailIdentityPoliciesCommand, CreateEmailIdentityCommand, ListEmailIdentitiesCommand, GetEmailIdentityCommand, GetAccountCommand, DeleteEmailIdentityCommand } from '@aws-sdk/client-sesv2';
 import { SESClient, PutIdentityPolicyCommand, ListIdentityPoliciesCommand, DeleteIdentityPolicyCommand, ListIdentitiesCommand, VerifyDomainIdentityCommand, GetSendQuotaCommand, GetIdentityVerificationAttributesCommand, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 
 const config = {
@@ -43,6 +43,11 @@ await step('v1VerifyEmail', async () => { await v1.send(new VerifyEmailIdentityC
 await step('v1Attributes', async () => { const r = await v1.send(new GetIdentityVerificationAttributesCommand({ Identities: ['v1.example.com', 'v1@example.com'] })); return Object.fromEntries(Object.entries(r.VerificationAttributes).map(([k, v]) => [k, v.VerificationStatus])); });
 await step('v1Quota', async () => { const r = await v1.send(new GetSendQuotaCommand({})); return { Max24HourSend: r.Max24HourSend, MaxSendRate: r.MaxSendRate }; });
 await step('delete', async () => { await v2.send(new DeleteEmailIdentityCommand({ EmailIdentity: 'sdk@example.com' })); return 'ok'; });
+await step('suppressPut', async () => { await v2.send(new PutSuppressedDestinationCommand({ EmailAddress: 'Gone@Customer.example', Reason: 'BOUNCE' })); return 'ok'; });
+await step('suppressGet', async () => { const r = await v2.send(new GetSuppressedDestinationCommand({ EmailAddress: 'gone@customer.example' })); return { address: r.SuppressedDestination.EmailAddress, reason: r.SuppressedDestination.Reason, year: r.SuppressedDestination.LastUpdateTime.getUTCFullYear() }; });
+await step('suppressList', async () => (await v2.send(new ListSuppressedDestinationsCommand({}))).SuppressedDestinationSummaries.map(s => s.EmailAddress));
+await step('suppressDelete', async () => { await v2.send(new DeleteSuppressedDestinationCommand({ EmailAddress: 'gone@customer.example' })); return 'ok'; });
+await step('suppressGetMissing', async () => v2.send(new GetSuppressedDestinationCommand({ EmailAddress: 'gone@customer.example' })));
 await step('wrongSecret', async () => bad.send(new ListEmailIdentitiesCommand({})));
 await step('unknownKeyV1', async () => badV1.send(new ListIdentitiesCommand({})));
 

@@ -7,6 +7,7 @@ using SesConsole.Domain.Identities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Web.Features.Accounts;
 using SesConsole.Web.Features.Identities;
+using SesConsole.Web.Features.Sending;
 
 namespace SesConsole.Web.Features.Api;
 
@@ -35,6 +36,10 @@ public static class SesApiEndpoints
             SesApiPolicyEndpoints.V2PutAsync(ctx, api, body, RouteValue(ctx, "identity"), RouteValue(ctx, "policy"), create: false))));
         v2.MapDelete("/identities/{identity}/policies/{policy}", Handler(c => V2Async(c, (ctx, api, body) =>
             SesApiPolicyEndpoints.V2DeleteAsync(ctx, api, RouteValue(ctx, "identity"), RouteValue(ctx, "policy")))));
+        v2.MapPut("/suppression/addresses", Handler(c => V2Async(c, PutSuppressedAsync)));
+        v2.MapGet("/suppression/addresses", Handler(c => V2Async(c, ListSuppressedAsync)));
+        v2.MapGet("/suppression/addresses/{address}", Handler(c => V2Async(c, (ctx, api, body) => GetSuppressedAsync(ctx, api, RouteValue(ctx, "address")))));
+        v2.MapDelete("/suppression/addresses/{address}", Handler(c => V2Async(c, (ctx, api, body) => DeleteSuppressedAsync(ctx, api, RouteValue(ctx, "address")))));
         v2.MapPost("/outbound-emails", Handler(c => V2Async(c, SesApiSendEndpoints.V2SendEmailAsync)));
         v2.MapDelete("/identities/{identity}", Handler(c => V2Async(c, (ctx, api, body) => DeleteIdentityAsync(ctx, api, RouteValue(ctx, "identity")))));
 
@@ -184,6 +189,52 @@ public static class SesApiEndpoints
     {
         var deleted = await context.RequestServices.GetRequiredService<IdentitiesService>().DeleteAsync(api.Caller, api.Region, identity, context.RequestAborted);
         return deleted.IsSuccess ? Results.Json(new { }, Json) : SesApiErrors.V2(context, deleted.Error!);
+    }
+
+    private static async Task<IResult> PutSuppressedAsync(HttpContext context, ApiCaller api, byte[] body)
+    {
+        JsonNode? json;
+        try
+        {
+            json = JsonNode.Parse(body.Length == 0 ? "{}"u8 : body);
+        }
+        catch (JsonException ex)
+        {
+            return SesApiErrors.V2(context, new Error("InvalidParameterValue", $"The request body is not valid JSON: {ex.Message}"), "BadRequestException", 400);
+        }
+
+        var put = await context.RequestServices.GetRequiredService<SuppressionService>().PutAsync(api.Caller,
+            json?["EmailAddress"]?.GetValue<string>() ?? "", json?["Reason"]?.GetValue<string>() ?? "", context.RequestAborted);
+        return put.IsSuccess ? Results.Json(new { }, Json) : SesApiErrors.V2(context, put.Error!, put.Error!.Code.StartsWith("auth.", StringComparison.Ordinal) ? null : "BadRequestException", null);
+    }
+
+    private static async Task<IResult> ListSuppressedAsync(HttpContext context, ApiCaller api, byte[] body)
+    {
+        var list = await context.RequestServices.GetRequiredService<SuppressionService>().ListAsync(api.Caller, context.RequestAborted);
+        return list.IsSuccess
+            ? Results.Json(new { SuppressedDestinationSummaries = list.Value.Select(r => new { EmailAddress = r.Address, r.Reason, LastUpdateTime = r.At.ToUnixTimeSeconds() }) }, Json)
+            : SesApiErrors.V2(context, list.Error);
+    }
+
+    private static async Task<IResult> GetSuppressedAsync(HttpContext context, ApiCaller api, string address)
+    {
+        var list = await context.RequestServices.GetRequiredService<SuppressionService>().ListAsync(api.Caller, context.RequestAborted);
+        if (!list.IsSuccess)
+        {
+            return SesApiErrors.V2(context, list.Error);
+        }
+
+        var row = list.Value.FirstOrDefault(r => string.Equals(r.Address, address, StringComparison.OrdinalIgnoreCase));
+        return row is null
+            ? SesApiErrors.V2(context, new Error("suppression.not_found", $"Email address {address} does not exist on your suppression list."), "NotFoundException", 404)
+            : Results.Json(new { SuppressedDestination = new { EmailAddress = row.Address, row.Reason, LastUpdateTime = row.At.ToUnixTimeSeconds() } }, Json);
+    }
+
+    private static async Task<IResult> DeleteSuppressedAsync(HttpContext context, ApiCaller api, string address)
+    {
+        var deleted = await context.RequestServices.GetRequiredService<SuppressionService>().DeleteAsync(api.Caller, address, context.RequestAborted);
+        return deleted.IsSuccess ? Results.Json(new { }, Json)
+            : SesApiErrors.V2(context, deleted.Error!, deleted.Error!.Code == "suppression.not_found" ? "NotFoundException" : null, deleted.Error.Code == "suppression.not_found" ? 404 : null);
     }
 
     private static object? DkimAttributes(IdentityDetails d) => d.Identity.Type != SendingIdentityType.Domain ? null : new

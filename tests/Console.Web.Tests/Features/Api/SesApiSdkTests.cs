@@ -49,6 +49,13 @@ public sealed class SesApiSdkTests
         Assert.Equal("Pending", r.GetProperty("v1Attributes").GetProperty("v1@example.com").GetString());
         Assert.Equal(14, r.GetProperty("v1Quota").GetProperty("MaxSendRate").GetDouble());
         Assert.Equal("ok", r.GetProperty("delete").GetString());
+        Assert.Equal("ok", r.GetProperty("suppressPut").GetString());
+        Assert.Equal("gone@customer.example", r.GetProperty("suppressGet").GetProperty("address").GetString());
+        Assert.Equal("BOUNCE", r.GetProperty("suppressGet").GetProperty("reason").GetString());
+        Assert.True(r.GetProperty("suppressGet").GetProperty("year").GetInt32() >= 2026);
+        Assert.Equal(["gone@customer.example"], r.GetProperty("suppressList").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal("ok", r.GetProperty("suppressDelete").GetString());
+        Assert.Equal("NotFoundException", r.GetProperty("suppressGetMissing").GetProperty("error").GetProperty("name").GetString());
         Assert.Equal("InvalidSignatureException", r.GetProperty("wrongSecret").GetProperty("error").GetProperty("name").GetString());
         Assert.Equal(403, r.GetProperty("wrongSecret").GetProperty("error").GetProperty("status").GetInt32());
         Assert.Equal("InvalidClientTokenId", r.GetProperty("unknownKeyV1").GetProperty("error").GetProperty("name").GetString());
