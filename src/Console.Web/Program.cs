@@ -58,6 +58,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
     foreach (var address in app.Urls)
     {
         System.Console.WriteLine($"SesConsole is listening on {address}");
+        System.Console.WriteLine($"SES API endpoint (v2 REST and v1 Query): {address}  e.g. new SESv2Client({{ endpoint: '{address}', region: 'us-east-1', credentials }})");
     }
 });
 
