@@ -1,26 +1,14 @@
 using MimeKit;
 using MimeKit.Cryptography;
-using SesConsole.Domain.Primitives;
 
 namespace SesConsole.Web.Features.Sending;
-
-/// <summary>What the send pipeline needs to know about a raw MIME message.</summary>
-/// <param name="SesHeaders">The X-SES-* headers in order of appearance (name upper-cased, value).</param>
-public sealed record ParsedMime(
-    string? FromAddress,
-    string? FromDisplayName,
-    string? ReturnPath,
-    IReadOnlyList<string> HeaderRecipients,
-    IReadOnlyList<(string Name, string Value)> SesHeaders,
-    string? Subject,
-    int Size);
 
 /// <summary>The owner's DKIM key to sign with: domain, selector and private key (PEM).</summary>
 public sealed record DkimSigningKey(string Domain, string Selector, string PrivateKeyPem);
 
 /// <summary>
-/// MIME work of the send pipeline, with MimeKit: parse a raw message for the pipeline's decisions, and finalize an
-/// accepted one — strip every X-SES-* header, set Message-ID and Date, and DKIM-sign with the owner's key
+/// MIME work after the send pipeline accepted a message (parsing for its decisions is <see cref="MimeKitParser"/>):
+/// finalize it — strip every X-SES-* header, set Message-ID and Date, and DKIM-sign with the owner's key
 /// (relaxed/relaxed, rsa-sha256, the usual header set) when the owner enabled signing.
 /// </summary>
 public static class MimeProcessing
@@ -32,29 +20,6 @@ public static class MimeProcessing
         HeaderId.From, HeaderId.To, HeaderId.Cc, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId,
         HeaderId.ReplyTo, HeaderId.MimeVersion, HeaderId.ContentType, HeaderId.ContentTransferEncoding,
     ];
-
-    public static Result<ParsedMime> Parse(byte[] mime)
-    {
-        MimeMessage message;
-        try
-        {
-            using var stream = new MemoryStream(mime, writable: false);
-            message = MimeMessage.Load(stream);
-        }
-        catch (FormatException ex)
-        {
-            return Result<ParsedMime>.Failure("MessageRejected", $"The message is not valid MIME: {ex.Message}");
-        }
-
-        var from = message.From.Mailboxes.FirstOrDefault();
-        var returnPath = message.Headers[HeaderId.ReturnPath] is { Length: > 0 } rp ? rp.Trim().Trim('<', '>') : null;
-        var recipients = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes).Select(m => m.Address).ToList();
-        var ses = message.Headers
-            .Where(h => h.Field.StartsWith("X-SES-", StringComparison.OrdinalIgnoreCase))
-            .Select(h => (h.Field.ToUpperInvariant(), h.Value.Trim()))
-            .ToList();
-        return new ParsedMime(from?.Address, string.IsNullOrEmpty(from?.Name) ? null : from.Name, returnPath, recipients, ses, message.Subject, mime.Length);
-    }
 
     /// <summary>The accepted message as delivered: X-SES-* stripped, Message-ID and Date set, optionally DKIM-signed.</summary>
     public static byte[] Finalize(byte[] mime, string messageId, DateTimeOffset date, DkimSigningKey? dkim)

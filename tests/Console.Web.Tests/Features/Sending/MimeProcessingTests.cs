@@ -23,16 +23,17 @@ public sealed class MimeProcessingTests
         "Everything must go.\r\n");
 
     [Fact]
-    public void Parse_reads_from_display_name_return_path_recipients_and_ses_headers_in_order()
+    public void MimeKitParser_reads_from_display_name_return_path_recipients_and_ses_headers_in_order()
     {
-        var parsed = MimeProcessing.Parse(Raw).GetValueOrThrow();
+        var parsed = new MimeKitParser().Parse(Raw).GetValueOrThrow();
 
         Assert.Equal("news@example.com", parsed.FromAddress);
         Assert.Equal("Marketing Team", parsed.FromDisplayName);
         Assert.Equal("bounces@example.com", parsed.ReturnPath);
-        Assert.Equal(["a@customer.example", "b@customer.example", "c@customer.example"], parsed.HeaderRecipients);
-        Assert.Equal(["X-SES-SOURCE-ARN", "X-SES-FROM-ARN", "X-SES-RETURN-PATH-ARN", "X-SES-CONFIGURATION-SET"], parsed.SesHeaders.Select(h => h.Name));
-        Assert.Equal(Raw.Length, parsed.Size);
+        Assert.Equal(["a@customer.example", "b@customer.example", "c@customer.example"], [.. parsed.To, .. parsed.Cc, .. parsed.Bcc]);
+        Assert.Equal(["X-SES-SOURCE-ARN", "X-SES-FROM-ARN", "X-SES-RETURN-PATH-ARN", "X-SES-CONFIGURATION-SET"],
+            parsed.Headers.Where(h => h.Name.StartsWith("X-SES-", StringComparison.OrdinalIgnoreCase)).Select(h => h.Name.ToUpperInvariant()));
+        Assert.Equal(Raw.Length, parsed.SizeBytes);
     }
 
     [Fact]
@@ -68,7 +69,7 @@ public sealed class MimeProcessingTests
     [Fact]
     public void Parse_garbage_is_MessageRejected_not_an_exception()
     {
-        var result = MimeProcessing.Parse([0xff, 0xfe, 0x00, 0x01]);
+        var result = new MimeKitParser().Parse(new byte[] { 0xff, 0xfe, 0x00, 0x01 });
 
         // MimeKit reads anything leniently; what matters is no exception and no From address to authorize against.
         Assert.Null(result.Value?.FromAddress);
