@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Authentication;
 using SesConsole.Domain.Primitives;
@@ -23,7 +21,6 @@ public sealed record ApiCaller(Caller Caller, string AccessKeyId, string Region)
 /// </summary>
 public sealed class SesApiAuthentication(
     AccessKeysService accessKeys,
-    IDbContextFactory<ConsoleDbContext> dbFactory,
     IOptions<ConsoleOptions> options,
     TimeProvider time)
 {
@@ -63,19 +60,7 @@ public sealed class SesApiAuthentication(
                 $"Region '{region}' is not served by this installation; use one of {string.Join(", ", options.Value.EffectiveRegions)}.");
         }
 
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            await db.AccessKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, time.GetUtcNow()), ct);
-        }
-
-        Guid? principalId = null;
-        if (!key.PrincipalArn.EndsWith(":root", StringComparison.Ordinal))
-        {
-            await using var db = await dbFactory.CreateDbContextAsync(ct);
-            principalId = await db.AccessKeys.Where(k => k.Id == keyId).Select(k => k.PrincipalId).SingleAsync(ct);
-        }
-
-        var caller = new Caller($"access-key:{keyId}", key.PrincipalArn, key.AccountId, principalId, key.PrincipalArn, IsAdmin: false);
-        return new ApiCaller(caller, keyId, region);
+        await accessKeys.MarkUsedAsync(keyId, ct);
+        return new ApiCaller(key.ToCaller(), keyId, region);
     }
 }

@@ -9,7 +9,11 @@ using SesConsole.Web.Features.Principals;
 namespace SesConsole.Web.Features.Iam;
 
 /// <summary>What a key signs as: its account, and the IAM user (or the root when <see cref="PrincipalArn"/> ends in <c>:root</c>).</summary>
-public sealed record AccessKeyOwner(string AccessKeyId, string AccountId, string PrincipalArn, string Secret, AccessKeyStatus Status);
+public sealed record AccessKeyOwner(string AccessKeyId, string AccountId, string PrincipalArn, Guid? PrincipalId, string Secret, AccessKeyStatus Status)
+{
+    /// <summary>The caller a request signed with this key acts as (API and SMTP).</summary>
+    public Caller ToCaller() => new($"access-key:{AccessKeyId}", PrincipalArn, AccountId, PrincipalId, PrincipalArn, IsAdmin: false);
+}
 
 /// <summary>
 /// Access keys of IAM users and of account roots. The root manages every key of its account; an IAM user manages its
@@ -118,7 +122,14 @@ public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFact
             arn = p.Arn;
         }
 
-        return new AccessKeyOwner(key.Id, key.AccountId, arn, _protector.Unprotect(key.ProtectedSecret), key.Status);
+        return new AccessKeyOwner(key.Id, key.AccountId, arn, key.PrincipalId, _protector.Unprotect(key.ProtectedSecret), key.Status);
+    }
+
+    /// <summary>Records that a key signed a request (shown as "Last used").</summary>
+    public async Task MarkUsedAsync(string accessKeyId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.AccessKeys.Where(k => k.Id == accessKeyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, time.GetUtcNow()), ct);
     }
 
     /// <summary>Stores a key whose ID and secret are given (provisioning); the secret is protected like any other.</summary>

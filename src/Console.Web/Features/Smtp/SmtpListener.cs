@@ -6,7 +6,6 @@ using SesConsole.Data.Entities;
 using SesConsole.Domain.Authentication;
 using SesConsole.Web.Features.Api;
 using SesConsole.Web.Features.Iam;
-using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Hosting;
 using SmtpServer;
 using SmtpServer.Authentication;
@@ -128,15 +127,8 @@ public sealed class SmtpListener(
             throw new SmtpResponseException(new SmtpResponse((SmtpReplyCode)535, "Authentication Credentials Invalid"));
         }
 
-        Guid? principalId = null;
-        if (!key.PrincipalArn.EndsWith(":root", StringComparison.Ordinal))
-        {
-            var db = scope.ServiceProvider.GetRequiredService<Data.ConsoleDbContext>();
-            principalId = db.AccessKeys.Where(k => k.Id == user).Select(k => k.PrincipalId).Single();
-        }
-
-        var caller = new Caller($"access-key:{key.AccessKeyId}", key.PrincipalArn, key.AccountId, principalId, key.PrincipalArn, IsAdmin: false);
-        context.Properties[CallerKey] = new ApiCaller(caller, key.AccessKeyId, Region);
+        await scope.ServiceProvider.GetRequiredService<AccessKeysService>().MarkUsedAsync(key.AccessKeyId, ct);
+        context.Properties[CallerKey] = new ApiCaller(key.ToCaller(), key.AccessKeyId, Region);
         return true;
     }
 
