@@ -109,14 +109,9 @@ public static class SesApiEndpoints
 
     private static async Task<IResult> CreateIdentityAsync(HttpContext context, ApiCaller api, byte[] body)
     {
-        JsonNode? request;
-        try
+        if (!SesApiErrors.TryParseV2Json(context, body, out var request, out var badJson))
         {
-            request = JsonNode.Parse(body.Length == 0 ? "{}"u8 : body);
-        }
-        catch (JsonException ex)
-        {
-            return SesApiErrors.V2(context, new Error("InvalidParameterValue", $"The request body is not valid JSON: {ex.Message}"), "BadRequestException", 400);
+            return badJson!;
         }
 
         var name = request?["EmailIdentity"]?.GetValue<string>();
@@ -193,14 +188,9 @@ public static class SesApiEndpoints
 
     private static async Task<IResult> PutSuppressedAsync(HttpContext context, ApiCaller api, byte[] body)
     {
-        JsonNode? json;
-        try
+        if (!SesApiErrors.TryParseV2Json(context, body, out var json, out var badJson))
         {
-            json = JsonNode.Parse(body.Length == 0 ? "{}"u8 : body);
-        }
-        catch (JsonException ex)
-        {
-            return SesApiErrors.V2(context, new Error("InvalidParameterValue", $"The request body is not valid JSON: {ex.Message}"), "BadRequestException", 400);
+            return badJson!;
         }
 
         var put = await context.RequestServices.GetRequiredService<SuppressionService>().PutAsync(api.Caller,
@@ -304,7 +294,7 @@ public static class SesApiEndpoints
                     return SesApiErrors.V1(context, created.Error);
                 }
 
-                return Xml(context, action, "");
+                return SesApiErrors.V1Result(context, action, "");
             }
 
             case "VerifyDomainIdentity":
@@ -319,7 +309,7 @@ public static class SesApiEndpoints
                 var parsed = SendingIdentityName.ParseDomain(domain);
                 var details = await identities.GetAsync(api.Caller, api.Region, parsed.IsSuccess ? parsed.Value.Value : domain, ct);
                 var token = details.Value?.Records.FirstOrDefault(r => r.Name.StartsWith("_amazonses.", StringComparison.Ordinal))?.Value ?? "";
-                return Xml(context, action, $"<VerificationToken>{SecurityElement.Escape(token)}</VerificationToken>");
+                return SesApiErrors.V1Result(context, action, $"<VerificationToken>{SecurityElement.Escape(token)}</VerificationToken>");
             }
 
             case "ListIdentities":
@@ -334,7 +324,7 @@ public static class SesApiEndpoints
                 var members = list.Value
                     .Where(i => type.Length == 0 || (type == "Domain") == (i.Type == SendingIdentityType.Domain))
                     .Select(i => $"<member>{SecurityElement.Escape(i.Name)}</member>");
-                return Xml(context, action, $"<Identities>{string.Concat(members)}</Identities>");
+                return SesApiErrors.V1Result(context, action, $"<Identities>{string.Concat(members)}</Identities>");
             }
 
             case "GetIdentityVerificationAttributes":
@@ -354,7 +344,7 @@ public static class SesApiEndpoints
                         .Append("</value></entry>");
                 }
 
-                return Xml(context, action, $"<VerificationAttributes>{entries}</VerificationAttributes>");
+                return SesApiErrors.V1Result(context, action, $"<VerificationAttributes>{entries}</VerificationAttributes>");
             }
 
             case "DeleteIdentity":
@@ -365,7 +355,7 @@ public static class SesApiEndpoints
                     return SesApiErrors.V1(context, deleted.Error);
                 }
 
-                return Xml(context, action, "");
+                return SesApiErrors.V1Result(context, action, "");
             }
 
             case "GetSendQuota":
@@ -377,7 +367,7 @@ public static class SesApiEndpoints
                 }
 
                 var q = account.Value;
-                return Xml(context, action, FormattableString.Invariant($"<Max24HourSend>{q.Max24HourSend:0.0}</Max24HourSend><MaxSendRate>{q.MaxSendRate:0.0}</MaxSendRate><SentLast24Hours>{q.SentLast24Hours:0.0}</SentLast24Hours>"));
+                return SesApiErrors.V1Result(context, action, FormattableString.Invariant($"<Max24HourSend>{q.Max24HourSend:0.0}</Max24HourSend><MaxSendRate>{q.MaxSendRate:0.0}</MaxSendRate><SentLast24Hours>{q.SentLast24Hours:0.0}</SentLast24Hours>"));
             }
 
             default:
@@ -385,10 +375,6 @@ public static class SesApiEndpoints
         }
     }
 
-    private static IResult Xml(HttpContext context, string action, string result) =>
-        Results.Content(
-            $"""<{action}Response xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><{action}Result>{result}</{action}Result><ResponseMetadata><RequestId>{SesApiErrors.RequestId(context)}</RequestId></ResponseMetadata></{action}Response>""",
-            "text/xml");
 
     private static Uri BaseUri(HttpContext context) => new($"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/");
 

@@ -54,6 +54,29 @@ public static class SesApiErrors
         return Results.Content(xml, "text/xml", statusCode: httpStatus);
     }
 
+    /// <summary>A v1 success: <c>&lt;ActionResponse&gt;&lt;ActionResult&gt;…&lt;/ActionResult&gt;&lt;ResponseMetadata/&gt;</c>.</summary>
+    public static IResult V1Result(HttpContext context, string action, string result) =>
+        Results.Content(
+            $"""<{action}Response xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><{action}Result>{result}</{action}Result><ResponseMetadata><RequestId>{RequestId(context)}</RequestId></ResponseMetadata></{action}Response>""",
+            "text/xml");
+
+    /// <summary>Parses a v2 JSON body (empty = {}), or gives the v2 BadRequestException to return.</summary>
+    public static bool TryParseV2Json(HttpContext context, byte[] body, out System.Text.Json.Nodes.JsonNode? json, out IResult? error)
+    {
+        try
+        {
+            json = System.Text.Json.Nodes.JsonNode.Parse(body.Length == 0 ? "{}"u8 : body);
+            error = null;
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            json = null;
+            error = V2(context, new Error("InvalidParameterValue", $"The request body is not valid JSON: {ex.Message}"), "BadRequestException", 400);
+            return false;
+        }
+    }
+
     public static string RequestId(HttpContext context)
     {
         if (context.Items["ses-request-id"] is not string id)

@@ -28,15 +28,12 @@ public static class SesApiPolicyEndpoints
 
     public static async Task<IResult> V2PutAsync(HttpContext context, ApiCaller api, byte[] body, string identity, string policyName, bool create)
     {
-        string? document;
-        try
+        if (!SesApiErrors.TryParseV2Json(context, body, out var json, out var badJson))
         {
-            document = JsonNode.Parse(body.Length == 0 ? "{}"u8 : body)?["Policy"]?.GetValue<string>();
+            return badJson!;
         }
-        catch (JsonException ex)
-        {
-            return SesApiErrors.V2(context, new Error("InvalidParameterValue", $"The request body is not valid JSON: {ex.Message}"), "BadRequestException", 400);
-        }
+
+        var document = json?["Policy"]?.GetValue<string>();
 
         var saved = await Service(context).SaveAsync(api.Caller, api.Region, identity, create ? null : policyName, policyName, document ?? "", context.RequestAborted);
         return saved.IsSuccess ? Results.Json(new { }, PascalCase) : SesApiErrors.V2(context, saved.Error);
@@ -62,13 +59,13 @@ public static class SesApiPolicyEndpoints
                 var name = Field("PolicyName");
                 var existing = await service.GetAsync(api.Caller, api.Region, identity, name, ct);
                 var saved = await service.SaveAsync(api.Caller, api.Region, identity, existing.IsSuccess ? name : null, name, Field("Policy"), ct);
-                return saved.IsSuccess ? Xml(context, action, "") : SesApiErrors.V1(context, saved.Error);
+                return saved.IsSuccess ? SesApiErrors.V1Result(context, action, "") : SesApiErrors.V1(context, saved.Error);
             }
 
             case "DeleteIdentityPolicy":
             {
                 var deleted = await service.DeleteAsync(api.Caller, api.Region, identity, Field("PolicyName"), ct);
-                return deleted.IsSuccess || deleted.Error!.Code == "policy.not_found" ? Xml(context, action, "") : SesApiErrors.V1(context, deleted.Error);
+                return deleted.IsSuccess || deleted.Error!.Code == "policy.not_found" ? SesApiErrors.V1Result(context, action, "") : SesApiErrors.V1(context, deleted.Error);
             }
 
             case "ListIdentityPolicies" or "GetIdentityPolicies":
@@ -103,7 +100,7 @@ public static class SesApiPolicyEndpoints
                     body.Append("</Policies>");
                 }
 
-                return Xml(context, action, body.ToString());
+                return SesApiErrors.V1Result(context, action, body.ToString());
             }
 
             default:
@@ -113,8 +110,4 @@ public static class SesApiPolicyEndpoints
 
     private static IdentityPoliciesService Service(HttpContext context) => context.RequestServices.GetRequiredService<IdentityPoliciesService>();
 
-    private static IResult Xml(HttpContext context, string action, string result) =>
-        Results.Content(
-            $"""<{action}Response xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><{action}Result>{result}</{action}Result><ResponseMetadata><RequestId>{SesApiErrors.RequestId(context)}</RequestId></ResponseMetadata></{action}Response>""",
-            "text/xml");
 }

@@ -21,14 +21,9 @@ public static class SesApiSendEndpoints
 
     public static async Task<IResult> V2SendEmailAsync(HttpContext context, ApiCaller api, byte[] body)
     {
-        JsonNode? json;
-        try
+        if (!SesApiErrors.TryParseV2Json(context, body, out var json, out var badJson))
         {
-            json = JsonNode.Parse(body.Length == 0 ? "{}"u8 : body);
-        }
-        catch (JsonException ex)
-        {
-            return SesApiErrors.V2(context, new Error("InvalidParameterValue", $"The request body is not valid JSON: {ex.Message}"), "BadRequestException", 400);
+            return badJson!;
         }
 
         var content = json?["Content"];
@@ -134,9 +129,7 @@ public static class SesApiSendEndpoints
             return SesApiErrors.V1(context, new Error(wire.Code, wire.Message), wire.Code, wire.HttpStatus);
         }
 
-        return Results.Content(
-            $"""<{action}Response xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><{action}Result><MessageId>{SecurityElement.Escape(outcome.MessageId)}</MessageId></{action}Result><ResponseMetadata><RequestId>{SesApiErrors.RequestId(context)}</RequestId></ResponseMetadata></{action}Response>""",
-            "text/xml");
+        return SesApiErrors.V1Result(context, action, $"<MessageId>{SecurityElement.Escape(outcome.MessageId)}</MessageId>");
     }
 
     private static async Task<SendRequest> RequestAsync(HttpContext context, ApiCaller api, SendApi kind, SendContent content)
