@@ -147,17 +147,19 @@ public sealed class SendService(
         }
 
         DkimSigningKey? dkim = null;
-        if (accepted.Dkim is { Sign: true, KeyIdentityArn: { } keyArn, Selector: { } selector, SigningDomain: { } domain })
+        if (accepted.Dkim is { Sign: true, KeyIdentityArn: { } keyArn, Selector: { } selector, SigningDomain: { } domain }
+            && Domain.Identities.IdentityArn.Parse(keyArn).TryGetValue(out var arn))
         {
+            // The owner's key: the identity the pipeline chose for signing, by its ARN's account, region and name.
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var key = await db.DkimKeys.AsNoTracking()
-                .Where(k => k.Selector == selector && db.SendingIdentities.Any(i => i.Id == k.IdentityId && i.Name == domain))
-                .Select(k => new { k.ProtectedPrivateKey, k.IdentityId }).ToListAsync(ct);
-            var owner = await db.SendingIdentities.AsNoTracking().Where(i => key.Select(k => k.IdentityId).Contains(i.Id)).ToListAsync(ct);
-            var match = key.FirstOrDefault(k => owner.Any(o => o.Id == k.IdentityId && o.Arn == keyArn)) ?? key.FirstOrDefault();
-            if (match is not null)
+            var owner = arn.Account.Value;
+            var protectedKey = await db.DkimKeys.AsNoTracking()
+                .Where(k => k.Selector == selector && db.SendingIdentities.Any(i =>
+                    i.Id == k.IdentityId && i.AccountId == owner && i.Region == arn.Region && i.Name == arn.IdentityName))
+                .Select(k => k.ProtectedPrivateKey).FirstOrDefaultAsync(ct);
+            if (protectedKey is not null)
             {
-                dkim = new DkimSigningKey(domain, selector, _dkimProtector.Unprotect(match.ProtectedPrivateKey));
+                dkim = new DkimSigningKey(domain, selector, _dkimProtector.Unprotect(protectedKey));
             }
         }
 
