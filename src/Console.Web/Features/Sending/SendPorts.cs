@@ -8,13 +8,12 @@ using SesConsole.Domain.Policies;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Principals;
 using SesConsole.Domain.Sending;
-using SesConsole.Web.Features.Principals;
 using DomainQuotaVerdict = SesConsole.Domain.Sending.QuotaVerdict;
 
 namespace SesConsole.Web.Features.Sending;
 
 /// <summary>The owners' identities in a region, with their compiled sending authorization policies (database-backed port).</summary>
-public sealed class DbSendingIdentityDirectory(IDbContextFactory<ConsoleDbContext> dbFactory, PrincipalDirectoryLoader principals) : ISendingIdentityDirectory
+public sealed class DbSendingIdentityDirectory(IDbContextFactory<ConsoleDbContext> dbFactory) : ISendingIdentityDirectory
 {
     public async ValueTask<IReadOnlyList<SendingIdentity>> GetIdentitiesAsync(string account, string region, CancellationToken cancellationToken)
     {
@@ -26,7 +25,6 @@ public sealed class DbSendingIdentityDirectory(IDbContextFactory<ConsoleDbContex
             return [];
         }
 
-        var directory = rows.Any(r => r.Policies.Count > 0) ? await principals.LoadAsync(cancellationToken) : null;
         var result = new List<SendingIdentity>(rows.Count);
         foreach (var row in rows)
         {
@@ -40,7 +38,7 @@ public sealed class DbSendingIdentityDirectory(IDbContextFactory<ConsoleDbContex
             var compiled = new List<CompiledPolicy>();
             foreach (var policy in row.Policies)
             {
-                var validated = PolicyValidator.ValidateResourcePolicy(policy.Document, arn.Value, directory!);
+                var validated = PolicyValidator.ValidateResourcePolicy(policy.Document, arn.Value, SavedPrincipals.Instance);
                 if (PolicyCompiler.Compile(policy.Name, validated).TryGetValue(out var c))
                 {
                     compiled.Add(c);
@@ -57,6 +55,21 @@ public sealed class DbSendingIdentityDirectory(IDbContextFactory<ConsoleDbContex
 
         return result;
     }
+}
+
+/// <summary>
+/// Principals were checked when the policy was saved; at send time a principal deleted since then simply matches no
+/// caller. Re-checking here would drop the whole policy (Deny statements included) and load the registry on every send.
+/// </summary>
+internal sealed class SavedPrincipals : IPrincipalDirectory
+{
+    public static readonly SavedPrincipals Instance = new();
+
+    public bool AccountExists(AccountId account) => true;
+
+    public bool PrincipalExists(PrincipalArn arn) => true;
+
+    public bool IsKnownService(string service) => true;
 }
 
 /// <summary>The calling IAM user's or role's identity-based policies, compiled (the delegate side).</summary>
