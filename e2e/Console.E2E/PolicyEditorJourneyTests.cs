@@ -150,5 +150,6 @@ public sealed class PolicyEditorJourneyTests(ConsoleServer server)
         await Expect(granted.GetByTestId("granted-condition")).ToContainTextAsync($"the From address must match marketing+*@{Domain}");
         Assert.DoesNotContain("\"Statement\"", await delegatePage.ContentAsync(), StringComparison.Ordinal);
         await ConsoleServer.ScreenshotAsync(delegatePage, "granted");
+        server.AssertNoServerErrors();
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Identities;
@@ -34,6 +35,13 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>Errors the server logged (unhandled exceptions in a circuit land here).</summary>
+    public ServerErrorLog Errors { get; } = new();
+
+    /// <summary>Fails with the server's logged errors, if any (journeys end with it).</summary>
+    public void AssertNoServerErrors() =>
+        Xunit.Assert.True(Errors.Entries.Count == 0, "The server logged errors:" + Environment.NewLine + string.Join(Environment.NewLine, Errors.Entries));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development"); // package static assets (MudBlazor) without publishing
@@ -46,6 +54,7 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
 
         // Until WebServiceCollectionExtensions registers them (idempotent).
         builder.ConfigureTestServices(services => services.AddConsolePolicies());
+        builder.ConfigureLogging(logging => logging.AddProvider(Errors));
     }
 
     /// <summary>Inserts a verified identity (tests that are not about verification start from one).</summary>
@@ -115,6 +124,9 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
         {
             // The OS temp cleaner takes what a finishing thread still holds.
         }
+
+        // Any journey that made the server log an error fails the run, even if its own assertions passed.
+        AssertNoServerErrors();
     }
 }
 

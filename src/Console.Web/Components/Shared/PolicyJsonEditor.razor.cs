@@ -13,7 +13,9 @@ public sealed partial class PolicyJsonEditor
     private StandaloneCodeEditor? _editor;
     private string _monacoId = "";
     private string _lastValue = "";
+    private string _constructedWith = "";
     private bool _ready;
+    private bool _disposed;
     private IReadOnlyList<PolicyDiagnostic>? _shownDiagnostics;
     private int _shownHighlight = -1;
 
@@ -48,18 +50,23 @@ public sealed partial class PolicyJsonEditor
     /// <remarks>Defaults to false.</remarks>
     [Parameter] public bool ReadOnly { get; set; }
 
-    private StandaloneEditorConstructionOptions Options(StandaloneCodeEditor editor) => new()
+    private StandaloneEditorConstructionOptions Options(StandaloneCodeEditor editor)
     {
-        Language = "json",
-        Value = Value,
-        AutomaticLayout = true,
-        Minimap = new EditorMinimapOptions { Enabled = false },
-        ReadOnly = ReadOnly,
-        ScrollBeyondLastLine = false,
-        FormatOnPaste = true,
-        TabSize = 2,
-        FixedOverflowWidgets = true,
-    };
+        _constructedWith = Value;
+        _lastValue = Value;
+        return new()
+        {
+            Language = "json",
+            Value = Value,
+            AutomaticLayout = true,
+            Minimap = new EditorMinimapOptions { Enabled = false },
+            ReadOnly = ReadOnly,
+            ScrollBeyondLastLine = false,
+            FormatOnPaste = true,
+            TabSize = 2,
+            FixedOverflowWidgets = true,
+        };
+    }
 
     private int ErrorCount() => Diagnostics.Count(d => d.IsError);
 
@@ -81,13 +88,33 @@ public sealed partial class PolicyJsonEditor
 
     private async Task OnInitAsync()
     {
-        _ready = true;
-        _lastValue = Value;
-
-        // BlazorMonaco re-creating an editor with a known id keeps the old editor's text; the parameter wins.
-        if (_editor is not null && await _editor.GetValue() != Value)
+        if (_disposed)
         {
-            await _editor.SetValue(Value);
+            return;
+        }
+
+        _ready = true;
+        var current = _editor is null ? Value : await _editor.GetValue() ?? "";
+        if (_disposed)
+        {
+            return;
+        }
+
+        if (Value != _constructedWith)
+        {
+            // Set from outside (a template, the wizard) while Monaco was starting: the parameter wins.
+            _lastValue = Value;
+            if (current != Value)
+            {
+                await _editor!.SetValue(Value);
+            }
+        }
+        else if (current != _lastValue)
+        {
+            // Typed or pasted before this callback arrived (a slow circuit): the user's text wins, never the initial one.
+            _lastValue = current;
+            Value = current;
+            await ValueChanged.InvokeAsync(current);
         }
 
         if (Schema is not null)
@@ -102,7 +129,7 @@ public sealed partial class PolicyJsonEditor
 
     private async Task SyncAsync()
     {
-        if (!_ready)
+        if (!_ready || _disposed)
         {
             return;
         }
@@ -146,6 +173,7 @@ public sealed partial class PolicyJsonEditor
     public async ValueTask DisposeAsync()
     {
         // BlazorMonaco keeps disposed components' editors registered by id; drop ours so a new one starts clean.
+        _disposed = true;
         if (_ready && _editor is not null)
         {
             try

@@ -2,7 +2,9 @@
 window.sesPolicyEditor = {
     _decorations: {},
     _editor: function (id) {
-        return window.blazorMonaco && window.blazorMonaco.editor ? window.blazorMonaco.editor.getEditor(id, true) : null;
+        // Null once disposed (the user switched to the visual mode while the editor was starting): callers then do nothing.
+        var editor = window.blazorMonaco && window.blazorMonaco.editor ? window.blazorMonaco.editor.getEditor(id, true) : null;
+        return editor && editor.getModel() ? editor : null;
     },
     registerSchema: function (schemaJson) {
         if (typeof monaco === 'undefined') { return; }
