@@ -21,8 +21,24 @@ public interface IMailTransport
 {
     /// <summary>
     /// Delivers <paramref name="message"/> and returns its RFC 5322 Message-ID (without angle brackets). Delivery failures a
-    /// user or an operator can cause (relay down, authentication refused, recipient rejected) come back as an
-    /// <see cref="Error"/> with code <c>mail.relay_failed</c>, never as an exception.
+    /// user or an operator can cause come back as an <see cref="Error"/> with one of the <see cref="MailTransportErrors"/>
+    /// codes, never as an exception.
     /// </summary>
     Task<Result<string>> SendAsync(OutboundMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>The error codes of <see cref="IMailTransport.SendAsync"/>: what the delivery worker does next depends on them.</summary>
+public static class MailTransportErrors
+{
+    /// <summary>Worth retrying (relay down, timeout, authentication refused, a 4xx reply): retried with backoff.</summary>
+    public const string RelayFailed = "mail.relay_failed";
+
+    /// <summary>
+    /// The receiving server refused one recipient for good (a 5xx reply to <c>RCPT TO</c>): a hard bounce for the address
+    /// in <see cref="Error.Location"/>; the other recipients are still delivered.
+    /// </summary>
+    public const string RecipientRejected = "mail.recipient_rejected";
+
+    /// <summary>The receiving server refused the message itself for good (a 5xx reply to <c>DATA</c>): a content-rejected bounce.</summary>
+    public const string ContentRejected = "mail.content_rejected";
 }

@@ -15,7 +15,8 @@ public sealed record ReceivedMail(string From, IReadOnlyList<string> To, byte[] 
 
 /// <summary>
 /// A real SMTP server (SmtpServer 11) on 127.0.0.1 with an OS-chosen port, capturing every message. With credentials it
-/// requires AUTH (allowed without TLS on loopback) and accepts only those credentials.
+/// requires AUTH (allowed without TLS on loopback) and accepts only those credentials. Recipients whose local part starts
+/// with <c>unknown</c> are refused at RCPT TO with 550, as a real mailbox provider refuses an unknown user.
 /// </summary>
 public sealed class LoopbackSmtpServer : IAsyncDisposable
 {
@@ -38,6 +39,7 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new CapturingStore(Messages));
+        services.Add(new UnknownUserFilter());
         if (userName is not null)
         {
             services.Add(new DelegatingUserAuthenticator((user, pass) => user == userName && pass == password));
@@ -77,6 +79,14 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
         }
 
         _stop.Dispose();
+    }
+
+    private sealed class UnknownUserFilter : IMailboxFilter
+    {
+        public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken) => Task.FromResult(true);
+
+        public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken) =>
+            Task.FromResult(!to.User.StartsWith("unknown", StringComparison.OrdinalIgnoreCase));
     }
 
     private sealed class CapturingStore(ConcurrentQueue<ReceivedMail> messages) : MessageStore

@@ -10,12 +10,13 @@ namespace SesConsole.Web.Features.Mail;
 
 /// <summary>
 /// Hands each message to the configured SMTP relay with MailKit, one connection per message, using the envelope given
-/// (not the addresses in the headers). Every delivery failure comes back as <c>mail.relay_failed</c> naming the relay and
-/// its reply.
+/// (not the addresses in the headers). A delivery failure comes back naming the relay and its reply: a permanent (5xx)
+/// refusal of a recipient as <see cref="MailTransportErrors.RecipientRejected"/> (that address in the error's location),
+/// of the message as <see cref="MailTransportErrors.ContentRejected"/>, anything else as <see cref="MailTransportErrors.RelayFailed"/>.
 /// </summary>
 public sealed class SmtpRelayTransport(MailOptions options, ILogger<SmtpRelayTransport> logger) : IMailTransport
 {
-    public const string RelayFailed = "mail.relay_failed";
+    public const string RelayFailed = MailTransportErrors.RelayFailed;
 
     private readonly RelayOptions _relay = options.Relay;
     private readonly string _host = options.Relay.Host ?? throw new InvalidOperationException("Mail:Relay:Host is required for the SMTP relay.");
@@ -62,7 +63,14 @@ public sealed class SmtpRelayTransport(MailOptions options, ILogger<SmtpRelayTra
         catch (Exception ex) when (IsDeliveryFailure(ex, cancellationToken))
         {
             logger.LogWarning(ex, "Relaying message {MessageId} through {Relay} failed", mime.MessageId, Relay);
-            return new Error(RelayFailed, Describe(ex));
+            return ex switch
+            {
+                SmtpCommandException { ErrorCode: SmtpErrorCode.RecipientNotAccepted, Mailbox: { } mailbox } refused when (int)refused.StatusCode >= 500 =>
+                    new Error(MailTransportErrors.RecipientRejected, Describe(ex), mailbox.Address),
+                SmtpCommandException { ErrorCode: SmtpErrorCode.MessageNotAccepted } refused when (int)refused.StatusCode >= 500 =>
+                    new Error(MailTransportErrors.ContentRejected, Describe(ex)),
+                _ => new Error(RelayFailed, Describe(ex)),
+            };
         }
     }
 

@@ -25,6 +25,9 @@ public sealed class DeliveryOptions
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(12);
 
     public int BatchSize { get; set; } = 50;
+
+    /// <summary>How long a worker holds a message it is delivering before another may try it. Defaults to 5 minutes.</summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>
@@ -53,6 +56,11 @@ public sealed class OutboxDelivery(
         var delivered = 0;
         foreach (var message in due)
         {
+            if (!await ClaimAsync(db, message, now, ct))
+            {
+                continue; // Another worker (another process, or a second pass) has it.
+            }
+
             var recipients = message.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries);
             var result = await transport.SendAsync(new OutboundMessage(message.AccountId, message.EnvelopeFrom, recipients, message.Mime), ct);
             var at = time.GetUtcNow();
@@ -72,19 +80,35 @@ public sealed class OutboxDelivery(
                 });
                 delivered++;
             }
+            else if (result.Error is { Code: MailTransportErrors.RecipientRejected, Location: { } refused }
+                     && recipients.FirstOrDefault(r => string.Equals(r, refused, StringComparison.OrdinalIgnoreCase)) is { } bounced)
+            {
+                // A hard bounce for that address (onto the sender's suppression list); the others go out on the next pass.
+                AddBounce(db, message, [bounced], "Permanent", "General", result.Error.Message, at);
+                await SuppressionService.FeedAsync(db, message.AccountId, [bounced], "BOUNCE", at, ct);
+                var rest = recipients.Where(r => r != bounced).ToArray();
+                message.Recipients = string.Join(',', rest);
+                message.LastError = result.Error.Message;
+                message.NextAttemptAt = at;
+                if (rest.Length == 0)
+                {
+                    message.Status = OutboxStatus.GaveUp;
+                }
+
+                logger.LogInformation("{Recipient} of {MessageId} bounced permanently: {Error}", bounced, message.MessageId, result.Error.Message);
+            }
+            else if (result.Error.Code == MailTransportErrors.ContentRejected)
+            {
+                message.Status = OutboxStatus.GaveUp;
+                message.LastError = result.Error.Message;
+                AddBounce(db, message, recipients, "Transient", "ContentRejected", result.Error.Message, at);
+                logger.LogWarning("The receiving server refused the content of {MessageId}: {Error}", message.MessageId, result.Error.Message);
+            }
             else if (at - message.CreatedAt >= options.Value.GiveUpAfter)
             {
                 message.Status = OutboxStatus.GaveUp;
                 message.LastError = result.Error.Message;
-                AddEvents(db, message, recipients, "Bounce", at, new JsonObject
-                {
-                    ["bounceType"] = "Undetermined",
-                    ["bounceSubType"] = "Undetermined",
-                    ["bouncedRecipients"] = new JsonArray(recipients.Select(r => (JsonNode)new JsonObject { ["emailAddress"] = r, ["diagnosticCode"] = result.Error.Message }).ToArray()),
-                    ["timestamp"] = Iso(at),
-                    ["feedbackId"] = Guid.NewGuid().ToString("N"),
-                    ["reportingMTA"] = "sesconsole",
-                });
+                AddBounce(db, message, recipients, "Undetermined", "Undetermined", result.Error.Message, at);
                 logger.LogWarning("Gave up delivering {MessageId} after {Attempts} attempts: {Error}", message.MessageId, message.Attempts, result.Error.Message);
             }
             else
@@ -109,7 +133,45 @@ public sealed class OutboxDelivery(
         return delivered;
     }
 
-    private static void AddEvents(ConsoleDbContext db, OutboxMessageEntity message, string[] recipients, string type, DateTimeOffset at, JsonObject detail)
+    /// <summary>
+    /// Takes <paramref name="message"/> for one attempt: moves its next attempt a lease ahead, only if no one else did since
+    /// it was read. Two workers (two processes on one database, or a test calling in beside the background worker) never
+    /// hand the same message to the transport at once; a worker that dies holding a lease is retried when it ends.
+    /// </summary>
+    private async Task<bool> ClaimAsync(ConsoleDbContext db, OutboxMessageEntity message, DateTimeOffset now, CancellationToken ct)
+    {
+        var seen = message.NextAttemptAt;
+        var lease = now + options.Value.ClaimLease;
+        var claimed = await db.OutboxMessages
+            .Where(m => m.Id == message.Id && m.Status == OutboxStatus.Pending && m.NextAttemptAt == seen)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.NextAttemptAt, lease), ct);
+        if (claimed == 0)
+        {
+            db.Entry(message).State = EntityState.Detached;
+            return false;
+        }
+
+        // The tracked copy agrees with the row, so the attempt's own changes are all that SaveChanges writes.
+        db.Entry(message).Property(m => m.NextAttemptAt).OriginalValue = lease;
+        message.NextAttemptAt = lease;
+        return true;
+    }
+
+    private static void AddBounce(ConsoleDbContext db, OutboxMessageEntity message, string[] recipients, string type, string subType, string diagnostic, DateTimeOffset at) =>
+        AddEvents(db, message, recipients, "Bounce", at, new JsonObject
+        {
+            ["bounceType"] = type,
+            ["bounceSubType"] = subType,
+            ["bouncedRecipients"] = new JsonArray(recipients.Select(r => (JsonNode)new JsonObject
+            {
+                ["emailAddress"] = r, ["action"] = "failed", ["status"] = type == "Permanent" ? "5.1.1" : "5.0.0", ["diagnosticCode"] = diagnostic,
+            }).ToArray()),
+            ["timestamp"] = Iso(at),
+            ["feedbackId"] = Guid.NewGuid().ToString("N"),
+            ["reportingMTA"] = "dns; sesconsole",
+        }, countsTowardReputation: type == "Permanent");
+
+    private static void AddEvents(ConsoleDbContext db, OutboxMessageEntity message, string[] recipients, string type, DateTimeOffset at, JsonObject detail, bool countsTowardReputation = false)
     {
         var json = new JsonObject
         {
@@ -129,6 +191,7 @@ public sealed class OutboxDelivery(
         {
             Id = Guid.NewGuid(), MessageId = message.MessageId, AccountId = message.AccountId, SourceArn = message.SourceArn,
             OwnerAccountId = OwnerOf(message.SourceArn), Type = type, Recipient = recipients.Length == 1 ? recipients[0] : null, Json = json, At = at,
+            CountsTowardReputation = countsTowardReputation,
         });
     }
 

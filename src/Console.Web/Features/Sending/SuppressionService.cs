@@ -79,6 +79,29 @@ public sealed class SuppressionService(IDbContextFactory<ConsoleDbContext> dbFac
     }
 
     /// <summary>Whether <paramref name="address"/> is suppressed for the sending account (used by the pipeline).</summary>
+    /// <summary>
+    /// Adds hard-bounced (BOUNCE) or complained (COMPLAINT) addresses to <paramref name="accountId"/>'s list in
+    /// <paramref name="db"/>, for the caller's own SaveChanges: the sending (delegate) account's list, as SES applies
+    /// the account-level list to the account that sends. An address already listed gets the newer reason and time.
+    /// </summary>
+    public static async Task FeedAsync(ConsoleDbContext db, string accountId, IEnumerable<string> addresses, string reason, DateTimeOffset at, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        foreach (var address in addresses.Select(a => a.Trim().ToLowerInvariant()).Distinct())
+        {
+            var row = db.SuppressedDestinations.Local.FirstOrDefault(s => s.AccountId == accountId && s.Address == address)
+                      ?? await db.SuppressedDestinations.SingleOrDefaultAsync(s => s.AccountId == accountId && s.Address == address, ct);
+            if (row is null)
+            {
+                db.SuppressedDestinations.Add(new SuppressedDestinationEntity { AccountId = accountId, Address = address, Reason = reason, At = at });
+            }
+            else
+            {
+                (row.Reason, row.At) = (reason, at);
+            }
+        }
+    }
+
     public async Task<string?> ReasonAsync(string accountId, string address, CancellationToken ct = default)
     {
         var normalized = address.Trim().ToLowerInvariant();

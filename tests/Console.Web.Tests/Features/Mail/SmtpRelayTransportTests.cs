@@ -60,6 +60,19 @@ public sealed class SmtpRelayTransportTests
     }
 
     [Fact]
+    public async Task SendAsync_to_a_recipient_the_server_refuses_is_recipient_rejected_naming_the_address()
+    {
+        await using var server = await LoopbackSmtpServer.StartAsync();
+
+        var result = await RelayTo(server.Port).SendAsync(Message() with { Recipients = ["unknown@example.net"] }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(MailTransportErrors.RecipientRejected, result.Error?.Code);
+        Assert.Equal("unknown@example.net", result.Error!.Location);
+        Assert.Contains("550", result.Error.Message, StringComparison.Ordinal);
+        Assert.Empty(server.Messages);
+    }
+
+    [Fact]
     public async Task SendAsync_with_wrong_credentials_is_relay_failed_with_the_servers_reply()
     {
         await using var server = await LoopbackSmtpServer.StartAsync("relay-user", "relay-secret");

@@ -75,6 +75,8 @@ public sealed class OutboxDeliveryTests(AppFixture app) : IClassFixture<AppFixtu
             Assert.Equal(OutboxStatus.Pending, (await db.OutboxMessages.SingleAsync(m => m.Id == queued.Id, Ct)).Status);
         }
 
+        Assert.Equal(0, await Delivery(sink, time).DeliverDueAsync(Ct)); // the dead worker's claim still holds
+        time.Advance(new DeliveryOptions().ClaimLease);
         await Delivery(sink, time).DeliverDueAsync(Ct);
 
         await using var check = app.Db();
@@ -109,6 +111,55 @@ public sealed class OutboxDeliveryTests(AppFixture app) : IClassFixture<AppFixtu
         Assert.Equal(1, events.Count(t => t == "Bounce"));
         Assert.StartsWith("Could not connect to the SMTP relay 127.0.0.1", row.LastError, StringComparison.Ordinal);
         Assert.Contains("\"bounceType\":\"Undetermined\"", (await db.SendEvents.FirstAsync(e => e.MessageId == queued.MessageId && e.Type == "Bounce", Ct)).Json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_recipient_the_relay_refuses_bounces_permanently_onto_the_senders_suppression_list_and_the_others_are_delivered()
+    {
+        var time = new FakeTimeProvider(InTheFuture);
+        var unknown = $"unknown-{Guid.NewGuid():N}@customer.example";
+        var queued = await EnqueueAsync(time.GetUtcNow(), $"reader@customer.example,{unknown},other@customer.example");
+        await using var server = await LoopbackSmtpServer.StartAsync();
+        var relay = new SmtpRelayTransport(
+            new MailOptions { Mode = MailMode.SmtpRelay, Relay = new RelayOptions { Host = "127.0.0.1", Port = server.Port, Security = RelaySecurity.None } },
+            NullLogger<SmtpRelayTransport>.Instance);
+
+        var first = await Delivery(relay, time).DeliverDueAsync(Ct);
+        var second = await Delivery(relay, time).DeliverDueAsync(Ct);
+
+        Assert.Equal(0, first);
+        Assert.Equal(1, second);
+        var received = Assert.Single(server.Messages);
+        Assert.Equal(["reader@customer.example", "other@customer.example"], received.To);
+        await using var db = app.Db();
+        var bounce = await db.SendEvents.SingleAsync(e => e.MessageId == queued.MessageId && e.Type == "Bounce", Ct);
+        Assert.Equal(unknown, bounce.Recipient);
+        Assert.True(bounce.CountsTowardReputation);
+        Assert.Contains("\"bounceType\":\"Permanent\"", bounce.Json, StringComparison.Ordinal);
+        Assert.Contains("550", bounce.Json, StringComparison.Ordinal);
+        var suppressed = await db.SuppressedDestinations.SingleAsync(s => s.Address == unknown, Ct);
+        Assert.Equal(("222222222222", "BOUNCE"), (suppressed.AccountId, suppressed.Reason)); // the sending (delegate) account's list
+        var delivery = await db.SendEvents.SingleAsync(e => e.MessageId == queued.MessageId && e.Type == "Delivery", Ct);
+        Assert.DoesNotContain(unknown, delivery.Json, StringComparison.Ordinal);
+        Assert.Equal(OutboxStatus.Delivered, (await db.OutboxMessages.SingleAsync(m => m.Id == queued.Id, Ct)).Status);
+    }
+
+    [Fact]
+    public async Task Two_workers_on_one_database_hand_each_message_to_the_transport_once()
+    {
+        var time = new FakeTimeProvider(InTheFuture);
+        var queued = new List<OutboxMessageEntity>();
+        for (var i = 0; i < 20; i++)
+        {
+            queued.Add(await EnqueueAsync(time.GetUtcNow()));
+        }
+
+        var counting = new CountingTransport();
+
+        var counts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Delivery(counting, time, new DeliveryOptions { BatchSize = 100 }).DeliverDueAsync(Ct), Ct)));
+
+        Assert.Equal(20, counts.Sum());
+        Assert.All(queued, q => Assert.Equal(1, counting.Sent.Count(id => id == q.MessageId)));
     }
 
     [Fact]
@@ -162,6 +213,19 @@ public sealed class OutboxDeliveryTests(AppFixture app) : IClassFixture<AppFixtu
         {
             await inner.SendAsync(message, cancellationToken);
             throw new OperationCanceledException("simulated crash");
+        }
+    }
+
+    private sealed class CountingTransport : IMailTransport
+    {
+        public System.Collections.Concurrent.ConcurrentBag<string> Sent { get; } = [];
+
+        public async Task<Result<string>> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            var id = System.Text.Encoding.ASCII.GetString(message.Mime).Split("Message-ID: <")[1].Split('>')[0];
+            Sent.Add(id);
+            return id;
         }
     }
 }

@@ -64,9 +64,8 @@ public sealed class SendServiceTests(AppFixture app) : IClassFixture<AppFixture>
         var outcome = await SendAsDelegateAsync();
 
         Assert.True(outcome.IsAccepted, outcome.Rejection?.Error.Message);
-        await app.Factory.Services.CreateScope().ServiceProvider.GetRequiredService<OutboxDelivery>().DeliverDueAsync(Ct);
+        var row = await app.Factory.Services.DeliveredAsync(outcome.MessageId!, Ct);
         await using var db = app.Db();
-        var row = await db.MailboxMessages.SingleAsync(m => m.MessageId.StartsWith(outcome.MessageId!), Ct);
         Assert.Equal("222222222222", row.AccountId);
         var message = await MimeMessage.LoadAsync(new MemoryStream(row.Mime), Ct);
         Assert.DoesNotContain(message.Headers, h => h.Field.StartsWith("X-SES-", StringComparison.OrdinalIgnoreCase));
