@@ -54,6 +54,7 @@ public sealed class SesApiSendSdkTests
         Assert.Equal(0, DateTimeOffset.Parse(point.GetProperty("Timestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture).Minute % 15);
         await using var check = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
         Assert.Equal(4, await check.SendAttempts.CountAsync(a => a.Accepted && a.AccountId == "111111111111", TestContext.Current.CancellationToken));
+        Assert.Equal(ids.Order(StringComparer.Ordinal), (await check.UsageLedger.Where(u => u.AccountId == "111111111111").Select(u => u.MessageId).ToListAsync(TestContext.Current.CancellationToken)).Order(StringComparer.Ordinal));
         Assert.True(await check.OutboxMessages.AnyAsync(o => o.MessageId == ids[0] && o.Recipients == "reader@customer.example", TestContext.Current.CancellationToken));
     }
 }
