@@ -1,7 +1,7 @@
 // Drives SesConsole's SES API with the real AWS SDKs for JavaScript v3 and prints one JSON object of results.
 // Environment: SES_ENDPOINT, SES_REGION, SES_KEY, SES_SECRET.
-import { SESv2Client, PutSuppressedDestinationCommand, GetSuppressedDestinationCommand, ListSuppressedDestinationsCommand, DeleteSuppressedDestinationCommand, CreateEmailIdentityPolicyCommand, UpdateEmailIdentityPolicyCommand, GetEmailIdentityPoliciesCommand, CreateEmailIdentityCommand, ListEmailIdentitiesCommand, GetEmailIdentityCommand, GetAccountCommand, DeleteEmailIdentityCommand } from '@aws-sdk/client-sesv2';
-import { SESClient, PutIdentityPolicyCommand, ListIdentityPoliciesCommand, DeleteIdentityPolicyCommand, ListIdentitiesCommand, VerifyDomainIdentityCommand, GetSendQuotaCommand, GetIdentityVerificationAttributesCommand, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+import { SESv2Client, PutSuppressedDestinationCommand, GetSuppressedDestinationCommand, ListSuppressedDestinationsCommand, DeleteSuppressedDestinationCommand, CreateEmailIdentityPolicyCommand, UpdateEmailIdentityPolicyCommand, GetEmailIdentityPoliciesCommand, CreateEmailIdentityCommand, ListEmailIdentitiesCommand, GetEmailIdentityCommand, GetAccountCommand, DeleteEmailIdentityCommand, PutEmailIdentityDkimAttributesCommand, PutEmailIdentityMailFromAttributesCommand, paginateListEmailIdentities } from '@aws-sdk/client-sesv2';
+import { SESClient, PutIdentityPolicyCommand, ListIdentityPoliciesCommand, DeleteIdentityPolicyCommand, ListIdentitiesCommand, VerifyDomainIdentityCommand, GetSendQuotaCommand, GetIdentityVerificationAttributesCommand, VerifyEmailIdentityCommand, VerifyDomainDkimCommand, GetIdentityDkimAttributesCommand, SetIdentityDkimEnabledCommand, SetIdentityMailFromDomainCommand, GetIdentityMailFromDomainAttributesCommand, paginateListIdentities } from '@aws-sdk/client-ses';
 
 const config = {
   endpoint: process.env.SES_ENDPOINT,
@@ -35,6 +35,18 @@ await step('policyGet', async () => Object.keys((await v2.send(new GetEmailIdent
 await step('createDuplicate', async () => v2.send(new CreateEmailIdentityCommand({ EmailIdentity: 'sdk@example.com' })));
 await step('list', async () => (await v2.send(new ListEmailIdentitiesCommand({}))).EmailIdentities.map(i => `${i.IdentityType}:${i.IdentityName}:${i.VerificationStatus}`).sort());
 await step('get', async () => { const r = await v2.send(new GetEmailIdentityCommand({ EmailIdentity: 'sdk.example.com' })); return { IdentityType: r.IdentityType, VerificationStatus: r.VerificationStatus, Origin: r.DkimAttributes?.SigningAttributesOrigin, KeyLength: r.DkimAttributes?.CurrentSigningKeyLength }; });
+await step('dkimOff', async () => { await v2.send(new PutEmailIdentityDkimAttributesCommand({ EmailIdentity: 'sdk.example.com', SigningEnabled: false })); return 'ok'; });
+await step('mailFrom', async () => { await v2.send(new PutEmailIdentityMailFromAttributesCommand({ EmailIdentity: 'sdk.example.com', MailFromDomain: 'bounce.sdk.example.com', BehaviorOnMxFailure: 'REJECT_MESSAGE' })); return 'ok'; });
+await step('getAfterPut', async () => { const r = await v2.send(new GetEmailIdentityCommand({ EmailIdentity: 'sdk.example.com' })); return { SigningEnabled: r.DkimAttributes?.SigningEnabled, Tokens: r.DkimAttributes?.Tokens, MailFrom: r.MailFromAttributes, Policies: Object.keys(r.Policies ?? {}).sort() }; });
+await step('dkimOtherAccountMissing', async () => v2.send(new PutEmailIdentityDkimAttributesCommand({ EmailIdentity: 'nobody.example.com', SigningEnabled: true })));
+await step('mailFromNotSubdomain', async () => v2.send(new PutEmailIdentityMailFromAttributesCommand({ EmailIdentity: 'sdk.example.com', MailFromDomain: 'bounce.elsewhere.example' })));
+await step('listPaged', async () => { const pages = []; for await (const page of paginateListEmailIdentities({ client: v2, pageSize: 1 }, {})) { pages.push(page.EmailIdentities.map(i => i.IdentityName)); } return pages; });
+await step('v1DkimAttributes', async () => { const r = await v1.send(new GetIdentityDkimAttributesCommand({ Identities: ['sdk.example.com', 'sdk@example.com', 'unknown.example.com'] })); return r.DkimAttributes; });
+await step('v1DkimOn', async () => { await v1.send(new SetIdentityDkimEnabledCommand({ Identity: 'sdk.example.com', DkimEnabled: true })); return (await v1.send(new GetIdentityDkimAttributesCommand({ Identities: ['sdk.example.com'] }))).DkimAttributes['sdk.example.com'].DkimEnabled; });
+await step('v1DkimUnknown', async () => v1.send(new SetIdentityDkimEnabledCommand({ Identity: 'unknown.example.com', DkimEnabled: true })));
+await step('v1VerifyDomainDkim', async () => (await v1.send(new VerifyDomainDkimCommand({ Domain: 'sdk.example.com' }))).DkimTokens);
+await step('v1MailFrom', async () => { await v1.send(new SetIdentityMailFromDomainCommand({ Identity: 'sdk.example.com', MailFromDomain: 'mail.sdk.example.com', BehaviorOnMXFailure: 'UseDefaultValue' })); return (await v1.send(new GetIdentityMailFromDomainAttributesCommand({ Identities: ['sdk.example.com'] }))).MailFromDomainAttributes; });
+await step('v1ListPaged', async () => { const pages = []; for await (const page of paginateListIdentities({ client: v1, pageSize: 1 }, {})) { pages.push(page.Identities); } return pages; });
 await step('getMissing', async () => v2.send(new GetEmailIdentityCommand({ EmailIdentity: 'nobody@example.com' })));
 await step('account', async () => { const r = await v2.send(new GetAccountCommand({})); return { Max24HourSend: r.SendQuota.Max24HourSend, SendingEnabled: r.SendingEnabled, ProductionAccessEnabled: r.ProductionAccessEnabled }; });
 await step('v1List', async () => (await v1.send(new ListIdentitiesCommand({}))).Identities.sort());

@@ -1,7 +1,7 @@
 // Sends through SesConsole's API with the real AWS SDKs; prints one JSON object of results.
 // Environment: SES_ENDPOINT, SES_REGION, SES_KEY, SES_SECRET, SES_FROM_ARN, SES_FROM.
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { SESClient, SendEmailCommand as V1SendEmail, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { SESClient, SendEmailCommand as V1SendEmail, SendRawEmailCommand, GetSendStatisticsCommand } from '@aws-sdk/client-ses';
 
 const config = {
   endpoint: process.env.SES_ENDPOINT, region: process.env.SES_REGION, maxAttempts: 1,
@@ -26,4 +26,5 @@ await step('v1Send', async () => (await v1.send(new V1SendEmail({ Source: from, 
 await step('v1Raw', async () => (await v1.send(new SendRawEmailCommand({ Source: from, SourceArn: arn, Destinations: ['success@simulator.amazonses.com'], RawMessage: { Data: raw } }))).MessageId);
 await step('unverified', async () => (await v2.send(new SendEmailCommand({ FromEmailAddress: 'nobody@unverified.example',
   Destination: { ToAddresses: ['x@customer.example'] }, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 'b' } } } } }))).MessageId);
+await step('statistics', async () => (await v1.send(new GetSendStatisticsCommand({}))).SendDataPoints.map(p => ({ ...p, Timestamp: p.Timestamp.toISOString() })));
 console.log(JSON.stringify(out));

@@ -34,6 +34,33 @@ public sealed class ProvisioningServiceTests(AppFixture app) : IClassFixture<App
         """;
 
     [Fact]
+    public async Task ApplyAsync_quota_defaults_to_production_and_follows_the_file()
+    {
+        var service = app.Get<ProvisioningService>();
+        const string Account = """{ "accounts": [ { "id": "777777777777", "name": "Quota", "regions": ["us-east-1"], "sandbox": false QUOTA } ] }""";
+
+        var created = await service.ApplyAsync(Write(Account.Replace("QUOTA", "", StringComparison.Ordinal)), TestContext.Current.CancellationToken);
+        int max24; double rate;
+        await using (var db = app.Db())
+        {
+            (max24, rate) = await db.Accounts.Where(a => a.Id == "777777777777").Select(a => ValueTuple.Create(a.Max24HourSend, a.MaxSendRate)).SingleAsync(TestContext.Current.CancellationToken);
+        }
+
+        var raised = await service.ApplyAsync(Write(Account.Replace("QUOTA", ", \"max24HourSend\": 10000000, \"maxSendRate\": 100000", StringComparison.Ordinal)), TestContext.Current.CancellationToken);
+        var bad = await service.ApplyAsync(Write(Account.Replace("QUOTA", ", \"maxSendRate\": 0.5", StringComparison.Ordinal)), TestContext.Current.CancellationToken);
+
+        Assert.True(created.Succeeded, string.Join("\n", created.Errors));
+        Assert.Equal((50_000, 14.0), (max24, rate));
+        Assert.Contains("updated account 777777777777", raised.Changes);
+        await using (var db = app.Db())
+        {
+            Assert.Equal((10_000_000, 100_000.0), await db.Accounts.Where(a => a.Id == "777777777777").Select(a => ValueTuple.Create(a.Max24HourSend, a.MaxSendRate)).SingleAsync(TestContext.Current.CancellationToken));
+        }
+
+        Assert.Contains(bad.Errors, e => e.EndsWith("#/accounts/0/maxSendRate: \"maxSendRate\" must be a number from 1 to 1000000", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ApplyAsync_valid_file_creates_everything_and_is_idempotent()
     {
         var path = Write(ValidFile);

@@ -6,6 +6,7 @@ using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Principals;
+using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Hosting;
 
@@ -144,6 +145,53 @@ public sealed class AccountsService(
             MaxSendRate = a.MaxSendRate,
             Reputation = reputation.GetValueOrDefault(a.Id) ?? Reputation.Empty,
         };
+    }
+
+    /// <summary>
+    /// SES <c>GetSendStatistics</c> for the caller's (sending) account: accepted recipients, bounced and complaining
+    /// recipients, and Reject events of the last two weeks, in 15-minute intervals.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<SendDataPoint>>> GetSendStatisticsAsync(Caller caller, CancellationToken ct = default)
+    {
+        if (caller.AccountId is null)
+        {
+            return new Error("account.none", "This sign-in does not belong to an account.");
+        }
+
+        var now = time.GetUtcNow();
+        var since = SendStatistics.WindowStart(now);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var attempts = await db.SendAttempts.AsNoTracking()
+            .Where(a => a.AccountId == caller.AccountId && a.Accepted && a.At > since)
+            .Select(a => new { a.At, a.RecipientCount })
+            .ToListAsync(ct);
+
+        // An event names its recipient when it has exactly one; otherwise the count is in its notification JSON.
+        var events = await db.SendEvents.AsNoTracking()
+            .Where(e => e.AccountId == caller.AccountId && e.At > since && (e.Type == "Bounce" || e.Type == "Complaint" || e.Type == "Reject"))
+            .Select(e => new { e.At, e.Type, Json = e.Recipient == null ? e.Json : null })
+            .ToListAsync(ct);
+        var samples = attempts.Select(a => new SendStatisticSample(a.At, SendStatisticKind.DeliveryAttempt, a.RecipientCount))
+            .Concat(events.Select(e => e.Type switch
+            {
+                "Bounce" => new SendStatisticSample(e.At, SendStatisticKind.Bounce, RecipientsIn(e.Json, "bounce", "bouncedRecipients")),
+                "Complaint" => new SendStatisticSample(e.At, SendStatisticKind.Complaint, RecipientsIn(e.Json, "complaint", "complainedRecipients")),
+                _ => new SendStatisticSample(e.At, SendStatisticKind.Reject, 1),
+            }));
+        return Result<IReadOnlyList<SendDataPoint>>.Success(SendStatistics.Bucket(samples, now));
+    }
+
+    private static int RecipientsIn(string? json, string section, string list)
+    {
+        if (json is null)
+        {
+            return 1;
+        }
+
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        return doc.RootElement.TryGetProperty(section, out var s) && s.TryGetProperty(list, out var l) && l.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? l.GetArrayLength()
+            : 1;
     }
 
     public async Task<Result<CreatedAccount>> CreateAsync(Caller caller, NewAccount input, CancellationToken ct = default)

@@ -60,7 +60,7 @@ public sealed class SesApiAuthentication(
                 $"Region '{region}' is not served by this installation; use one of {string.Join(", ", options.Value.EffectiveRegions)}.");
         }
 
-        await accessKeys.MarkUsedAsync(keyId, ct);
+        await accessKeys.MarkUsedAsync(key, ct);
         return new ApiCaller(key.ToCaller(), keyId, region);
     }
 }

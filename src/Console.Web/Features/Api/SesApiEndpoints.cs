@@ -34,6 +34,10 @@ public static class SesApiEndpoints
             SesApiPolicyEndpoints.V2PutAsync(ctx, api, body, RouteValue(ctx, "identity"), RouteValue(ctx, "policy"), create: true))));
         v2.MapPut("/identities/{identity}/policies/{policy}", Handler(c => V2Async(c, (ctx, api, body) =>
             SesApiPolicyEndpoints.V2PutAsync(ctx, api, body, RouteValue(ctx, "identity"), RouteValue(ctx, "policy"), create: false))));
+        v2.MapPut("/identities/{identity}/dkim", Handler(c => V2Async(c, (ctx, api, body) =>
+            SesApiIdentitySettingsEndpoints.V2PutDkimAsync(ctx, api, body, RouteValue(ctx, "identity")))));
+        v2.MapPut("/identities/{identity}/mail-from", Handler(c => V2Async(c, (ctx, api, body) =>
+            SesApiIdentitySettingsEndpoints.V2PutMailFromAsync(ctx, api, body, RouteValue(ctx, "identity")))));
         v2.MapDelete("/identities/{identity}/policies/{policy}", Handler(c => V2Async(c, (ctx, api, body) =>
             SesApiPolicyEndpoints.V2DeleteAsync(ctx, api, RouteValue(ctx, "identity"), RouteValue(ctx, "policy")))));
         v2.MapPut("/suppression/addresses", Handler(c => V2Async(c, PutSuppressedAsync)));
@@ -87,17 +91,46 @@ public static class SesApiEndpoints
         }, Json);
     }
 
+    /// <summary>
+    /// ListEmailIdentities: <c>GET /v2/email/identities?PageSize=&amp;NextToken=</c> (older SDKs) or
+    /// <c>POST /v2/email/list-identities</c> with the same fields in a JSON body (current @aws-sdk/client-sesv2).
+    /// </summary>
     private static async Task<IResult> ListIdentitiesAsync(HttpContext context, ApiCaller api, byte[] body)
     {
+        string? pageSizeText, token;
+        if (HttpMethods.IsPost(context.Request.Method))
+        {
+            if (!SesApiErrors.TryParseV2Json(context, body, out var json, out var badJson))
+            {
+                return badJson!;
+            }
+
+            var size = json?["PageSize"];
+            pageSizeText = size is JsonValue v && v.TryGetValue<int>(out var n) ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : size?.ToJsonString();
+            token = json?["NextToken"] is JsonValue t && t.TryGetValue<string>(out var text) ? text : json?["NextToken"]?.ToJsonString();
+        }
+        else
+        {
+            pageSizeText = context.Request.Query["PageSize"].FirstOrDefault();
+            token = context.Request.Query["NextToken"].FirstOrDefault();
+        }
+
         var list = await context.RequestServices.GetRequiredService<IdentitiesService>().ListAsync(api.Caller, api.Region, context.RequestAborted);
         if (!list.IsSuccess)
         {
             return SesApiErrors.V2(context, list.Error);
         }
 
+        var page = SesApiPaging.Page(list.Value, pageSizeText, token, "PageSize");
+        if (!page.IsSuccess)
+        {
+            return SesApiErrors.V2(context, page.Error, "BadRequestException", 400);
+        }
+
         return Results.Json(new
         {
-            EmailIdentities = list.Value.Select(i => new
+            page.Value.NextToken,
+            EmailIdentities = page.Value.Items.Select(i => new
             {
                 IdentityType = i.Type == SendingIdentityType.Domain ? "DOMAIN" : "EMAIL_ADDRESS",
                 IdentityName = i.Name,
@@ -162,6 +195,7 @@ public static class SesApiEndpoints
         }
 
         var d = details.Value;
+        var policies = await context.RequestServices.GetRequiredService<Policies.IdentityPoliciesService>().ListAsync(api.Caller, api.Region, identity, context.RequestAborted);
         return Results.Json(new
         {
             IdentityType = d.Identity.Type == SendingIdentityType.Domain ? "DOMAIN" : "EMAIL_ADDRESS",
@@ -175,7 +209,7 @@ public static class SesApiEndpoints
                 MailFromDomainStatus = V2Status(d.MailFromStatus),
                 BehaviorOnMxFailure = d.MailFromBehavior == Data.Entities.MailFromBehavior.RejectMessage ? "REJECT_MESSAGE" : "USE_DEFAULT_VALUE",
             },
-            Policies = new Dictionary<string, string>(),
+            Policies = policies.IsSuccess ? policies.Value.Policies.ToDictionary(p => p.Name, p => p.Document) : [],
             Tags = Array.Empty<object>(),
         }, Json);
     }
@@ -274,6 +308,11 @@ public static class SesApiEndpoints
             return policyResult;
         }
 
+        if (await SesApiIdentitySettingsEndpoints.V1Async(context, api, action, form) is { } settingsResult)
+        {
+            return settingsResult;
+        }
+
         switch (action)
         {
             case "VerifyEmailIdentity" or "VerifyEmailAddress":
@@ -315,24 +354,35 @@ public static class SesApiEndpoints
             case "ListIdentities":
             {
                 var type = Field("IdentityType");
+                if (type is not ("" or "EmailAddress" or "Domain"))
+                {
+                    return SesApiErrors.V1(context, new Error("InvalidParameterValue", $"Invalid IdentityType '{type}': use EmailAddress or Domain."), "InvalidParameterValue", 400);
+                }
+
                 var list = await identities.ListAsync(api.Caller, api.Region, ct);
                 if (!list.IsSuccess)
                 {
                     return SesApiErrors.V1(context, list.Error);
                 }
 
-                var members = list.Value
-                    .Where(i => type.Length == 0 || (type == "Domain") == (i.Type == SendingIdentityType.Domain))
-                    .Select(i => $"<member>{SecurityElement.Escape(i.Name)}</member>");
-                return SesApiErrors.V1Result(context, action, $"<Identities>{string.Concat(members)}</Identities>");
+                var ofType = list.Value.Where(i => type.Length == 0 || (type == "Domain") == (i.Type == SendingIdentityType.Domain)).ToList();
+                var page = SesApiPaging.Page(ofType, form.ContainsKey("MaxItems") ? Field("MaxItems") : null, form.ContainsKey("NextToken") ? Field("NextToken") : null, "MaxItems");
+                if (!page.IsSuccess)
+                {
+                    return SesApiErrors.V1(context, page.Error, "InvalidParameterValue", 400);
+                }
+
+                var members = page.Value.Items.Select(i => $"<member>{SecurityElement.Escape(i.Name)}</member>");
+                var next = page.Value.NextToken is { } nextToken ? $"<NextToken>{SecurityElement.Escape(nextToken)}</NextToken>" : "";
+                return SesApiErrors.V1Result(context, action, $"<Identities>{string.Concat(members)}</Identities>{next}");
             }
 
             case "GetIdentityVerificationAttributes":
             {
                 var entries = new StringBuilder();
-                foreach (var (key, value) in form.Where(f => f.Key.StartsWith("Identities.member.", StringComparison.Ordinal)))
+                foreach (var name in SesApiErrors.Members(form, "Identities").Distinct(StringComparer.Ordinal))
                 {
-                    var details = await identities.GetAsync(api.Caller, api.Region, value.ToString(), ct);
+                    var details = await identities.GetAsync(api.Caller, api.Region, name, ct);
                     if (details.Value is not { } d)
                     {
                         continue;
@@ -368,6 +418,24 @@ public static class SesApiEndpoints
 
                 var q = account.Value;
                 return SesApiErrors.V1Result(context, action, FormattableString.Invariant($"<Max24HourSend>{q.Max24HourSend:0.0}</Max24HourSend><MaxSendRate>{q.MaxSendRate:0.0}</MaxSendRate><SentLast24Hours>{q.SentLast24Hours:0.0}</SentLast24Hours>"));
+            }
+
+            case "GetSendStatistics":
+            {
+                var statistics = await context.RequestServices.GetRequiredService<AccountsService>().GetSendStatisticsAsync(api.Caller, ct);
+                if (!statistics.IsSuccess)
+                {
+                    return SesApiErrors.V1(context, statistics.Error);
+                }
+
+                var points = new StringBuilder("<SendDataPoints>");
+                foreach (var p in statistics.Value)
+                {
+                    points.Append(System.Globalization.CultureInfo.InvariantCulture,
+                        $"<member><Timestamp>{p.Timestamp.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}</Timestamp><DeliveryAttempts>{p.DeliveryAttempts}</DeliveryAttempts><Bounces>{p.Bounces}</Bounces><Complaints>{p.Complaints}</Complaints><Rejects>{p.Rejects}</Rejects></member>");
+                }
+
+                return SesApiErrors.V1Result(context, action, points.Append("</SendDataPoints>").ToString());
             }
 
             default:

@@ -77,6 +77,16 @@ public static class SesApiErrors
         }
     }
 
+    /// <summary>A v1 list parameter (<c>Prefix.member.1</c>, <c>Prefix.member.2</c>, …) in member order.</summary>
+    public static IReadOnlyList<string> Members(IReadOnlyDictionary<string, Microsoft.Extensions.Primitives.StringValues> form, string prefix)
+    {
+        var start = prefix + ".member.";
+        return [.. form.Where(f => f.Key.StartsWith(start, StringComparison.Ordinal))
+            .Select(f => (Index: int.TryParse(f.Key.AsSpan(start.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue, Value: f.Value.ToString()))
+            .OrderBy(m => m.Index)
+            .Select(m => m.Value)];
+    }
+
     public static string RequestId(HttpContext context)
     {
         if (context.Items["ses-request-id"] is not string id)

@@ -82,10 +82,7 @@ public static class SesApiSendEndpoints
     public static async Task<IResult?> V1SendAsync(HttpContext context, ApiCaller api, string action, Dictionary<string, StringValues> form)
     {
         string? Field(string name) => form.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;
-        IReadOnlyList<string> Members(string prefix) =>
-            [.. form.Where(f => f.Key.StartsWith(prefix + ".member.", StringComparison.Ordinal))
-                .OrderBy(f => int.TryParse(f.Key[(prefix.Length + 8)..], out var n) ? n : 0)
-                .Select(f => f.Value.ToString())];
+        IReadOnlyList<string> Members(string prefix) => SesApiErrors.Members(form, prefix);
 
         SendRequest request;
         if (action == "SendEmail")

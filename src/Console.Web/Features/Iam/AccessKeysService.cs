@@ -13,6 +13,9 @@ public sealed record AccessKeyOwner(string AccessKeyId, string AccountId, string
 {
     /// <summary>The caller a request signed with this key acts as (API and SMTP).</summary>
     public Caller ToCaller() => new($"access-key:{AccessKeyId}", PrincipalArn, AccountId, PrincipalId, PrincipalArn, IsAdmin: false);
+
+    /// <summary>When the key last signed a request, as stored (see <see cref="AccessKeysService.LastUsedGranularity"/>).</summary>
+    public DateTimeOffset? LastUsedAt { get; init; }
 }
 
 /// <summary>
@@ -122,7 +125,20 @@ public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFact
             arn = p.Arn;
         }
 
-        return new AccessKeyOwner(key.Id, key.AccountId, arn, key.PrincipalId, _protector.Unprotect(key.ProtectedSecret), key.Status);
+        return new AccessKeyOwner(key.Id, key.AccountId, arn, key.PrincipalId, _protector.Unprotect(key.ProtectedSecret), key.Status) { LastUsedAt = key.LastUsedAt };
+    }
+
+    /// <summary>
+    /// How precisely "Last used" is kept for API calls: a key that signs hundreds of requests a second must not cost a
+    /// database write each (SQLite has one writer). AWS reports a key's last use coarsely too.
+    /// </summary>
+    public static readonly TimeSpan LastUsedGranularity = TimeSpan.FromMinutes(1);
+
+    /// <summary>Records that <paramref name="key"/> signed a request, unless that was already recorded within <see cref="LastUsedGranularity"/>.</summary>
+    public Task MarkUsedAsync(AccessKeyOwner key, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.LastUsedAt is { } last && time.GetUtcNow() - last < LastUsedGranularity ? Task.CompletedTask : MarkUsedAsync(key.AccessKeyId, ct);
     }
 
     /// <summary>Records that a key signed a request (shown as "Last used").</summary>

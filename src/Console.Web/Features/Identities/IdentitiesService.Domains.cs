@@ -122,6 +122,10 @@ public sealed partial class IdentitiesService
         return checkedCount;
     }
 
+    /// <summary>
+    /// The owner's DKIM signing switch. As in SES it may be turned on at any time after verification started; mail is
+    /// signed only once the DKIM records are verified (<c>SendPorts</c> checks both).
+    /// </summary>
     public async Task<Result> SetDkimSigningAsync(Caller caller, string region, string name, bool enabled, CancellationToken ct = default)
     {
         if (!caller.IsAccountRoot)
@@ -139,11 +143,6 @@ public sealed partial class IdentitiesService
         if (identity.Type != SendingIdentityType.Domain || identity.DkimOrigin is null)
         {
             return Result.Failure("identity.no_dkim", "DKIM is set up on domain identities; verify the domain to sign this address's mail.");
-        }
-
-        if (enabled && identity.DkimStatus != VerificationStatus.Success)
-        {
-            return Result.Failure("identity.dkim_not_verified", "DKIM signing can be turned on once the DKIM records are verified.");
         }
 
         identity.DkimSigningEnabled = enabled;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -78,7 +79,13 @@ public sealed class ProvisioningService(
     private sealed record PrincipalPlan(IamPrincipalType Type, string Name, string? Description, Dictionary<string, string> Policies, List<KeyPlan> Keys, string Pointer);
 
     private sealed record AccountPlan(string Id, string Name, string? Org, List<string> Regions, bool Sandbox, bool SendingEnabled,
-        string? RootEmail, List<KeyPlan> RootKeys, List<PrincipalPlan> Principals, string Pointer);
+        string? RootEmail, List<KeyPlan> RootKeys, List<PrincipalPlan> Principals, string Pointer)
+    {
+        /// <summary>The account's sending quota when the file sets it; otherwise SES's sandbox or production default for a new account.</summary>
+        public int? Max24HourSend { get; init; }
+
+        public double? MaxSendRate { get; init; }
+    }
 
     private List<AccountPlan> Parse(JsonElement root, string path, List<string> errors)
     {
@@ -193,7 +200,11 @@ public sealed class ProvisioningService(
             }
 
             plans.Add(new AccountPlan(id ?? "", name ?? "", org, regions, Bool(a, "sandbox", true), Bool(a, "sendingEnabled", true), rootEmail,
-                Keys(a, p, Error, seenKeys), principals, p));
+                Keys(a, p, Error, seenKeys), principals, p)
+            {
+                Max24HourSend = (int?)Number(a, "max24HourSend", p, Error, min: 1, max: int.MaxValue, whole: true),
+                MaxSendRate = Number(a, "maxSendRate", p, Error, min: 1, max: 1_000_000, whole: false),
+            });
         }
 
         return plans;
@@ -328,13 +339,21 @@ public sealed class ProvisioningService(
                 var regions = string.Join(',', a.Regions);
                 if (account is null)
                 {
-                    account = new AccountEntity { Id = a.Id, DisplayName = a.Name, HomeRegions = regions, CreatedAt = now };
+                    account = new AccountEntity
+                    {
+                        Id = a.Id, DisplayName = a.Name, HomeRegions = regions, CreatedAt = now,
+                        Max24HourSend = a.Sandbox ? AccountsService.SandboxMax24HourSend : AccountsService.ProductionMax24HourSend,
+                        MaxSendRate = a.Sandbox ? AccountsService.SandboxMaxSendRate : AccountsService.ProductionMaxSendRate,
+                    };
                     db.Accounts.Add(account);
                     changes.Add($"created account {a.Id} ({a.Name})");
                 }
 
+                var max24 = a.Max24HourSend ?? account.Max24HourSend;
+                var rate = a.MaxSendRate ?? account.MaxSendRate;
                 if (account.DisplayName != a.Name || account.OrganizationId != a.Org || account.HomeRegions != regions
-                    || account.Sandbox != a.Sandbox || account.SendingEnabled != a.SendingEnabled)
+                    || account.Sandbox != a.Sandbox || account.SendingEnabled != a.SendingEnabled
+                    || account.Max24HourSend != max24 || account.MaxSendRate != rate)
                 {
                     if (db.Entry(account).State != EntityState.Added)
                     {
@@ -343,6 +362,7 @@ public sealed class ProvisioningService(
 
                     (account.DisplayName, account.OrganizationId, account.HomeRegions, account.Sandbox, account.SendingEnabled) =
                         (a.Name, a.Org, regions, a.Sandbox, a.SendingEnabled);
+                    (account.Max24HourSend, account.MaxSendRate) = (max24, rate);
                     account.Version = Guid.NewGuid();
                 }
 
@@ -463,6 +483,22 @@ public sealed class ProvisioningService(
         }
 
         return value.GetString();
+    }
+
+    private static double? Number(JsonElement owner, string name, string pointer, Action<string, string> error, double min, double max, bool whole)
+    {
+        if (owner.ValueKind != JsonValueKind.Object || !owner.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || number < min || number > max || (whole && number != Math.Floor(number)))
+        {
+            error($"{pointer}/{name}", $"\"{name}\" must be a {(whole ? "whole " : "")}number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+            return null;
+        }
+
+        return number;
     }
 
     private static bool Bool(JsonElement owner, string name, bool fallback) =>

@@ -18,6 +18,9 @@ public enum QuotaVerdict
 /// <summary>A reservation attempt: the verdict and the account's usage after it.</summary>
 public sealed record QuotaReservation(QuotaVerdict Verdict, int SentLast24Hours, int Max24HourSend, double MaxSendRate)
 {
+    /// <summary>The ledger row written for a reservation (its primary key), for release or confirmation by key.</summary>
+    public long? EntryId { get; init; }
+
     public bool IsReserved => Verdict == QuotaVerdict.Reserved;
 }
 
@@ -84,10 +87,11 @@ public sealed class QuotaLedger(IDbContextFactory<ConsoleDbContext> dbFactory)
                 return new QuotaReservation(QuotaVerdict.RateExceeded, used, account.Max24HourSend, account.MaxSendRate);
             }
 
-            db.UsageLedger.Add(new UsageEntryEntity { AccountId = accountId, MessageId = messageId, Recipients = recipients, At = now });
+            var entry = new UsageEntryEntity { AccountId = accountId, MessageId = messageId, Recipients = recipients, At = now };
+            db.UsageLedger.Add(entry);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            return new QuotaReservation(QuotaVerdict.Reserved, used + recipients, account.Max24HourSend, account.MaxSendRate);
+            return new QuotaReservation(QuotaVerdict.Reserved, used + recipients, account.Max24HourSend, account.MaxSendRate) { EntryId = entry.Id };
         }
         finally
         {

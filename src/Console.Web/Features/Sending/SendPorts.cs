@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using SesConsole.Data;
@@ -118,8 +119,8 @@ public sealed class LedgerSendingQuota(QuotaLedger ledger, IDbContextFactory<Con
 {
     public async ValueTask<QuotaResult> TryReserveAsync(string account, string region, QuotaCharge charge, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var reservation = "reservation-" + Guid.NewGuid().ToString("N");
-        var result = await ledger.TryReserveAsync(account, reservation, charge.DailyRecipients, now, cancellationToken);
+        var result = await ledger.TryReserveAsync(account, "reservation-" + Guid.NewGuid().ToString("N"), charge.DailyRecipients, now, cancellationToken);
+        var reservation = result.EntryId is { } id ? ReservationPrefix + id.ToString(CultureInfo.InvariantCulture) : null;
         var verdict = result.Verdict switch
         {
             QuotaVerdict.Reserved => DomainQuotaVerdict.Reserved,
@@ -128,6 +129,14 @@ public sealed class LedgerSendingQuota(QuotaLedger ledger, IDbContextFactory<Con
         };
         return new QuotaResult(verdict, result.Max24HourSend, result.SentLast24Hours, result.MaxSendRate, result.IsReserved ? reservation : null);
     }
+
+    /// <summary>A reservation is named after its ledger row, so release and confirmation find it by primary key.</summary>
+    private const string ReservationPrefix = "usage-";
+
+    private static long EntryId(string reservationId) =>
+        reservationId.StartsWith(ReservationPrefix, StringComparison.Ordinal) && long.TryParse(reservationId.AsSpan(ReservationPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? id
+            : throw new ArgumentException($"'{reservationId}' is not a reservation of this ledger.", nameof(reservationId));
 
     public async ValueTask<QuotaResult> PeekAsync(string account, string region, QuotaCharge charge, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -139,15 +148,16 @@ public sealed class LedgerSendingQuota(QuotaLedger ledger, IDbContextFactory<Con
     public async ValueTask ReleaseAsync(string reservationId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.UsageLedger.Where(u => u.MessageId == reservationId).ExecuteDeleteAsync(cancellationToken);
+        var id = EntryId(reservationId);
+        await db.UsageLedger.Where(u => u.Id == id).ExecuteDeleteAsync(cancellationToken);
     }
 
-    /// <summary>Turns a reservation into the accepted message's ledger row.</summary>
-    public async Task ConfirmAsync(string reservationId, string messageId, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.UsageLedger.Where(u => u.MessageId == reservationId).ExecuteUpdateAsync(s => s.SetProperty(u => u.MessageId, messageId), cancellationToken);
-    }
+    /// <summary>
+    /// Turns a reservation into the accepted message's ledger row: an update for <see cref="GroupCommitWriter"/>, so it is
+    /// written in the same transaction as the accepted message (one commit, not a second write per message).
+    /// </summary>
+    public static GroupCommitWriter.PropertyUpdate Confirmation(string reservationId, string messageId) =>
+        new(new UsageEntryEntity { Id = EntryId(reservationId), AccountId = "", MessageId = messageId }, nameof(UsageEntryEntity.MessageId));
 }
 
 public sealed class DbSuppressionList(IDbContextFactory<ConsoleDbContext> dbFactory) : ISuppressionList

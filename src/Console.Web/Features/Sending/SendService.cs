@@ -112,11 +112,12 @@ public sealed class SendService(
             });
         }
 
-        await writer.CommitAsync([.. rows]);
         if (outcome.Quota?.ReservationId is { } reservation)
         {
-            await services.GetRequiredService<LedgerSendingQuota>().ConfirmAsync(reservation, accepted.MessageId, ct);
+            rows.Add(LedgerSendingQuota.Confirmation(reservation, accepted.MessageId));
         }
+
+        await writer.CommitAsync([.. rows]);
 
         logger.LogInformation("Accepted {MessageId} from {Caller} as {Identity} to {Count} recipient(s)", accepted.MessageId, attempt.CallerArn, accepted.FromIdentityArn, accepted.Destination.Count);
         return outcome;

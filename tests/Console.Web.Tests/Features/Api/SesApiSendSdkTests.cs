@@ -46,8 +46,15 @@ public sealed class SesApiSendSdkTests
         Assert.Equal(4, ids.Distinct().Count());
         Assert.Equal("MessageRejected", r.GetProperty("unverified").GetProperty("error").GetProperty("name").GetString());
         Assert.StartsWith("Email address is not verified.", r.GetProperty("unverified").GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        var statistics = r.GetProperty("statistics");
+        var point = Assert.Single(statistics.EnumerateArray());
+        Assert.Equal(4, point.GetProperty("DeliveryAttempts").GetInt64());
+        Assert.Equal(0, point.GetProperty("Bounces").GetInt64());
+        Assert.Equal(0, point.GetProperty("Rejects").GetInt64());
+        Assert.Equal(0, DateTimeOffset.Parse(point.GetProperty("Timestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture).Minute % 15);
         await using var check = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
         Assert.Equal(4, await check.SendAttempts.CountAsync(a => a.Accepted && a.AccountId == "111111111111", TestContext.Current.CancellationToken));
+        Assert.Equal(ids.Order(StringComparer.Ordinal), (await check.UsageLedger.Where(u => u.AccountId == "111111111111").Select(u => u.MessageId).ToListAsync(TestContext.Current.CancellationToken)).Order(StringComparer.Ordinal));
         Assert.True(await check.OutboxMessages.AnyAsync(o => o.MessageId == ids[0] && o.Recipients == "reader@customer.example", TestContext.Current.CancellationToken));
     }
 }

@@ -1,0 +1,200 @@
+using System.Security;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Primitives;
+using SesConsole.Data.Entities;
+using SesConsole.Domain.Identities;
+using SesConsole.Domain.Primitives;
+using SesConsole.Web.Features.Identities;
+
+namespace SesConsole.Web.Features.Api;
+
+/// <summary>
+/// DKIM and custom MAIL FROM settings of an identity through the SES API, owner only, over the same
+/// <see cref="IdentitiesService"/> methods as the identity page: v2 PutEmailIdentityDkimAttributes and
+/// PutEmailIdentityMailFromAttributes; v1 VerifyDomainDkim, GetIdentityDkimAttributes, SetIdentityDkimEnabled,
+/// SetIdentityMailFromDomain and GetIdentityMailFromDomainAttributes.
+/// </summary>
+/// <remarks>
+/// Another account's identity is simply not found (v2 <c>NotFoundException</c>; v1 <c>MessageRejected</c> "Identity X is
+/// not verified or does not exist.", as SES answers identity-management calls on unknown identities). The v1 Get…Attributes
+/// calls leave unknown identities out of the map, as SES does, and list at most 100 identities per call.
+/// </remarks>
+public static class SesApiIdentitySettingsEndpoints
+{
+    /// <summary>SES's limit on the identities one v1 Get…Attributes call may name.</summary>
+    public const int MaxIdentitiesPerCall = 100;
+
+    private static readonly JsonSerializerOptions PascalCase = new();
+
+    public static async Task<IResult> V2PutDkimAsync(HttpContext context, ApiCaller api, byte[] body, string identity)
+    {
+        if (!SesApiErrors.TryParseV2Json(context, body, out var json, out var badJson))
+        {
+            return badJson!;
+        }
+
+        var signing = json?["SigningEnabled"];
+        bool enabled = false;
+        if (signing is not null && !(signing is JsonValue value && value.TryGetValue(out enabled)))
+        {
+            return BadRequest(context, "SigningEnabled must be a boolean.");
+        }
+
+        var set = await Service(context).SetDkimSigningAsync(api.Caller, api.Region, identity, enabled, context.RequestAborted);
+        return set.IsSuccess ? Results.Json(new { }, PascalCase) : SesApiErrors.V2(context, set.Error);
+    }
+
+    public static async Task<IResult> V2PutMailFromAsync(HttpContext context, ApiCaller api, byte[] body, string identity)
+    {
+        if (!SesApiErrors.TryParseV2Json(context, body, out var json, out var badJson))
+        {
+            return badJson!;
+        }
+
+        if (!TryString(json?["MailFromDomain"], out var domain) || !TryString(json?["BehaviorOnMxFailure"], out var behaviorText))
+        {
+            return BadRequest(context, "MailFromDomain and BehaviorOnMxFailure must be strings.");
+        }
+
+        MailFromBehavior behavior;
+        switch (behaviorText)
+        {
+            case null or "USE_DEFAULT_VALUE": behavior = MailFromBehavior.UseDefaultValue; break;
+            case "REJECT_MESSAGE": behavior = MailFromBehavior.RejectMessage; break;
+            default:
+                return BadRequest(context, $"Invalid BehaviorOnMxFailure '{behaviorText}': use USE_DEFAULT_VALUE or REJECT_MESSAGE.");
+        }
+
+        var set = await Service(context).SetMailFromAsync(api.Caller, api.Region, identity, domain, behavior, context.RequestAborted);
+        return set.IsSuccess ? Results.Json(new { }, PascalCase) : SesApiErrors.V2(context, set.Error);
+    }
+
+    /// <summary>The v1 DKIM and MAIL FROM actions, or null for another action.</summary>
+    public static async Task<IResult?> V1Async(HttpContext context, ApiCaller api, string action, Dictionary<string, StringValues> form)
+    {
+        string? Field(string name) => form.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;
+        var identities = Service(context);
+        var ct = context.RequestAborted;
+        switch (action)
+        {
+            case "VerifyDomainDkim":
+            {
+                var domain = Field("Domain") ?? "";
+                var created = await identities.CreateDomainAsync(api.Caller, api.Region, domain, new NewDomainIdentity(), ct);
+                if (!created.IsSuccess && created.Error.Code != "identity.exists")
+                {
+                    return SesApiErrors.V1(context, created.Error);
+                }
+
+                var parsed = SendingIdentityName.ParseDomain(domain);
+                var details = await identities.GetAsync(api.Caller, api.Region, parsed.IsSuccess ? parsed.Value.Value : domain, ct);
+                if (!details.IsSuccess)
+                {
+                    return SesApiErrors.V1(context, details.Error);
+                }
+
+                if (details.Value.Identity.Type != SendingIdentityType.Domain)
+                {
+                    return InvalidParameter(context, $"{domain} is an email address; DKIM is set up on domains.");
+                }
+
+                return SesApiErrors.V1Result(context, action, $"<DkimTokens>{MemberList(details.Value.DkimSelectors)}</DkimTokens>");
+            }
+
+            case "GetIdentityDkimAttributes" or "GetIdentityMailFromDomainAttributes":
+            {
+                var names = SesApiErrors.Members(form, "Identities");
+                if (names.Count > MaxIdentitiesPerCall)
+                {
+                    return InvalidParameter(context, $"At most {MaxIdentitiesPerCall} identities can be requested in one call; {names.Count} were given.");
+                }
+
+                var dkim = action == "GetIdentityDkimAttributes";
+                var entries = new StringBuilder();
+                foreach (var name in names.Distinct(StringComparer.Ordinal))
+                {
+                    if ((await identities.GetAsync(api.Caller, api.Region, name, ct)).Value is not { } d)
+                    {
+                        continue;
+                    }
+
+                    if (dkim)
+                    {
+                        var domain = d.Identity.Type == SendingIdentityType.Domain;
+                        entries.Append("<entry><key>").Append(SecurityElement.Escape(name)).Append("</key><value>")
+                            .Append("<DkimEnabled>").Append(domain && d.Identity.DkimSigningEnabled ? "true" : "false").Append("</DkimEnabled>")
+                            .Append("<DkimVerificationStatus>").Append(domain ? d.Identity.DkimStatus : VerificationStatus.NotStarted).Append("</DkimVerificationStatus>")
+                            .Append(domain ? $"<DkimTokens>{MemberList(d.DkimSelectors)}</DkimTokens>" : "")
+                            .Append("</value></entry>");
+                    }
+                    else if (d.MailFromDomain is not null)
+                    {
+                        entries.Append("<entry><key>").Append(SecurityElement.Escape(name)).Append("</key><value>")
+                            .Append("<MailFromDomain>").Append(SecurityElement.Escape(d.MailFromDomain)).Append("</MailFromDomain>")
+                            .Append("<MailFromDomainStatus>").Append(d.MailFromStatus).Append("</MailFromDomainStatus>")
+                            .Append("<BehaviorOnMXFailure>").Append(d.MailFromBehavior).Append("</BehaviorOnMXFailure>")
+                            .Append("</value></entry>");
+                    }
+                }
+
+                var element = dkim ? "DkimAttributes" : "MailFromDomainAttributes";
+                return SesApiErrors.V1Result(context, action, $"<{element}>{entries}</{element}>");
+            }
+
+            case "SetIdentityDkimEnabled":
+            {
+                var enabled = Field("DkimEnabled");
+                if (enabled is not ("true" or "false"))
+                {
+                    return InvalidParameter(context, "DkimEnabled must be true or false.");
+                }
+
+                var identity = Field("Identity") ?? "";
+                var set = await identities.SetDkimSigningAsync(api.Caller, api.Region, identity, enabled == "true", ct);
+                return set.IsSuccess ? SesApiErrors.V1Result(context, action, "") : V1Error(context, identity, set.Error);
+            }
+
+            case "SetIdentityMailFromDomain":
+            {
+                MailFromBehavior behavior;
+                switch (Field("BehaviorOnMXFailure"))
+                {
+                    case null or "UseDefaultValue": behavior = MailFromBehavior.UseDefaultValue; break;
+                    case "RejectMessage": behavior = MailFromBehavior.RejectMessage; break;
+                    case var other:
+                        return InvalidParameter(context, $"Invalid BehaviorOnMXFailure '{other}': use UseDefaultValue or RejectMessage.");
+                }
+
+                var identity = Field("Identity") ?? "";
+                var set = await identities.SetMailFromAsync(api.Caller, api.Region, identity, Field("MailFromDomain"), behavior, ct);
+                return set.IsSuccess ? SesApiErrors.V1Result(context, action, "") : V1Error(context, identity, set.Error);
+            }
+
+            default:
+                return null;
+        }
+    }
+
+    private static IResult V1Error(HttpContext context, string identity, Error error) =>
+        error.Code == "identity.not_found"
+            ? SesApiErrors.V1(context, new Error("MessageRejected", $"Identity {identity} is not verified or does not exist."), "MessageRejected", 400)
+            : SesApiErrors.V1(context, error);
+
+    private static IResult InvalidParameter(HttpContext context, string message) =>
+        SesApiErrors.V1(context, new Error("InvalidParameterValue", message), "InvalidParameterValue", 400);
+
+    private static IResult BadRequest(HttpContext context, string message) =>
+        SesApiErrors.V2(context, new Error("InvalidParameterValue", message), "BadRequestException", 400);
+
+    private static string MemberList(IEnumerable<string> values) => string.Concat(values.Select(v => $"<member>{SecurityElement.Escape(v)}</member>"));
+
+    private static bool TryString(JsonNode? node, out string? value)
+    {
+        value = null;
+        return node is null || (node is JsonValue v && v.TryGetValue(out value));
+    }
+
+    private static IdentitiesService Service(HttpContext context) => context.RequestServices.GetRequiredService<IdentitiesService>();
+}

@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Xml.Linq;
+using SesConsole.Domain.Authentication;
+
+namespace SesConsole.Web.Tests.Shared;
+
+/// <summary>An SES API response as the tests read it: status, the AWS headers, and the body as text.</summary>
+public sealed record SesApiResponse(int Status, string? ErrorType, string? RequestId, string Body)
+{
+    public JsonElement Json => JsonDocument.Parse(Body.Length == 0 ? "{}" : Body).RootElement;
+
+    public XElement Xml => XDocument.Parse(Body).Root!;
+
+    /// <summary>The v1 error code (<c>ErrorResponse/Error/Code</c>).</summary>
+    public string? V1Code => Xml.Descendants(SesApiTestClient.Ns + "Code").FirstOrDefault()?.Value;
+}
+
+/// <summary>
+/// A plain HttpClient that signs each request with SigV4 (service <c>ses</c>) as the AWS SDKs do, for contract tests of
+/// the SES API on a real Kestrel port: <see cref="V2Async"/> for the REST-JSON API, <see cref="V1Async"/> for the Query API.
+/// </summary>
+public sealed class SesApiTestClient(string baseUrl, string accessKeyId, string secret, string region = "us-east-1") : IDisposable
+{
+    public static readonly XNamespace Ns = "http://ses.amazonaws.com/doc/2010-12-01/";
+
+    private static readonly string[] SignedHeaders = ["host", "x-amz-content-sha256", "x-amz-date"];
+    private readonly HttpClient _http = new() { BaseAddress = new Uri(baseUrl) };
+
+    /// <summary>A v2 call; <paramref name="path"/> is sent as given (escape identity names with <see cref="Uri.EscapeDataString(string)"/>).</summary>
+    public Task<SesApiResponse> V2Async(HttpMethod method, string path, string? json = null) =>
+        SendAsync(method, path, json is null ? [] : Encoding.UTF8.GetBytes(json), "application/json");
+
+    public Task<SesApiResponse> V1Async(params (string Name, string Value)[] fields)
+    {
+        var form = string.Join('&', new[] { ("Version", "2010-12-01") }.Concat(fields)
+            .Select(f => $"{Uri.EscapeDataString(f.Item1)}={Uri.EscapeDataString(f.Item2)}"));
+        return SendAsync(HttpMethod.Post, "/", Encoding.UTF8.GetBytes(form), "application/x-www-form-urlencoded");
+    }
+
+    private async Task<SesApiResponse> SendAsync(HttpMethod method, string path, byte[] body, string contentType)
+    {
+        var split = path.Split('?', 2);
+        var amzDate = TimeProvider.System.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var hash = SigV4Verifier.Sha256Hex(body);
+        var host = _http.BaseAddress!.Authority;
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["host"] = host, ["x-amz-date"] = amzDate, ["x-amz-content-sha256"] = hash,
+        };
+        var signed = new SignedRequest(method.Method, split[0], split.Length > 1 ? split[1] : "", headers, hash);
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.TryAddWithoutValidation("x-amz-date", amzDate);
+        request.Headers.TryAddWithoutValidation("x-amz-content-sha256", hash);
+        request.Headers.TryAddWithoutValidation("Authorization", SigV4Verifier.Sign(signed, accessKeyId, secret, region, "ses", SignedHeaders));
+        if (body.Length > 0 || method != HttpMethod.Get)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        using var response = await _http.SendAsync(request, TestContext.Current.CancellationToken);
+        return new SesApiResponse((int)response.StatusCode,
+            response.Headers.TryGetValues("x-amzn-ErrorType", out var type) ? type.First() : null,
+            response.Headers.TryGetValues("x-amzn-RequestId", out var id) ? id.First() : null,
+            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    public void Dispose() => _http.Dispose();
+}
