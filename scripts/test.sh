@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the solution (unit, bUnit, integration on real SQLite, e2e in real Chromium) and prints one plain
-# closing line "N passed, N failed, N skipped". Installs Debian's chromium when it is missing. Extra arguments go to
+# closing line "N passed, N failed, N skipped". Installs Debian's chromium and swaks when they are missing. Extra arguments go to
 # `dotnet test` (e.g. --no-build).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,12 +14,28 @@ if ! command -v "${E2E_CHROMIUM:-/usr/bin/chromium}" >/dev/null 2>&1 && [ ! -x "
   fi
 fi
 
+# swaks, one of the real SMTP clients the SMTP tests drive.
+if ! command -v swaks >/dev/null 2>&1; then
+  echo "swaks not found: installing Debian's swaks for the SMTP tests"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq swaks >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq swaks >/dev/null
+  fi
+fi
+
 dotnet tool restore >/dev/null
 
 # The real AWS SDKs for JavaScript that the API tests drive (tests/sdk-client, versions pinned in its lock file).
 if [ ! -d tests/sdk-client/node_modules ]; then
   echo "installing the AWS SDK test client (npm ci)"
   npm ci --prefix tests/sdk-client --no-audit --no-fund >/dev/null
+fi
+
+# nodemailer, the other real SMTP client (tests/smtp-client, version pinned in its lock file).
+if [ ! -d tests/smtp-client/node_modules ]; then
+  echo "installing the nodemailer test client (npm ci)"
+  npm ci --prefix tests/smtp-client --no-audit --no-fund >/dev/null
 fi
 
 log="$(mktemp)"

@@ -1,3 +1,5 @@
+extern alias web;
+
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Identity;
@@ -10,10 +12,10 @@ using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Identities;
 using SesConsole.Domain.Sending;
-using SesConsole.Web.Features.Identities;
-using SesConsole.Web.Features.Principals;
-using SesConsole.Web.Features.Sending;
-using SesConsole.Web.Hosting;
+using web::SesConsole.Web.Features.Identities;
+using web::SesConsole.Web.Features.Principals;
+using web::SesConsole.Web.Features.Sending;
+using web::SesConsole.Web.Hosting;
 
 namespace SesConsole.Benchmarks;
 

@@ -34,7 +34,8 @@ public interface ISmtpSubmissionHandler
 /// <summary>
 /// The SMTP submission interface (SmtpServer 11.1.0): STARTTLS and implicit-TLS ports, AUTH PLAIN/LOGIN with SES SMTP
 /// credentials (user = access key ID, password derived from its secret for this listener's region), AUTH only after
-/// TLS unless configured otherwise, SES's size and recipient limits, and command timeouts.
+/// TLS unless configured otherwise, SES's size and recipient limits, and the connection limits of
+/// <see cref="SmtpConnectionLimiter"/> and <see cref="SmtpGuardedPipe"/>.
 /// </summary>
 public sealed class SmtpListener(
     IServiceScopeFactory scopes,
@@ -49,9 +50,13 @@ public sealed class SmtpListener(
 
     private readonly ConcurrentDictionary<(bool ImplicitTls, int Index), int> _ports = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SmtpConnectionLimiter? _limiter;
 
     /// <summary>The ports actually bound (they differ from the configuration when it says 0), STARTTLS ones first.</summary>
     public int PortFor(bool implicitTls) => _ports.Where(p => p.Key.ImplicitTls == implicitTls).OrderBy(p => p.Key.Index).Select(p => p.Value).First();
+
+    /// <summary>SMTP connections open now (over all ports).</summary>
+    public int OpenConnections => _limiter?.OpenConnections ?? 0;
 
     /// <summary>Completes when every endpoint listens.</summary>
     public Task Started => _started.Task;
@@ -73,6 +78,7 @@ public sealed class SmtpListener(
             .ServerName(settings.ServerName)
             .MaxMessageSize(settings.MaxMessageSize)
             .MaxAuthenticationAttempts(settings.MaxAuthenticationAttempts)
+            .MaxRetryCount(settings.MaxBadCommands)
             .CommandWaitTimeout(settings.CommandTimeout);
         foreach (var endpoint in settings.EffectiveEndpoints)
         {
@@ -80,6 +86,7 @@ public sealed class SmtpListener(
                 .Endpoint(new IPEndPoint(address, endpoint.Port))
                 .IsSecure(endpoint.ImplicitTls)
                 .Certificate(certificate)
+                .SessionTimeout(settings.SessionTimeout)
                 .AuthenticationRequired(true)
                 .AllowUnsecureAuthentication(settings.AllowAuthWithoutTls));
         }
@@ -87,8 +94,8 @@ public sealed class SmtpListener(
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new DelegatingUserAuthenticatorFactory(_ => new Authenticator(this)));
         services.Add(new DelegatingMailboxFilterFactory(_ => new RecipientLimit(settings.MaxRecipients)));
-        services.Add(new DelegatingMessageStoreFactory(_ => new Store(this)));
-        var listeners = new EndpointListenerFactory();
+        services.Add(new DelegatingMessageStoreFactory(_ => new Store(this, settings.MaxMessageSize)));
+        var listeners = _limiter = new SmtpConnectionLimiter(settings, time, logger);
         var expected = settings.EffectiveEndpoints.Count;
         var bound = 0;
         listeners.EndpointStarted += (_, e) =>
@@ -160,10 +167,19 @@ public sealed class SmtpListener(
             listener.AuthenticateAsync(context, user, password, cancellationToken);
     }
 
-    private sealed class Store(SmtpListener listener) : MessageStore
+    private sealed class Store(SmtpListener listener, int maxMessageSize) : MessageStore
     {
-        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken) =>
-            listener.SaveAsync(context, transaction, buffer, cancellationToken);
+        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        {
+            // SmtpGuardedPipe answers a message well over the limit as it arrives; a small excess is seen here.
+            if (buffer.Length > maxMessageSize)
+            {
+                context.Properties.Remove(RecipientCountKey);
+                return Task.FromResult(new SmtpResponse((SmtpReplyCode)552, "Message is too long."));
+            }
+
+            return listener.SaveAsync(context, transaction, buffer, cancellationToken);
+        }
     }
 
     /// <summary>SES accepts at most 50 recipients per message.</summary>

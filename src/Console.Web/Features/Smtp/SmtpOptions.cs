@@ -40,8 +40,23 @@ public sealed class SmtpOptions
     /// <summary>SES's 50 recipients per message.</summary>
     public int MaxRecipients { get; set; } = 50;
 
-    /// <summary>How long the server waits for the next command before closing the connection.</summary>
+    /// <summary>How long the server waits for the next command (and for a TLS handshake) before closing the connection. Defaults to 1 minute.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long the server waits for more of a message after DATA before closing the connection. Defaults to 1 minute.</summary>
+    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest a connection may stay open, however busy. Defaults to 10 minutes.</summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Connections open at once over all ports; one more gets <c>421</c> and is closed. Defaults to 100.</summary>
+    public int MaxConnections { get; set; } = 100;
+
+    /// <summary>Commands one connection may send (QUIT aside); the next gets <c>421</c> and the connection is closed. Defaults to 1000.</summary>
+    public int MaxCommandsPerConnection { get; set; } = 1000;
+
+    /// <summary>Failed commands (syntax errors, commands out of order, refused AUTH …) one connection may send before it is closed. Defaults to 10.</summary>
+    public int MaxBadCommands { get; set; } = 10;
 
     public int MaxAuthenticationAttempts { get; set; } = 3;
 
