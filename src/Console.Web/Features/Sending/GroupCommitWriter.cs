@@ -12,9 +12,6 @@ namespace SesConsole.Web.Features.Sending;
 /// </summary>
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
-    /// <summary>An existing row of which one property is set, in the same transaction as the batch's new rows.</summary>
-    public sealed record PropertyUpdate(object Entity, string Property);
-
     private const int MaxBatch = 256;
 
     private readonly IDbContextFactory<ConsoleDbContext> _dbFactory;
@@ -30,7 +27,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Writes <paramref name="entities"/> (new rows, or <see cref="PropertyUpdate"/>s) and completes once they are committed.</summary>
+    /// <summary>Writes <paramref name="entities"/> (new rows) and completes once they are committed.</summary>
     public Task CommitAsync(params object[] entities)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -84,18 +81,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private async Task SaveAsync(IEnumerable<object> entities)
     {
         await using var db = await _dbFactory.CreateDbContextAsync();
-        foreach (var entity in entities)
-        {
-            if (entity is PropertyUpdate update)
-            {
-                db.Attach(update.Entity).Property(update.Property).IsModified = true;
-            }
-            else
-            {
-                db.Add(entity);
-            }
-        }
-
+        db.AddRange(entities);
         await db.SaveChangesAsync();
     }
 

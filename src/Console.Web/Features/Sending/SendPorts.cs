@@ -114,29 +114,20 @@ public sealed class DbSendingAccountDirectory(IDbContextFactory<ConsoleDbContext
     }
 }
 
-/// <summary>The quota port over <see cref="QuotaLedger"/>: a reservation is a usage-ledger row, released by deleting it.</summary>
-public sealed class LedgerSendingQuota(QuotaLedger ledger, IDbContextFactory<ConsoleDbContext> dbFactory) : ISendingQuota
+/// <summary>The quota port over <see cref="QuotaLedger"/>: reservations in memory, the ledger row written with the accepted message.</summary>
+public sealed class LedgerSendingQuota(QuotaLedger ledger) : ISendingQuota
 {
     public async ValueTask<QuotaResult> TryReserveAsync(string account, string region, QuotaCharge charge, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var result = await ledger.TryReserveAsync(account, "reservation-" + Guid.NewGuid().ToString("N"), charge.DailyRecipients, now, cancellationToken);
-        var reservation = result.EntryId is { } id ? ReservationPrefix + id.ToString(CultureInfo.InvariantCulture) : null;
+        var result = await ledger.TryReserveAsync(account, charge.DailyRecipients, now, cancellationToken);
         var verdict = result.Verdict switch
         {
             QuotaVerdict.Reserved => DomainQuotaVerdict.Reserved,
             QuotaVerdict.RateExceeded => DomainQuotaVerdict.MaxSendRateExceeded,
             _ => DomainQuotaVerdict.DailyQuotaExceeded,
         };
-        return new QuotaResult(verdict, result.Max24HourSend, result.SentLast24Hours, result.MaxSendRate, result.IsReserved ? reservation : null);
+        return new QuotaResult(verdict, result.Max24HourSend, result.SentLast24Hours, result.MaxSendRate, result.ReservationId);
     }
-
-    /// <summary>A reservation is named after its ledger row, so release and confirmation find it by primary key.</summary>
-    private const string ReservationPrefix = "usage-";
-
-    private static long EntryId(string reservationId) =>
-        reservationId.StartsWith(ReservationPrefix, StringComparison.Ordinal) && long.TryParse(reservationId.AsSpan(ReservationPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? id
-            : throw new ArgumentException($"'{reservationId}' is not a reservation of this ledger.", nameof(reservationId));
 
     public async ValueTask<QuotaResult> PeekAsync(string account, string region, QuotaCharge charge, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -145,19 +136,11 @@ public sealed class LedgerSendingQuota(QuotaLedger ledger, IDbContextFactory<Con
         return new QuotaResult(verdict, usage.Max24HourSend, usage.SentLast24Hours, usage.MaxSendRate);
     }
 
-    public async ValueTask ReleaseAsync(string reservationId, CancellationToken cancellationToken)
+    public ValueTask ReleaseAsync(string reservationId, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var id = EntryId(reservationId);
-        await db.UsageLedger.Where(u => u.Id == id).ExecuteDeleteAsync(cancellationToken);
+        ledger.Release(reservationId);
+        return ValueTask.CompletedTask;
     }
-
-    /// <summary>
-    /// Turns a reservation into the accepted message's ledger row: an update for <see cref="GroupCommitWriter"/>, so it is
-    /// written in the same transaction as the accepted message (one commit, not a second write per message).
-    /// </summary>
-    public static GroupCommitWriter.PropertyUpdate Confirmation(string reservationId, string messageId) =>
-        new(new UsageEntryEntity { Id = EntryId(reservationId), AccountId = "", MessageId = messageId }, nameof(UsageEntryEntity.MessageId));
 }
 
 public sealed class DbSuppressionList(IDbContextFactory<ConsoleDbContext> dbFactory) : ISuppressionList

@@ -112,12 +112,27 @@ public sealed class SendService(
             });
         }
 
-        if (outcome.Quota?.ReservationId is { } reservation)
+        var ledger = services.GetRequiredService<QuotaLedger>();
+        var reservation = outcome.Quota?.ReservationId;
+        if (reservation is not null && ledger.Confirm(reservation, accepted.SendingAccountId, accepted.MessageId) is { } usage)
         {
-            rows.Add(LedgerSendingQuota.Confirmation(reservation, accepted.MessageId));
+            rows.Add(usage); // the charge is durable with the message, in the same commit
         }
 
-        await writer.CommitAsync([.. rows]);
+        try
+        {
+            await writer.CommitAsync([.. rows]);
+        }
+        catch when (reservation is not null)
+        {
+            ledger.Release(reservation); // not accepted after all: no charge
+            throw;
+        }
+
+        if (reservation is not null)
+        {
+            ledger.Settle(reservation);
+        }
 
         logger.LogInformation("Accepted {MessageId} from {Caller} as {Identity} to {Count} recipient(s)", accepted.MessageId, attempt.CallerArn, accepted.FromIdentityArn, accepted.Destination.Count);
         return outcome;
