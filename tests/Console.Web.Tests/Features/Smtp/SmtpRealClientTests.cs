@@ -114,9 +114,8 @@ public sealed partial class SmtpRealClientTests(SmtpRealClientTests.World world)
         Assert.True(outcome.Accepted, outcome.Transcript);
         var messageId = AcceptedReply().Match(outcome.Transcript).Groups["id"].Value;
         Assert.NotEmpty(messageId);
-        await world.App.Get<OutboxDelivery>().DeliverDueAsync(Ct);
+        var row = await world.App.Factory.Services.DeliveredAsync(messageId, Ct);
         await using var db = world.App.Db();
-        var row = await db.MailboxMessages.SingleAsync(m => m.MessageId.StartsWith(messageId), Ct);
         Assert.Equal("222222222222", row.AccountId);
         var message = await MimeMessage.LoadAsync(new MemoryStream(row.Mime), Ct);
         Assert.Equal("allowed via " + client, message.Subject);
