@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using SesConsole.Data.Sqlite;
 using SesConsole.Data.SqlServer;
@@ -10,6 +11,8 @@ public static class DataServiceCollectionExtensions
     /// <summary>
     /// Registers the context factory of the configured provider, exposed as <see cref="IDbContextFactory{ConsoleDbContext}"/>
     /// for feature services (one context per operation), plus a scoped <see cref="ConsoleDbContext"/> for the Identity stores.
+    /// Contexts are pooled (the send path opens several per message) and carry every <see cref="IInterceptor"/> registered
+    /// in the container (the web layer's cache invalidation).
     /// </summary>
     /// <param name="dataDirectory">Absolute directory for the SQLite file when no connection string is given.</param>
     public static IServiceCollection AddConsoleData(this IServiceCollection services, DatabaseOptions options, string dataDirectory)
@@ -20,7 +23,7 @@ public static class DataServiceCollectionExtensions
                 var sqlite = string.IsNullOrWhiteSpace(options.ConnectionString)
                     ? $"Data Source={Path.Combine(dataDirectory, "sesconsole.db")}"
                     : options.ConnectionString;
-                services.AddDbContextFactory<SqliteConsoleDbContext>(o => o.UseSqlite(sqlite));
+                services.AddPooledDbContextFactory<SqliteConsoleDbContext>((sp, o) => o.UseSqlite(sqlite).AddInterceptors(sp.GetServices<IInterceptor>()));
                 services.AddSingleton<IDbContextFactory<ConsoleDbContext>, Adapter<SqliteConsoleDbContext>>();
                 break;
             case DatabaseProvider.SqlServer:
@@ -29,7 +32,7 @@ public static class DataServiceCollectionExtensions
                     throw new InvalidOperationException("Database:Provider is SqlServer but Database:ConnectionString is empty.");
                 }
 
-                services.AddDbContextFactory<SqlServerConsoleDbContext>(o => o.UseSqlServer(options.ConnectionString));
+                services.AddPooledDbContextFactory<SqlServerConsoleDbContext>((sp, o) => o.UseSqlServer(options.ConnectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
                 services.AddSingleton<IDbContextFactory<ConsoleDbContext>, Adapter<SqlServerConsoleDbContext>>();
                 break;
             default:

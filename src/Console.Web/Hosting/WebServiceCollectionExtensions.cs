@@ -99,6 +99,9 @@ public static class WebServiceCollectionExtensions
         services.AddConsolePolicies();
         services.AddSingleton<DnsCheckLog>();
         services.AddHostedService<IdentityRecheckWorker>();
+        services.Configure<SesConsole.Web.Features.Sending.SendingReadCacheOptions>(builder.Configuration.GetSection(SesConsole.Web.Features.Sending.SendingReadCacheOptions.SectionName));
+        services.AddSingleton<SesConsole.Web.Features.Sending.SendingReadCache>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SesConsole.Web.Features.Sending.SendingCacheInvalidation>();
         services.AddSingleton<SesConsole.Web.Features.Sending.QuotaLedger>();
         services.AddSingleton<SesConsole.Web.Features.Sending.GroupCommitWriter>();
         services.Configure<SesConsole.Web.Features.Sending.DeliveryOptions>(builder.Configuration.GetSection(SesConsole.Web.Features.Sending.DeliveryOptions.SectionName));

@@ -53,6 +53,9 @@ public abstract class ConsoleTestContext : BunitContext
             o.SnackbarConfiguration.HideTransitionDuration = 0;
             o.PopoverOptions.CheckForPopoverProvider = false;
         });
+        Services.AddSingleton(Options.Create(new SesConsole.Web.Features.Sending.SendingReadCacheOptions()));
+        Services.AddSingleton<SesConsole.Web.Features.Sending.SendingReadCache>();
+        Services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SesConsole.Web.Features.Sending.SendingCacheInvalidation>();
         Services.AddScoped<CurrentCaller>();
         Services.AddScoped<AccountsService>();
         Services.AddScoped<IamService>();

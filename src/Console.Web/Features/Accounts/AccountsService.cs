@@ -8,6 +8,7 @@ using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Principals;
 using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Features.Sending;
 using SesConsole.Web.Hosting;
 
 namespace SesConsole.Web.Features.Accounts;
@@ -75,6 +76,7 @@ public sealed class AccountsService(
     IDbContextFactory<ConsoleDbContext> dbFactory,
     UserManager<ConsoleUser> userManager,
     IOptions<ConsoleOptions> options,
+    SendingReadCache cache,
     TimeProvider time)
 {
     public const int SandboxMax24HourSend = 200;
@@ -243,6 +245,7 @@ public sealed class AccountsService(
         {
             // The account row is removed again so a failed create leaves nothing behind.
             await db.Accounts.Where(a => a.Id == id).ExecuteDeleteAsync(ct);
+            cache.Invalidate(SendingData.Accounts);
             return new Error("account.root_user", string.Join(" ", created.Errors.Select(e => e.Description)), "RootPassword");
         }
 

@@ -6,6 +6,7 @@ using SesConsole.Domain.Policies;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Principals;
 using SesConsole.Web.Features.Accounts;
+using SesConsole.Web.Features.Sending;
 using SesConsole.Web.Features.Principals;
 
 namespace SesConsole.Web.Features.Iam;
@@ -14,7 +15,7 @@ namespace SesConsole.Web.Features.Iam;
 /// IAM users and roles of the caller's account and their inline identity-based policies. Only the account root manages
 /// them; every query is scoped to the caller's account, so another account's users are never found, whatever name is asked for.
 /// </summary>
-public sealed class IamService(IDbContextFactory<ConsoleDbContext> dbFactory, UserManager<ConsoleUser> userManager, TimeProvider time)
+public sealed class IamService(IDbContextFactory<ConsoleDbContext> dbFactory, UserManager<ConsoleUser> userManager, SendingReadCache cache, TimeProvider time)
 {
     internal static readonly Error RootOnly = new("auth.root_only", "Only the account's root user can manage IAM users and roles.");
 
@@ -199,6 +200,7 @@ public sealed class IamService(IDbContextFactory<ConsoleDbContext> dbFactory, Us
         var deleted = await db.IamPolicies
             .Where(x => x.Name == policyName && db.IamPrincipals.Any(p => p.Id == x.PrincipalId && p.AccountId == caller.AccountId && p.Type == type && p.Name == name))
             .ExecuteDeleteAsync(ct);
+        cache.Invalidate(SendingData.Iam); // a bulk delete: the save interceptor does not see it
         return deleted == 0 ? Result.Failure("policy.not_found", $"Policy '{policyName}' does not exist.") : Result.Success();
     }
 

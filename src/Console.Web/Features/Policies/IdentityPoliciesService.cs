@@ -5,6 +5,7 @@ using SesConsole.Domain.Identities;
 using SesConsole.Domain.Policies;
 using SesConsole.Domain.Primitives;
 using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Features.Sending;
 
 namespace SesConsole.Web.Features.Policies;
 
@@ -14,7 +15,7 @@ namespace SesConsole.Web.Features.Policies;
 /// engine (errors block, warnings are returned), enforces SES's limits and messages, and stores the text as written.
 /// A failed save changes nothing.
 /// </summary>
-public sealed class IdentityPoliciesService(IDbContextFactory<ConsoleDbContext> dbFactory, PrincipalDirectoryLoader directoryLoader, TimeProvider time)
+public sealed class IdentityPoliciesService(IDbContextFactory<ConsoleDbContext> dbFactory, PrincipalDirectoryLoader directoryLoader, SendingReadCache cache, TimeProvider time)
 {
     private static readonly Error RootOnly = new("auth.root_only", "Only the account's root user can change sending authorization policies.");
 
@@ -158,6 +159,7 @@ public sealed class IdentityPoliciesService(IDbContextFactory<ConsoleDbContext> 
         }
 
         var deleted = await db.IdentityPolicies.Where(p => p.IdentityId == identity.Id && p.Name == policyName).ExecuteDeleteAsync(ct);
+        cache.Invalidate(SendingData.Identities); // a bulk delete: the save interceptor does not see it
         return deleted == 0 ? PolicyNotFound(policyName) : Result.Success();
     }
 

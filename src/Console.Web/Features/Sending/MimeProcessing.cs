@@ -4,7 +4,19 @@ using MimeKit.Cryptography;
 namespace SesConsole.Web.Features.Sending;
 
 /// <summary>The owner's DKIM key to sign with: domain, selector and private key (PEM).</summary>
-public sealed record DkimSigningKey(string Domain, string Selector, string PrivateKeyPem);
+public sealed record DkimSigningKey(string Domain, string Selector, string PrivateKeyPem)
+{
+    /// <summary>A signer for this key (relaxed/relaxed, rsa-sha256). It is reusable and safe to share: each signature gets its own context.</summary>
+    public DkimSigner CreateSigner()
+    {
+        using var key = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(PrivateKeyPem));
+        return new DkimSigner(key, Domain, Selector, DkimSignatureAlgorithm.RsaSha256)
+        {
+            HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
+            BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
+        };
+    }
+}
 
 /// <summary>
 /// MIME work after the send pipeline accepted a message (parsing for its decisions is <see cref="MimeKitParser"/>):
@@ -29,7 +41,10 @@ public static class MimeProcessing
         return Finalize(message, messageId, date, dkim);
     }
 
-    public static byte[] Finalize(MimeMessage message, string messageId, DateTimeOffset date, DkimSigningKey? dkim)
+    public static byte[] Finalize(MimeMessage message, string messageId, DateTimeOffset date, DkimSigningKey? dkim) =>
+        Finalize(message, messageId, date, dkim?.CreateSigner());
+
+    public static byte[] Finalize(MimeMessage message, string messageId, DateTimeOffset date, DkimSigner? dkim)
     {
         ArgumentNullException.ThrowIfNull(message);
         foreach (var header in message.Headers.Where(h => h.Field.StartsWith("X-SES-", StringComparison.OrdinalIgnoreCase)).ToList())
@@ -42,13 +57,7 @@ public static class MimeProcessing
         if (dkim is not null)
         {
             message.Prepare(EncodingConstraint.SevenBit);
-            using var key = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(dkim.PrivateKeyPem));
-            var signer = new DkimSigner(key, dkim.Domain, dkim.Selector, DkimSignatureAlgorithm.RsaSha256)
-            {
-                HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-                BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-            };
-            signer.Sign(Wire, message, SignedHeaders);
+            dkim.Sign(Wire, message, SignedHeaders);
         }
 
         using var output = new MemoryStream();

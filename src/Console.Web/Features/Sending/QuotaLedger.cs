@@ -35,7 +35,7 @@ public sealed record QuotaReservation(QuotaVerdict Verdict, int SentLast24Hours,
 /// long. The windows are per process: one console instance per database (a second instance would need a shared
 /// counter such as SQL Server's <c>sp_getapplock</c>; see docs/send-pipeline.md).
 /// </summary>
-public sealed class QuotaLedger(IDbContextFactory<ConsoleDbContext> dbFactory)
+public sealed class QuotaLedger(IDbContextFactory<ConsoleDbContext> dbFactory, SendingReadCache cache)
 {
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
@@ -126,12 +126,8 @@ public sealed class QuotaLedger(IDbContextFactory<ConsoleDbContext> dbFactory)
     /// <summary>Keeps a confirmed reservation's charge for good (its ledger row is committed).</summary>
     public void Settle(string reservationId) => _pending.TryRemove(reservationId, out _);
 
-    private async Task<AccountEntity?> AccountAsync(string accountId, CancellationToken ct)
-    {
-        // Read on every send (one primary-key lookup), so a quota or pause an admin sets applies to the next message.
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == accountId, ct);
-    }
+    // Through the read cache, which drops an account as soon as it is saved: a quota or pause an admin sets applies to the next message.
+    private ValueTask<AccountSettings?> AccountAsync(string accountId, CancellationToken ct) => AccountSettings.GetAsync(cache, dbFactory, accountId, ct);
 
     private async Task<Window> WindowAsync(string accountId, DateTimeOffset now, CancellationToken ct)
     {

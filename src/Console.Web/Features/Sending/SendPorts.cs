@@ -13,13 +13,20 @@ using DomainQuotaVerdict = SesConsole.Domain.Sending.QuotaVerdict;
 
 namespace SesConsole.Web.Features.Sending;
 
-/// <summary>The owners' identities in a region, with their compiled sending authorization policies (database-backed port).</summary>
-public sealed class DbSendingIdentityDirectory(IDbContextFactory<ConsoleDbContext> dbFactory) : ISendingIdentityDirectory
+/// <summary>
+/// The owners' identities in a region, with their compiled sending authorization policies (database-backed port, held
+/// in <see cref="SendingReadCache"/>: validating and compiling every policy per send was most of its cost).
+/// </summary>
+public sealed class DbSendingIdentityDirectory(IDbContextFactory<ConsoleDbContext> dbFactory, SendingReadCache cache) : ISendingIdentityDirectory
 {
-    public async ValueTask<IReadOnlyList<SendingIdentity>> GetIdentitiesAsync(string account, string region, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<SendingIdentity>> GetIdentitiesAsync(string account, string region, CancellationToken cancellationToken) =>
+        cache.GetAsync(SendingData.Identities, (account, region), LoadAsync, cancellationToken);
+
+    private async Task<IReadOnlyList<SendingIdentity>> LoadAsync((string Account, string Region) key, CancellationToken cancellationToken)
     {
+        var (account, region) = key;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await db.SendingIdentities.AsNoTracking().Include(i => i.Policies).Include(i => i.DkimKeys)
+        var rows = await db.SendingIdentities.AsNoTracking().AsSplitQuery().Include(i => i.Policies).Include(i => i.DkimKeys)
             .Where(i => i.AccountId == account && i.Region == region).ToListAsync(cancellationToken);
         if (rows.Count == 0)
         {
@@ -46,10 +53,10 @@ public sealed class DbSendingIdentityDirectory(IDbContextFactory<ConsoleDbContex
                 }
             }
 
-            var key = row.DkimKeys.OrderBy(k => k.Selector, StringComparer.Ordinal).FirstOrDefault();
+            var dkimKey = row.DkimKeys.OrderBy(k => k.Selector, StringComparer.Ordinal).FirstOrDefault();
             result.Add(new SendingIdentity(arn.Value, name.Value, row.VerificationStatus, new CompiledPolicySet(compiled),
                 row.DkimSigningEnabled && row.DkimStatus == VerificationStatus.Success,
-                key is null ? null : new DkimKeyReference(row.Name, key.Selector),
+                dkimKey is null ? null : new DkimKeyReference(row.Name, dkimKey.Selector),
                 row.MailFromDomain is null ? null : new MailFromSetting(row.MailFromDomain, row.MailFromStatus,
                     row.MailFromBehavior == MailFromBehavior.RejectMessage ? MailFromFailureBehavior.RejectMessage : MailFromFailureBehavior.UseDefaultValue)));
         }
@@ -73,21 +80,26 @@ internal sealed class SavedPrincipals : IPrincipalDirectory
     public bool IsKnownService(string service) => true;
 }
 
-/// <summary>The calling IAM user's or role's identity-based policies, compiled (the delegate side).</summary>
-public sealed class DbCallerPolicyStore(IDbContextFactory<ConsoleDbContext> dbFactory) : ICallerPolicyStore
+/// <summary>The calling IAM user's or role's identity-based policies, compiled (the delegate side), held in <see cref="SendingReadCache"/>.</summary>
+public sealed class DbCallerPolicyStore(IDbContextFactory<ConsoleDbContext> dbFactory, SendingReadCache cache) : ICallerPolicyStore
 {
-    public async ValueTask<CompiledPolicySet> GetIdentityPoliciesAsync(RequestPrincipal principal, CancellationToken cancellationToken)
+    public ValueTask<CompiledPolicySet> GetIdentityPoliciesAsync(RequestPrincipal principal, CancellationToken cancellationToken)
     {
         var arn = PrincipalArn.Parse(principal.Arn);
         if (!arn.IsSuccess || arn.Value.Kind is not (PrincipalKind.User or PrincipalKind.Role or PrincipalKind.AssumedRole))
         {
-            return CompiledPolicySet.Empty;
+            return ValueTask.FromResult(CompiledPolicySet.Empty);
         }
 
+        // Keyed by the user or role, not the session: every session of a role shares its policies.
         var type = arn.Value.Kind == PrincipalKind.User ? IamPrincipalType.User : IamPrincipalType.Role;
+        return cache.GetAsync(SendingData.Iam, (arn.Value.Account.Value, type, arn.Value.Name), LoadAsync, cancellationToken);
+    }
+
+    private async Task<CompiledPolicySet> LoadAsync((string Account, IamPrincipalType Type, string Name) key, CancellationToken cancellationToken)
+    {
+        var (account, type, name) = key;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var account = arn.Value.Account.Value;
-        var name = arn.Value.Name;
         var documents = await db.IamPolicies.AsNoTracking()
             .Where(p => db.IamPrincipals.Any(x => x.Id == p.PrincipalId && x.AccountId == account && x.Type == type && x.Name == name))
             .Select(p => new { p.Name, p.Document }).ToListAsync(cancellationToken);
@@ -104,12 +116,28 @@ public sealed class DbCallerPolicyStore(IDbContextFactory<ConsoleDbContext> dbFa
     }
 }
 
-public sealed class DbSendingAccountDirectory(IDbContextFactory<ConsoleDbContext> dbFactory) : ISendingAccountDirectory
+/// <summary>An account's sending settings as the send path reads them (a copy: cached, so never an EF entity).</summary>
+public sealed record AccountSettings(string Id, string? OrganizationId, bool Sandbox, bool SendingEnabled, int Max24HourSend, double MaxSendRate)
+{
+    /// <summary>The settings of <paramref name="accountId"/>, from <paramref name="cache"/>; <see langword="null"/> for no such account.</summary>
+    public static ValueTask<AccountSettings?> GetAsync(SendingReadCache cache, IDbContextFactory<ConsoleDbContext> dbFactory, string accountId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        return cache.GetAsync(SendingData.Accounts, accountId, async (id, c) =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(c);
+            return await db.Accounts.AsNoTracking().Where(a => a.Id == id)
+                .Select(a => new AccountSettings(a.Id, a.OrganizationId, a.Sandbox, a.SendingEnabled, a.Max24HourSend, a.MaxSendRate))
+                .FirstOrDefaultAsync(c);
+        }, ct);
+    }
+}
+
+public sealed class DbSendingAccountDirectory(IDbContextFactory<ConsoleDbContext> dbFactory, SendingReadCache cache) : ISendingAccountDirectory
 {
     public async ValueTask<SendingAccount?> GetAsync(string account, string region, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var row = await db.Accounts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == account, cancellationToken);
+        var row = await AccountSettings.GetAsync(cache, dbFactory, account, cancellationToken);
         return row is null ? null : new SendingAccount(row.Id, row.Sandbox, row.SendingEnabled ? AccountSendingStatus.Enabled : AccountSendingStatus.Paused);
     }
 }
@@ -143,25 +171,48 @@ public sealed class LedgerSendingQuota(QuotaLedger ledger) : ISendingQuota
     }
 }
 
-public sealed class DbSuppressionList(IDbContextFactory<ConsoleDbContext> dbFactory) : ISuppressionList
+/// <summary>
+/// The sending account's suppression list. An account's list is held in memory (<see cref="SendingReadCache"/>) up to
+/// <see cref="SendingReadCacheOptions.MaxSuppressionEntries"/> addresses; a longer list is queried per send.
+/// </summary>
+public sealed class DbSuppressionList(IDbContextFactory<ConsoleDbContext> dbFactory, SendingReadCache cache) : ISuppressionList
 {
     public async ValueTask<IReadOnlyDictionary<string, SuppressionReason>> FindAsync(string account, string region, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
     {
-        var lower = addresses.Select(a => a.ToLowerInvariant()).Distinct().ToList();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = await db.SuppressedDestinations.AsNoTracking().Where(s => s.AccountId == account && lower.Contains(s.Address)).ToListAsync(cancellationToken);
+        var list = await cache.GetAsync(SendingData.Suppression, account, LoadAsync, cancellationToken)
+                   ?? await QueryAsync(account, addresses, cancellationToken);
         var result = new Dictionary<string, SuppressionReason>(StringComparer.OrdinalIgnoreCase);
         foreach (var address in addresses)
         {
-            var row = rows.FirstOrDefault(r => string.Equals(r.Address, address, StringComparison.OrdinalIgnoreCase));
-            if (row is not null)
+            if (list.TryGetValue(address, out var reason))
             {
-                result[address] = row.Reason == "COMPLAINT" ? SuppressionReason.Complaint : SuppressionReason.Bounce;
+                result[address] = reason;
             }
         }
 
         return result;
     }
+
+    /// <summary>The whole list, or <see langword="null"/> when it is too long to hold.</summary>
+    private async Task<Dictionary<string, SuppressionReason>?> LoadAsync(string account, CancellationToken cancellationToken)
+    {
+        var limit = cache.Options.MaxSuppressionEntries;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.SuppressedDestinations.AsNoTracking().Where(s => s.AccountId == account)
+            .Select(s => new { s.Address, s.Reason }).Take(limit + 1).ToListAsync(cancellationToken);
+        return rows.Count > limit ? null : rows.ToDictionary(r => r.Address, r => ReasonOf(r.Reason), StringComparer.OrdinalIgnoreCase);
+    }
+
+    private async Task<Dictionary<string, SuppressionReason>> QueryAsync(string account, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
+    {
+        var lower = addresses.Select(a => a.ToLowerInvariant()).Distinct().ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.SuppressedDestinations.AsNoTracking().Where(s => s.AccountId == account && lower.Contains(s.Address))
+            .Select(s => new { s.Address, s.Reason }).ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.Address, r => ReasonOf(r.Reason), StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static SuppressionReason ReasonOf(string reason) => reason == "COMPLAINT" ? SuppressionReason.Complaint : SuppressionReason.Bounce;
 }
 
 /// <summary>MimeKit behind the domain's MIME port.</summary>

@@ -15,7 +15,7 @@ public sealed record SuppressedRow(string Address, string Reason, DateTimeOffset
 /// delivered to (they get a Permanent/OnAccountSuppressionList bounce). Hard bounces and complaints add to it; the root
 /// manages it. Addresses are matched case-insensitively, as in SES.
 /// </summary>
-public sealed class SuppressionService(IDbContextFactory<ConsoleDbContext> dbFactory, TimeProvider time)
+public sealed class SuppressionService(IDbContextFactory<ConsoleDbContext> dbFactory, SendingReadCache cache, TimeProvider time)
 {
     public static readonly string[] Reasons = ["BOUNCE", "COMPLAINT"];
 
@@ -75,6 +75,7 @@ public sealed class SuppressionService(IDbContextFactory<ConsoleDbContext> dbFac
         var normalized = address.Trim().ToLowerInvariant();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var deleted = await db.SuppressedDestinations.Where(s => s.AccountId == caller.AccountId && s.Address == normalized).ExecuteDeleteAsync(ct);
+        cache.Invalidate(SendingData.Suppression); // a bulk delete: the save interceptor does not see it
         return deleted == 0 ? Result.Failure("suppression.not_found", $"{address} is not on your suppression list.") : Result.Success();
     }
 

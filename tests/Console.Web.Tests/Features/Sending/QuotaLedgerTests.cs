@@ -46,7 +46,7 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
             Assert.Equal(100, await db.UsageLedger.Where(u => u.AccountId == account).SumAsync(u => u.Recipients, Ct));
         }
 
-        var restarted = new QuotaLedger(app.Factory.Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>());
+        var restarted = new QuotaLedger(app.Factory.Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>(), app.Factory.Services.GetRequiredService<SendingReadCache>());
         Assert.Equal(QuotaVerdict.DailyQuotaExceeded, (await restarted.TryReserveAsync(account, recipients: 1, now.AddMinutes(1), Ct)).Verdict);
         Assert.Equal(100, (await restarted.UsageAsync(account, now.AddMinutes(1), Ct)).SentLast24Hours);
     }
