@@ -8,7 +8,9 @@ namespace SesConsole.Web.Features.Sending;
 /// Persists accepted sends (outbox row, attempt, usage entry, Send event) with group commit: concurrent callers' rows
 /// are written together in one transaction, and each caller's task completes only after that transaction committed —
 /// so the API answers after the message is durable, without paying one fsync per message. A batch that fails is
-/// retried row group by row group, so one bad write fails only its own caller.
+/// retried row group by row group, so one bad write fails only its own caller. The rows are written with
+/// <see cref="RowInserter"/> (one prepared INSERT per table), which cut the write side's cost several times over
+/// EF's SaveChanges for a batch of hundreds of new rows.
 /// </summary>
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -52,7 +54,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
             try
             {
-                await SaveAsync(batch.SelectMany(b => b.Entities));
+                await SaveAsync([.. batch.SelectMany(b => b.Entities)]);
                 batch.ForEach(b => b.Done.TrySetResult());
             }
             catch (Exception ex) when (batch.Count > 1)
@@ -78,10 +80,17 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private async Task SaveAsync(IEnumerable<object> entities)
+    private async Task SaveAsync(IReadOnlyList<object> entities)
     {
         await using var db = await _dbFactory.CreateDbContextAsync();
-        db.AddRange(entities);
+        if (entities.All(e => SendingCacheInvalidation.FamilyOf(e) == SendingData.None))
+        {
+            // Plain new rows (attempt, outbox message, events, usage): prepared INSERTs, no change tracking.
+            await RowInserter.InsertAsync(db, entities);
+            return;
+        }
+
+        db.AddRange(entities); // rows the send path caches: through SaveChanges, so the cache hears of them
         await db.SaveChangesAsync();
     }
 

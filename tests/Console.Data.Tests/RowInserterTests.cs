@@ -1,0 +1,94 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using SesConsole.Data.Entities;
+using SesConsole.Data.Sqlite;
+using SesConsole.Data.SqlServer;
+
+namespace SesConsole.Data.Tests;
+
+/// <summary><see cref="RowInserter"/> over a real SQLite file: what it writes, EF reads back exactly; a failure writes nothing.</summary>
+public sealed class RowInserterTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 28, 9, 30, 15, 123, TimeSpan.FromHours(2));
+    private readonly string _directory = Directory.CreateTempSubdirectory("sesconsole-rows-").FullName;
+    private SqliteConsoleDbContext _db = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _db = new SqliteConsoleDbContext(new DbContextOptionsBuilder<SqliteConsoleDbContext>().UseSqlite($"Data Source={Path.Combine(_directory, "rows.db")}").Options);
+        await _db.Database.MigrateAsync(Ct);
+        _db.Accounts.Add(new AccountEntity { Id = "123456789012", DisplayName = "A", HomeRegions = "us-east-1", CreatedAt = T0 });
+        await _db.SaveChangesAsync(Ct);
+        _db.ChangeTracker.Clear();
+    }
+
+    [Fact]
+    public async Task InsertAsync_writes_every_column_as_EF_would_converters_nulls_enums_bytes_and_identity_keys_included()
+    {
+        var outbox = new OutboxMessageEntity
+        {
+            Id = Guid.NewGuid(), MessageId = "m-1", AccountId = "123456789012", SourceArn = "arn:aws:ses:us-east-1:123456789012:identity/example.com",
+            EnvelopeFrom = "bounce@example.com", Recipients = "a@example.net,b@example.net", Mime = [1, 2, 3, 0, 255], Status = OutboxStatus.Delivered,
+            Attempts = 3, NextAttemptAt = T0.AddMinutes(5), CreatedAt = T0, DeliveredAt = null, LastError = "451 try later",
+        };
+        var usage = new[]
+        {
+            new UsageEntryEntity { AccountId = "123456789012", MessageId = "m-1", Recipients = 2, At = T0 },
+            new UsageEntryEntity { AccountId = "123456789012", MessageId = "m-2", Recipients = 7, At = T0.AddSeconds(1) },
+        };
+
+        await RowInserter.InsertAsync(_db, [outbox, usage[0], usage[1]], Ct);
+
+        var read = await _db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == outbox.Id, Ct);
+        Assert.Equivalent(outbox, read, strict: true);
+        Assert.Equal(T0.Offset, read.CreatedAt.Offset); // the SQLite DateTimeOffset converter ran
+        var ledger = await _db.UsageLedger.AsNoTracking().OrderBy(u => u.At).ToListAsync(Ct); // ordering by a converted column works
+        Assert.Equal(["m-1", "m-2"], ledger.Select(u => u.MessageId));
+        Assert.Equal([2, 7], ledger.Select(u => u.Recipients));
+        Assert.Equal(2, ledger.Select(u => u.Id).Distinct().Count()); // the database numbered them
+        Assert.Equal(1, await _db.OutboxMessages.CountAsync(m => m.NextAttemptAt < T0.AddMinutes(6) && m.Status == OutboxStatus.Delivered, Ct));
+    }
+
+    [Fact]
+    public async Task InsertAsync_writes_nothing_when_one_row_fails()
+    {
+        var good = new UsageEntryEntity { AccountId = "123456789012", MessageId = "kept?", Recipients = 1, At = T0 };
+        var orphan = new UsageEntryEntity { AccountId = "000000000404", MessageId = "orphan", Recipients = 1, At = T0 }; // no such account
+
+        await Assert.ThrowsAsync<SqliteException>(() => RowInserter.InsertAsync(_db, [good, orphan], Ct));
+
+        Assert.Equal(0, await _db.UsageLedger.CountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task InsertAsync_refuses_a_row_whose_key_was_never_set()
+    {
+        var row = new SendEventEntity { MessageId = "m", AccountId = "123456789012", SourceArn = "arn", Type = "Send", Json = "{}", At = T0 };
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RowInserter.InsertAsync(_db, [row], Ct));
+
+        Assert.Contains("SendEventEntity.Id", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_SqlServer_model_maps_the_group_commit_tables_without_shadow_or_computed_columns()
+    {
+        // What RowInserter relies on, checked on the production provider's model (no server needed to read it).
+        using var db = new SqlServerConsoleDbContext(new DbContextOptionsBuilder<SqlServerConsoleDbContext>().UseSqlServer("Server=(local);Database=Unused").Options);
+        foreach (var type in new[] { typeof(OutboxMessageEntity), typeof(SendAttemptEntity), typeof(SendEventEntity), typeof(UsageEntryEntity) })
+        {
+            var entity = db.Model.FindEntityType(type)!;
+            Assert.DoesNotContain(entity.GetProperties(), p => p.IsShadowProperty());
+            Assert.NotNull(entity.GetTableName());
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _db.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
