@@ -7,15 +7,12 @@ namespace SesConsole.Web.Features.Sending;
 public sealed record DkimSigningKey(string Domain, string Selector, string PrivateKeyPem)
 {
     /// <summary>A signer for this key (relaxed/relaxed, rsa-sha256). It is reusable and safe to share: each signature gets its own context.</summary>
-    public DkimSigner CreateSigner()
-    {
-        using var key = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(PrivateKeyPem));
-        return new DkimSigner(key, Domain, Selector, DkimSignatureAlgorithm.RsaSha256)
+    public DkimSigner CreateSigner() =>
+        new NativeDkimSigner(PrivateKeyPem, Domain, Selector)
         {
             HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
             BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
         };
-    }
 }
 
 /// <summary>
