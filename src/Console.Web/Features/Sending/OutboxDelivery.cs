@@ -24,7 +24,11 @@ public sealed class DeliveryOptions
     /// <summary>After this long undelivered, the worker gives up and records a bounce. Defaults to 12 hours.</summary>
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>How many due messages one read takes; a round keeps reading batches until the outbox has no more due.</summary>
     public int BatchSize { get; set; } = 50;
+
+    /// <summary>How many messages of a batch are handed to the transport at once. Defaults to 4.</summary>
+    public int Parallelism { get; set; } = 4;
 
     /// <summary>How long a worker holds a message it is delivering before another may try it. Defaults to 5 minutes.</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(5);
@@ -43,93 +47,129 @@ public sealed class OutboxDelivery(
     TimeProvider time,
     ILogger<OutboxDelivery> logger)
 {
-    /// <summary>Delivers every due message once; returns how many were delivered.</summary>
+    /// <summary>
+    /// Delivers every message due now, oldest first, in batches of <see cref="DeliveryOptions.BatchSize"/> with up to
+    /// <see cref="DeliveryOptions.Parallelism"/> in flight; returns how many were delivered. A message is tried at most
+    /// once per call, so a round ends even when the transport keeps failing.
+    /// </summary>
     public async Task<int> DeliverDueAsync(CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var due = (await db.OutboxMessages.Where(m => m.Status == OutboxStatus.Pending).ToListAsync(ct))
-            .Where(m => m.NextAttemptAt <= now)
-            .OrderBy(m => m.NextAttemptAt)
-            .Take(options.Value.BatchSize)
-            .ToList();
+        var batchSize = Math.Max(1, options.Value.BatchSize);
+        var tried = new HashSet<Guid>();
         var delivered = 0;
-        foreach (var message in due)
+        while (true)
         {
-            if (!await ClaimAsync(db, message, now, ct))
+            List<OutboxMessageEntity> batch;
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
             {
-                continue; // Another worker (another process, or a second pass) has it.
+                batch = await db.OutboxMessages.AsNoTracking()
+                    .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now)
+                    .OrderBy(m => m.NextAttemptAt)
+                    .Take(batchSize)
+                    .ToListAsync(ct);
             }
 
-            var recipients = message.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries);
-            var result = await transport.SendAsync(new OutboundMessage(message.AccountId, message.EnvelopeFrom, recipients, message.Mime), ct);
-            var at = time.GetUtcNow();
-            message.Attempts++;
-            if (result.IsSuccess)
+            var fresh = batch.Where(m => tried.Add(m.Id)).ToList();
+            if (fresh.Count == 0)
             {
-                message.Status = OutboxStatus.Delivered;
-                message.DeliveredAt = at;
-                message.LastError = null;
-                AddEvents(db, message, recipients, "Delivery", at, new JsonObject
+                return delivered;
+            }
+
+            await Parallel.ForEachAsync(
+                fresh,
+                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.Parallelism), CancellationToken = ct },
+                async (message, token) =>
                 {
-                    ["timestamp"] = Iso(at),
-                    ["processingTimeMillis"] = (long)(at - message.CreatedAt).TotalMilliseconds,
-                    ["recipients"] = new JsonArray(recipients.Select(r => (JsonNode)r!).ToArray()),
-                    ["smtpResponse"] = "250 2.0.0 OK",
-                    ["reportingMTA"] = "sesconsole",
+                    if (await DeliverOneAsync(message, now, token))
+                    {
+                        Interlocked.Increment(ref delivered);
+                    }
                 });
-                delivered++;
-            }
-            else if (result.Error is { Code: MailTransportErrors.RecipientRejected, Location: { } refused }
-                     && recipients.FirstOrDefault(r => string.Equals(r, refused, StringComparison.OrdinalIgnoreCase)) is { } bounced)
+            if (batch.Count < batchSize)
             {
-                // A hard bounce for that address (onto the sender's suppression list); the others go out on the next pass.
-                AddBounce(db, message, [bounced], "Permanent", "General", result.Error.Message, at);
-                await SuppressionService.FeedAsync(db, message.AccountId, [bounced], "BOUNCE", at, ct);
-                var rest = recipients.Where(r => r != bounced).ToArray();
-                message.Recipients = string.Join(',', rest);
-                message.LastError = result.Error.Message;
-                message.NextAttemptAt = at;
-                if (rest.Length == 0)
-                {
-                    message.Status = OutboxStatus.GaveUp;
-                }
+                return delivered;
+            }
+        }
+    }
 
-                logger.LogInformation("{Recipient} of {MessageId} bounced permanently: {Error}", bounced, message.MessageId, result.Error.Message);
-            }
-            else if (result.Error.Code == MailTransportErrors.ContentRejected)
-            {
-                message.Status = OutboxStatus.GaveUp;
-                message.LastError = result.Error.Message;
-                AddBounce(db, message, recipients, "Transient", "ContentRejected", result.Error.Message, at);
-                logger.LogWarning("The receiving server refused the content of {MessageId}: {Error}", message.MessageId, result.Error.Message);
-            }
-            else if (at - message.CreatedAt >= options.Value.GiveUpAfter)
-            {
-                message.Status = OutboxStatus.GaveUp;
-                message.LastError = result.Error.Message;
-                AddBounce(db, message, recipients, "Undetermined", "Undetermined", result.Error.Message, at);
-                logger.LogWarning("Gave up delivering {MessageId} after {Attempts} attempts: {Error}", message.MessageId, message.Attempts, result.Error.Message);
-            }
-            else
-            {
-                var delay = TimeSpan.FromTicks(Math.Min(options.Value.MaxRetryDelay.Ticks, options.Value.RetryDelay.Ticks * (1L << Math.Min(message.Attempts - 1, 20))));
-                message.NextAttemptAt = at + delay;
-                message.LastError = result.Error.Message;
-                AddEvents(db, message, recipients, "DeliveryDelay", at, new JsonObject
-                {
-                    ["timestamp"] = Iso(at),
-                    ["delayType"] = "TransientCommunicationFailure",
-                    ["expirationTime"] = Iso(message.CreatedAt + options.Value.GiveUpAfter),
-                    ["delayedRecipients"] = new JsonArray(recipients.Select(r => (JsonNode)new JsonObject { ["emailAddress"] = r, ["status"] = "4.4.1", ["diagnosticCode"] = result.Error.Message }).ToArray()),
-                });
-                logger.LogInformation("Delivery of {MessageId} failed (attempt {Attempts}); retrying in {Delay}: {Error}", message.MessageId, message.Attempts, delay, result.Error.Message);
-            }
-
-            // Recorded per message, so a crash mid-batch re-delivers at most the message in hand.
-            await db.SaveChangesAsync(ct);
+    /// <summary>One attempt at one message, recorded in its own unit of work so that a crash re-delivers at most it.</summary>
+    private async Task<bool> DeliverOneAsync(OutboxMessageEntity message, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.OutboxMessages.Attach(message);
+        if (!await ClaimAsync(db, message, now, ct))
+        {
+            return false; // Another worker (another process, or a second pass) has it.
         }
 
+        var delivered = false;
+        var recipients = message.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var result = await transport.SendAsync(new OutboundMessage(message.AccountId, message.EnvelopeFrom, recipients, message.Mime), ct);
+        var at = time.GetUtcNow();
+        message.Attempts++;
+        if (result.IsSuccess)
+        {
+            message.Status = OutboxStatus.Delivered;
+            message.DeliveredAt = at;
+            message.LastError = null;
+            AddEvents(db, message, recipients, "Delivery", at, new JsonObject
+            {
+                ["timestamp"] = Iso(at),
+                ["processingTimeMillis"] = (long)(at - message.CreatedAt).TotalMilliseconds,
+                ["recipients"] = new JsonArray(recipients.Select(r => (JsonNode)r!).ToArray()),
+                ["smtpResponse"] = "250 2.0.0 OK",
+                ["reportingMTA"] = "sesconsole",
+            });
+            delivered = true;
+        }
+        else if (result.Error is { Code: MailTransportErrors.RecipientRejected, Location: { } refused }
+                 && recipients.FirstOrDefault(r => string.Equals(r, refused, StringComparison.OrdinalIgnoreCase)) is { } bounced)
+        {
+            // A hard bounce for that address (onto the sender's suppression list); the others go out on the next pass.
+            AddBounce(db, message, [bounced], "Permanent", "General", result.Error.Message, at);
+            await SuppressionService.FeedAsync(db, message.AccountId, [bounced], "BOUNCE", at, ct);
+            var rest = recipients.Where(r => r != bounced).ToArray();
+            message.Recipients = string.Join(',', rest);
+            message.LastError = result.Error.Message;
+            message.NextAttemptAt = at;
+            if (rest.Length == 0)
+            {
+                message.Status = OutboxStatus.GaveUp;
+            }
+
+            logger.LogInformation("{Recipient} of {MessageId} bounced permanently: {Error}", bounced, message.MessageId, result.Error.Message);
+        }
+        else if (result.Error.Code == MailTransportErrors.ContentRejected)
+        {
+            message.Status = OutboxStatus.GaveUp;
+            message.LastError = result.Error.Message;
+            AddBounce(db, message, recipients, "Transient", "ContentRejected", result.Error.Message, at);
+            logger.LogWarning("The receiving server refused the content of {MessageId}: {Error}", message.MessageId, result.Error.Message);
+        }
+        else if (at - message.CreatedAt >= options.Value.GiveUpAfter)
+        {
+            message.Status = OutboxStatus.GaveUp;
+            message.LastError = result.Error.Message;
+            AddBounce(db, message, recipients, "Undetermined", "Undetermined", result.Error.Message, at);
+            logger.LogWarning("Gave up delivering {MessageId} after {Attempts} attempts: {Error}", message.MessageId, message.Attempts, result.Error.Message);
+        }
+        else
+        {
+            var delay = TimeSpan.FromTicks(Math.Min(options.Value.MaxRetryDelay.Ticks, options.Value.RetryDelay.Ticks * (1L << Math.Min(message.Attempts - 1, 20))));
+            message.NextAttemptAt = at + delay;
+            message.LastError = result.Error.Message;
+            AddEvents(db, message, recipients, "DeliveryDelay", at, new JsonObject
+            {
+                ["timestamp"] = Iso(at),
+                ["delayType"] = "TransientCommunicationFailure",
+                ["expirationTime"] = Iso(message.CreatedAt + options.Value.GiveUpAfter),
+                ["delayedRecipients"] = new JsonArray(recipients.Select(r => (JsonNode)new JsonObject { ["emailAddress"] = r, ["status"] = "4.4.1", ["diagnosticCode"] = result.Error.Message }).ToArray()),
+            });
+            logger.LogInformation("Delivery of {MessageId} failed (attempt {Attempts}); retrying in {Delay}: {Error}", message.MessageId, message.Attempts, delay, result.Error.Message);
+        }
+
+        await db.SaveChangesAsync(ct);
         return delivered;
     }
 

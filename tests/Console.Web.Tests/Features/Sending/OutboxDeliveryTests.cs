@@ -163,6 +163,28 @@ public sealed class OutboxDeliveryTests(AppFixture app) : IClassFixture<AppFixtu
     }
 
     [Fact]
+    public async Task One_round_drains_every_due_message_batch_after_batch_and_leaves_the_ones_not_yet_due()
+    {
+        var time = new FakeTimeProvider(InTheFuture.AddDays(1));
+        var due = new List<OutboxMessageEntity>();
+        for (var i = 0; i < 12; i++)
+        {
+            due.Add(await EnqueueAsync(time.GetUtcNow().AddSeconds(-i)));
+        }
+
+        var later = await EnqueueAsync(time.GetUtcNow().AddMinutes(5));
+        var counting = new CountingTransport();
+
+        var delivered = await Delivery(counting, time, new DeliveryOptions { BatchSize = 5, Parallelism = 3 }).DeliverDueAsync(Ct);
+
+        Assert.True(delivered >= 12, $"one round delivered {delivered} of the 12 due messages");
+        Assert.All(due, q => Assert.Equal(1, counting.Sent.Count(id => id == q.MessageId)));
+        Assert.DoesNotContain(later.MessageId, counting.Sent);
+        await using var db = app.Db();
+        Assert.Equal(OutboxStatus.Pending, (await db.OutboxMessages.SingleAsync(m => m.Id == later.Id, Ct)).Status);
+    }
+
+    [Fact]
     public async Task Messages_accepted_before_a_restart_are_delivered_by_the_next_process_exactly_once()
     {
         var directory = Directory.CreateTempSubdirectory("sesconsole-restart-").FullName;
