@@ -229,7 +229,7 @@ public sealed class OutboxDelivery(
         }.ToJsonString(JsonOptions);
         db.SendEvents.Add(new SendEventEntity
         {
-            Id = Guid.NewGuid(), MessageId = message.MessageId, AccountId = message.AccountId, SourceArn = message.SourceArn,
+            Id = Guid.CreateVersion7(at), MessageId = message.MessageId, AccountId = message.AccountId, SourceArn = message.SourceArn,
             OwnerAccountId = OwnerOf(message.SourceArn), Type = type, Recipient = recipients.Length == 1 ? recipients[0] : null, Json = json, At = at,
             CountsTowardReputation = countsTowardReputation,
         });
