@@ -6,6 +6,7 @@ using SesConsole.Domain.Policies;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Principals;
 using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Features.Sending;
 
 namespace SesConsole.Web.Features.Policies;
 
@@ -20,7 +21,7 @@ public sealed record GrantedIdentity(string IdentityName, string IdentityArn, st
 /// account or IAM user for at least one send action, with what applies to the viewer in plain words, and a
 /// "can I send this?" check through both sides of the engine.
 /// </summary>
-public sealed class GrantedService(IDbContextFactory<ConsoleDbContext> dbFactory, PolicySimulator simulator, PrincipalDirectoryLoader directoryLoader)
+public sealed class GrantedService(IDbContextFactory<ConsoleDbContext> dbFactory, PolicySimulator simulator)
 {
     public async Task<Result<IReadOnlyList<GrantedIdentity>>> ListAsync(Caller caller, string region, CancellationToken ct = default)
     {
@@ -37,14 +38,14 @@ public sealed class GrantedService(IDbContextFactory<ConsoleDbContext> dbFactory
             return resolved.Error;
         }
 
-        var directory = await directoryLoader.LoadAsync(ct);
         var identities = await db.SendingIdentities.AsNoTracking().Include(i => i.Policies)
             .Where(i => i.Region == region && i.VerificationStatus == VerificationStatus.Success && i.Policies.Any())
             .ToListAsync(ct);
         var result = new List<GrantedIdentity>();
         foreach (var identity in identities.OrderBy(i => i.Name, StringComparer.Ordinal))
         {
-            var rules = Rules(resolved.Value.Principal, identity.Arn, identity.Policies.Select(p => (p.Name, p.Document)), directory);
+            // As a send evaluates them: principals as checked when saved, so one deleted since keeps its statements (Denies included).
+            var rules = Rules(resolved.Value.Principal, identity.Arn, identity.Policies.Select(p => (p.Name, p.Document)), SavedPrincipals.Instance);
             if (rules.Any(r => r.Effect == PolicyEffect.Allow))
             {
                 result.Add(new GrantedIdentity(identity.Name, identity.Arn, identity.AccountId, identity.Region, rules));
@@ -73,7 +74,7 @@ public sealed class GrantedService(IDbContextFactory<ConsoleDbContext> dbFactory
         }
 
         input.Principal = me;
-        var simulated = await simulator.SimulateAsync(target.Arn, target.Policies.Select(p => (p.Name, p.Document)).ToList(), input, ct);
+        var simulated = await simulator.SimulateAsync(target.Arn, target.Policies.Select(p => (p.Name, p.Document)).ToList(), input, stored: true, ct);
         if (!simulated.IsSuccess)
         {
             return simulated.Error;

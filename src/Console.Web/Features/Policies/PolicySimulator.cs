@@ -7,6 +7,7 @@ using SesConsole.Domain.Policies;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Principals;
 using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Features.Sending;
 
 namespace SesConsole.Web.Features.Policies;
 
@@ -69,7 +70,12 @@ public sealed record SimulationResult(Decision Decision, string Summary, IReadOn
 public sealed class PolicySimulator(IDbContextFactory<ConsoleDbContext> dbFactory, PrincipalDirectoryLoader directoryLoader, TimeProvider time)
 {
     /// <summary>Simulates <paramref name="input"/> against <paramref name="policies"/> (name → text) on <paramref name="identityArn"/>.</summary>
-    public async Task<Result<SimulationResult>> SimulateAsync(string identityArn, IReadOnlyList<(string Name, string Document)> policies, SimulationInput input, CancellationToken ct = default)
+    /// <param name="stored">
+    /// The policies are the saved ones, evaluated as a send would: principals were checked when they were saved (one
+    /// deleted since then neither invalidates the policy nor drops its Deny statements), and a failure names no policy,
+    /// since the caller may be a delegate who must not learn the owner's policy text.
+    /// </param>
+    public async Task<Result<SimulationResult>> SimulateAsync(string identityArn, IReadOnlyList<(string Name, string Document)> policies, SimulationInput input, bool stored = false, CancellationToken ct = default)
     {
         var arn = IdentityArn.Parse(identityArn);
         if (!arn.IsSuccess)
@@ -77,7 +83,7 @@ public sealed class PolicySimulator(IDbContextFactory<ConsoleDbContext> dbFactor
             return arn.Error;
         }
 
-        var directory = await directoryLoader.LoadAsync(ct);
+        IPrincipalDirectory directory = stored ? SavedPrincipals.Instance : await directoryLoader.LoadAsync(ct);
         var compiled = new List<CompiledPolicy>();
         foreach (var (name, document) in policies)
         {
@@ -86,7 +92,9 @@ public sealed class PolicySimulator(IDbContextFactory<ConsoleDbContext> dbFactor
             if (!policy.IsSuccess)
             {
                 var first = validation.Errors.FirstOrDefault();
-                return new Error("simulate.invalid_policy", $"Policy {name} has errors; fix them to simulate{(first is null ? "." : $": {first.Message} (line {first.Line})")}");
+                return stored
+                    ? new Error("simulate.unavailable", "The owner's policies on this identity cannot be evaluated; sends as it are refused until the owner fixes them.")
+                    : new Error("simulate.invalid_policy", $"Policy {name} has errors; fix them to simulate{(first is null ? "." : $": {first.Message} (line {first.Line})")}");
             }
 
             compiled.Add(policy.Value);

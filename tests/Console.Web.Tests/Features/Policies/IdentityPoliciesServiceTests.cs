@@ -169,9 +169,9 @@ public sealed class IdentityPoliciesServiceTests(PoliciesFixture app) : IClassFi
         var simulator = app.Service<PolicySimulator>();
         var input = new SimulationInput { Principal = "arn:aws:iam::222222222222:user/mailer", FromAddress = "marketing+.news@sim.example.com" };
 
-        var allowed = (await simulator.SimulateAsync(arn, [("draft", text)], input, Ct)).GetValueOrThrow();
+        var allowed = (await simulator.SimulateAsync(arn, [("draft", text)], input, ct: Ct)).GetValueOrThrow();
         input.FromAddress = "marketing+news@sim.example.com";
-        var denied = (await simulator.SimulateAsync(arn, [("draft", text)], input, Ct)).GetValueOrThrow();
+        var denied = (await simulator.SimulateAsync(arn, [("draft", text)], input, ct: Ct)).GetValueOrThrow();
 
         Assert.Equal(Decision.Allow, allowed.Decision);
         Assert.True(Assert.Single(allowed.Statements).Deciding);
@@ -203,5 +203,34 @@ public sealed class IdentityPoliciesServiceTests(PoliciesFixture app) : IClassFi
         var no = (await granted.CheckAsync(app.MailerB, Region, arn, new SimulationInput { FromAddress = "news@elsewhere.example" }, Ct)).GetValueOrThrow();
         Assert.Equal(Decision.Allow, yes.Decision);
         Assert.Equal(Decision.ImplicitDeny, no.Decision);
+    }
+
+    [Fact]
+    public async Task Granted_keeps_a_policy_whose_principal_was_deleted_and_names_no_policy_to_the_delegate()
+    {
+        var iam = app.Service<SesConsole.Web.Features.Iam.IamService>();
+        (await iam.CreateAsync(app.OwnerB, SesConsole.Data.Entities.IamPrincipalType.User, "temp", null, Ct)).GetValueOrThrow();
+        var arn = await app.AddIdentityAsync("111111111111", "keeps.example.com");
+        var text = $$"""
+            {
+              "Version": "2012-10-17",
+              "Statement": [
+                { "Sid": "AllowB", "Effect": "Allow", "Principal": { "AWS": "222222222222" }, "Action": "ses:SendEmail", "Resource": "{{arn}}" },
+                { "Sid": "DenyTemp", "Effect": "Deny", "Principal": { "AWS": "arn:aws:iam::222222222222:user/temp" }, "Action": "ses:SendEmail", "Resource": "{{arn}}" }
+              ]
+            }
+            """;
+        (await Service.CreateAsync(app.OwnerA, Region, "keeps.example.com", "SecretName", text, Ct)).GetValueOrThrow();
+        Assert.True((await iam.DeleteAsync(app.OwnerB, SesConsole.Data.Entities.IamPrincipalType.User, "temp", Ct)).IsSuccess);
+        var granted = app.Service<GrantedService>();
+
+        var list = (await granted.ListAsync(app.MailerB, Region, Ct)).GetValueOrThrow();
+        var check = await granted.CheckAsync(app.MailerB, Region, arn, new SimulationInput { Action = "ses:SendEmail", FromAddress = "news@keeps.example.com" }, Ct);
+
+        Assert.Contains(list, g => g.IdentityName == "keeps.example.com"); // the saved policy still applies, as it does to a send
+        var result = check.GetValueOrThrow();
+        Assert.NotEqual(Decision.ExplicitDeny, result.Decision); // the Deny named someone else
+        Assert.All(result.Statements, s => Assert.Equal("", s.PolicyName));
+        Assert.DoesNotContain("SecretName", result.Summary, StringComparison.Ordinal);
     }
 }
