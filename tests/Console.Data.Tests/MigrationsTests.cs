@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Data.Sqlite;
@@ -91,6 +93,38 @@ public sealed class MigrationsTests : IDisposable
         db.IamPrincipals.Add(Principal("A", t0));
         await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync(TestContext.Current.CancellationToken));
         SqliteConnection.ClearAllPools();
+    }
+
+    [Theory]
+    [InlineData(typeof(SendingIdentityEntity))]
+    [InlineData(typeof(IdentityPolicyEntity))]
+    [InlineData(typeof(IamPrincipalEntity))]
+    [InlineData(typeof(IamPolicyEntity))]
+    public void SqlServer_compares_case_sensitive_names_ordinally_as_sqlite_does(Type entity)
+    {
+        var options = new DbContextOptionsBuilder<SqlServerConsoleDbContext>().UseSqlServer("Server=(local);Database=Unused;Trusted_Connection=True").Options;
+        using var sqlServer = new SqlServerConsoleDbContext(options);
+        using var sqlite = Sqlite(Path.Combine(_directory, "collation.db"));
+
+        Assert.Equal("Latin1_General_100_BIN2", sqlServer.GetService<IDesignTimeModel>().Model.FindEntityType(entity)!.FindProperty("Name")!.GetCollation());
+        Assert.Null(sqlite.GetService<IDesignTimeModel>().Model.FindEntityType(entity)!.FindProperty("Name")!.GetCollation()); // BINARY, SQLite's default
+    }
+
+    [Fact]
+    public void SqlServer_migration_rebuilds_the_unique_index_around_the_collation_change()
+    {
+        var options = new DbContextOptionsBuilder<SqlServerConsoleDbContext>().UseSqlServer("Server=(local);Database=Unused;Trusted_Connection=True").Options;
+        using var db = new SqlServerConsoleDbContext(options);
+        var migrations = db.Database.GetMigrations().ToList();
+        var last = migrations.Single(m => m.EndsWith("_CaseSensitiveNames", StringComparison.Ordinal));
+        var previous = migrations[migrations.IndexOf(last) - 1];
+
+        var script = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().GenerateScript(previous, last);
+
+        var drop = script.IndexOf("DROP INDEX [IX_SendingIdentities_AccountId_Region_Name]", StringComparison.Ordinal);
+        var alter = script.IndexOf("ALTER COLUMN [Name] nvarchar(320) COLLATE Latin1_General_100_BIN2 NOT NULL", StringComparison.Ordinal);
+        var create = script.IndexOf("CREATE UNIQUE INDEX [IX_SendingIdentities_AccountId_Region_Name]", StringComparison.Ordinal);
+        Assert.True(drop >= 0 && drop < alter && alter < create, script);
     }
 
     private static IamPrincipalEntity Principal(string name, DateTimeOffset at) => new()

@@ -368,7 +368,8 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(128)
-                        .HasColumnType("nvarchar(128)");
+                        .HasColumnType("nvarchar(128)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<Guid>("PrincipalId")
                         .HasColumnType("uniqueidentifier");
@@ -411,7 +412,8 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
+                        .HasColumnType("nvarchar(64)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("NormalizedName")
                         .IsRequired()
@@ -446,7 +448,8 @@ namespace SesConsole.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(64)
                         .IsUnicode(false)
-                        .HasColumnType("varchar(64)");
+                        .HasColumnType("varchar(64)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("datetimeoffset");
@@ -760,7 +763,8 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(320)
-                        .HasColumnType("nvarchar(320)");
+                        .HasColumnType("nvarchar(320)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<string>("Region")
                         .IsRequired()
