@@ -44,6 +44,27 @@ public sealed class AccessKeysServiceTests(AppFixture app) : IClassFixture<AppFi
     }
 
     [Fact]
+    public async Task SetStatusAsync_deactivates_and_reactivates_the_key()
+    {
+        var key = await _keys.CreateAsync(app.OwnerB, "mailer", TestContext.Current.CancellationToken);
+
+        var deactivated = await _keys.SetStatusAsync(app.OwnerB, key.Value!.Id, AccessKeyStatus.Inactive, TestContext.Current.CancellationToken);
+
+        Assert.True(deactivated.IsSuccess);
+        Assert.Equal(AccessKeyStatus.Inactive, (await _keys.FindForSigningAsync(key.Value.Id, TestContext.Current.CancellationToken))!.Status);
+        Assert.Contains((await _keys.ListAsync(app.OwnerB, "mailer", TestContext.Current.CancellationToken)).Value!, k => k.Id == key.Value.Id && k.Status == AccessKeyStatus.Inactive);
+        await using (var db = app.Db())
+        {
+            Assert.Equal(AccessKeyStatus.Inactive, (await db.AccessKeys.SingleAsync(k => k.Id == key.Value.Id, TestContext.Current.CancellationToken)).Status);
+        }
+
+        var activated = await _keys.SetStatusAsync(app.OwnerB, key.Value.Id, AccessKeyStatus.Active, TestContext.Current.CancellationToken);
+        Assert.True(activated.IsSuccess);
+        Assert.Equal(AccessKeyStatus.Active, (await _keys.FindForSigningAsync(key.Value.Id, TestContext.Current.CancellationToken))!.Status);
+        await _keys.DeleteAsync(app.OwnerB, key.Value.Id, TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task Another_account_cannot_list_deactivate_or_delete_a_key()
     {
         var key = await _keys.CreateAsync(app.OwnerB, "mailer", TestContext.Current.CancellationToken);

@@ -93,6 +93,32 @@ public sealed class IamPagesTests : ConsoleTestContext
     }
 
     [Fact]
+    public async Task AccessKeysPanel_deactivate_asks_first_and_cancel_keeps_the_key_active()
+    {
+        var key = await Service<AccessKeysService>().CreateAsync(RootOf(AccountA), null, Xunit.TestContext.Current.CancellationToken);
+        SignInAsRoot(AccountA);
+        var (dialogs, panel) = RenderWithProviders<AccessKeysPanel>(("Caller", RootOf(AccountA)));
+
+        panel.WaitForElement($"[data-testid=toggle-access-key-{key.Value!.Id}]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("Deactivate access key?", dialogs.Markup, StringComparison.Ordinal));
+        Assert.Contains($"signed with {key.Value.Id} will be refused until you activate it again", dialogs.Markup, StringComparison.Ordinal);
+        dialogs.FindAll("button").First(b => b.TextContent.Trim() == "Cancel").Click();
+
+        dialogs.WaitForAssertion(() => Assert.DoesNotContain("Deactivate access key?", dialogs.Markup, StringComparison.Ordinal));
+        Assert.Equal(AccessKeyStatus.Active, (await Service<AccessKeysService>().FindForSigningAsync(key.Value.Id, Xunit.TestContext.Current.CancellationToken))!.Status);
+
+        panel.Find($"[data-testid=toggle-access-key-{key.Value.Id}]").Click();
+        dialogs.WaitForElement("[data-testid=confirm]").Click();
+
+        panel.WaitForAssertion(() => Assert.Equal("Activate", panel.Find($"[data-testid=toggle-access-key-{key.Value.Id}]").TextContent.Trim()));
+        Assert.Equal(AccessKeyStatus.Inactive, (await Service<AccessKeysService>().FindForSigningAsync(key.Value.Id, Xunit.TestContext.Current.CancellationToken))!.Status);
+
+        panel.Find($"[data-testid=toggle-access-key-{key.Value.Id}]").Click();
+        panel.WaitForAssertion(() => Assert.Equal("Deactivate", panel.Find($"[data-testid=toggle-access-key-{key.Value.Id}]").TextContent.Trim()));
+        Assert.DoesNotContain("Deactivate access key?", dialogs.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PolicyDialog_malformed_json_shows_line_and_column_and_saves_nothing()
     {
         await Service<IamService>().CreateAsync(RootOf(AccountA), IamPrincipalType.User, "policy-user", null, Xunit.TestContext.Current.CancellationToken);
