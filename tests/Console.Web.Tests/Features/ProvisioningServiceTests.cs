@@ -1,5 +1,9 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SesConsole.Data.Entities;
 using SesConsole.Web.Features.Iam;
+using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Features.Provisioning;
 using SesConsole.Web.Tests.Shared;
 
@@ -138,6 +142,148 @@ public sealed class ProvisioningServiceTests(AppFixture app) : IClassFixture<App
         Assert.Equal($"{path}#/accounts/0/accessKeys/0/id: access key {rootKey.Value.Id} already belongs to another account", Assert.Single(outcome.Errors));
         await app.Get<AccessKeysService>().DeleteAsync(app.OwnerA, rootKey.Value.Id, TestContext.Current.CancellationToken);
     }
+
+    [Fact]
+    public async Task ApplyAsync_wrong_json_types_are_errors_not_defaults()
+    {
+        var path = Write("""
+            { "accounts": [ { "id": "810000000001", "name": "Types", "sandbox": "no", "sendingEnabled": 1, "regions": ["us-east-1", 7],
+                              "users": [ "alice", { "name": "bob", "accessKeys": [ "AKIAINVOICER2222AAAA" ] } ] } ] }
+            """);
+
+        var outcome = await app.Get<ProvisioningService>().ApplyAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Contains($"{path}#/accounts/0/sandbox: \"sandbox\" must be true or false, not the string \"no\"", outcome.Errors);
+        Assert.Contains($"{path}#/accounts/0/sendingEnabled: \"sendingEnabled\" must be true or false, not the number 1", outcome.Errors);
+        Assert.Contains($"{path}#/accounts/0/regions/1: a region must be a string, for example \"us-east-1\"", outcome.Errors);
+        Assert.Contains($"{path}#/accounts/0/users/0: each entry of users must be an object", outcome.Errors);
+        Assert.Contains($"{path}#/accounts/0/users/1/accessKeys/0: each access key must be an object with an \"id\"", outcome.Errors);
+        Assert.Empty(outcome.Changes);
+        await using var db = app.Db();
+        Assert.False(await db.Accounts.AnyAsync(a => a.Id == "810000000001", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_unknown_properties_are_errors_with_the_nearest_known_name()
+    {
+        var path = Write("""
+            { "acounts": [],
+              "accounts": [ { "id": "810000000002", "name": "Typos", "sandbx": false, "colour": "blue",
+                              "users": [ { "name": "alice", "polices": {}, "accessKeys": [ { "id": "AKIATYPOTYPOTYPO2222", "secrte": "0123456789abcdef0123" } ] } ] } ] }
+            """);
+
+        var outcome = await app.Get<ProvisioningService>().ApplyAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Contains($"{path}#/acounts: unknown property \"acounts\"; did you mean \"accounts\"?", outcome.Errors);
+        Assert.Contains($"{path}#/accounts/0/sandbx: unknown property \"sandbx\"; did you mean \"sandbox\"?", outcome.Errors);
+        Assert.Contains(outcome.Errors, e => e.StartsWith($"{path}#/accounts/0/colour: unknown property \"colour\"; the known properties here are id, name,", StringComparison.Ordinal));
+        Assert.Contains($"{path}#/accounts/0/users/0/polices: unknown property \"polices\"; did you mean \"policies\"?", outcome.Errors);
+        Assert.Contains($"{path}#/accounts/0/users/0/accessKeys/0/secrte: unknown property \"secrte\"; did you mean \"secret\"?", outcome.Errors);
+        await using var db = app.Db();
+        Assert.False(await db.Accounts.AnyAsync(a => a.Id == "810000000002", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_key_limit_counts_the_keys_already_in_the_database()
+    {
+        var service = app.Get<ProvisioningService>();
+        var first = await service.ApplyAsync(Write(Account("810000000003", """[ { "name": "rotator", "accessKeys": [ { "id": "AKIAROTATORAAAAAAAAA" } ] } ]""")), TestContext.Current.CancellationToken);
+        var root = new Caller("p", "root", "810000000003", null, "arn:aws:iam::810000000003:root", false);
+        var console = (await app.Get<AccessKeysService>().CreateAsync(root, "rotator", TestContext.Current.CancellationToken)).GetValueOrThrow();
+
+        var path = Write(Account("810000000003", """[ { "name": "rotator", "accessKeys": [ { "id": "AKIAROTATORAAAAAAAAA" }, { "id": "AKIAROTATORBBBBBBBBB" } ] } ]"""));
+        var outcome = await service.ApplyAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.True(first.Succeeded, string.Join("\n", first.Errors));
+        Assert.Equal($"{path}#/accounts/0/users/0/accessKeys: arn:aws:iam::810000000003:user/rotator already has access key {console.Id}, which this file does not declare; "
+            + "with the 2 declared here it would have 3, and the limit is 2 per user (delete a key in the console first, or declare the existing one)", Assert.Single(outcome.Errors));
+        await using var db = app.Db();
+        Assert.False(await db.AccessKeys.AnyAsync(k => k.Id == "AKIAROTATORBBBBBBBBB", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_key_of_another_principal_of_the_same_account_is_refused()
+    {
+        var service = app.Get<ProvisioningService>();
+        var first = await service.ApplyAsync(Write(Account("810000000004", """[ { "name": "first", "accessKeys": [ { "id": "AKIAFIRSTFIRSTFIRST4" } ] } ]""")), TestContext.Current.CancellationToken);
+
+        var path = Write(Account("810000000004", """[ { "name": "first" }, { "name": "second", "accessKeys": [ { "id": "AKIAFIRSTFIRSTFIRST4" } ] } ]"""));
+        var outcome = await service.ApplyAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.True(first.Succeeded, string.Join("\n", first.Errors));
+        Assert.Equal($"{path}#/accounts/0/users/1/accessKeys/0/id: access key AKIAFIRSTFIRSTFIRST4 already belongs to arn:aws:iam::810000000004:user/first; a key never moves to another principal",
+            Assert.Single(outcome.Errors));
+        var signing = await app.Get<AccessKeysService>().FindForSigningAsync("AKIAFIRSTFIRSTFIRST4", TestContext.Current.CancellationToken);
+        Assert.Equal("arn:aws:iam::810000000004:user/first", signing!.PrincipalArn);
+        await using var db = app.Db();
+        Assert.False(await db.IamPrincipals.AnyAsync(p => p.AccountId == "810000000004" && p.Name == "second", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_declared_secret_that_differs_from_the_stored_one_is_refused()
+    {
+        var service = app.Get<ProvisioningService>();
+        const string Stored = "stored-secret-0123456789";
+        var first = await service.ApplyAsync(Write(Account("810000000005", $$"""[ { "name": "keeper", "accessKeys": [ { "id": "AKIAKEEPERKEEPERKEEP", "secret": "{{Stored}}" } ] } ]""")), TestContext.Current.CancellationToken);
+
+        var path = Write(Account("810000000005", """[ { "name": "keeper", "accessKeys": [ { "id": "AKIAKEEPERKEEPERKEEP", "secret": "another-secret-9876543210" } ] } ]"""));
+        var outcome = await service.ApplyAsync(path, TestContext.Current.CancellationToken);
+        var withoutSecret = await service.ApplyAsync(Write(Account("810000000005", """[ { "name": "keeper", "accessKeys": [ { "id": "AKIAKEEPERKEEPERKEEP" } ] } ]""")), TestContext.Current.CancellationToken);
+
+        Assert.True(first.Succeeded, string.Join("\n", first.Errors));
+        var error = Assert.Single(outcome.Errors);
+        Assert.StartsWith($"{path}#/accounts/0/users/0/accessKeys/0/secret: differs from the stored secret of AKIAKEEPERKEEPERKEEP; provisioning never changes a secret", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(Stored, error, StringComparison.Ordinal);
+        Assert.True(withoutSecret.Succeeded, string.Join("\n", withoutSecret.Errors));
+        Assert.Equal(Stored, (await app.Get<AccessKeysService>().FindForSigningAsync("AKIAKEEPERKEEPERKEEP", TestContext.Current.CancellationToken))!.Secret);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_root_sign_in_that_cannot_be_created_is_an_error_and_applies_nothing()
+    {
+        using (var scope = app.Factory.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ConsoleUser>>();
+            Assert.True((await users.CreateAsync(new ConsoleUser { UserName = "taken@provisioned.example", Email = "someone-else@provisioned.example" }, "Xx-0123456789-taken")).Succeeded);
+        }
+
+        var path = Write("""{ "accounts": [ { "id": "810000000006", "name": "Taken", "rootEmail": "taken@provisioned.example" } ] }""");
+
+        var outcome = await app.Get<ProvisioningService>().ApplyAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal($"{path}#/accounts/0/rootEmail: cannot create the console sign-in taken@provisioned.example: Username 'taken@provisioned.example' is already taken.", Assert.Single(outcome.Errors));
+        await using var db = app.Db();
+        Assert.False(await db.Accounts.AnyAsync(a => a.Id == "810000000006", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_root_sign_in_is_created_with_the_account()
+    {
+        var path = Write("""{ "accounts": [ { "id": "810000000007", "name": "Signs in", "rootEmail": "root@810000000007.example" } ] }""");
+
+        var outcome = await app.Get<ProvisioningService>().ApplyAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.True(outcome.Succeeded, string.Join("\n", outcome.Errors));
+        Assert.Contains("created console sign-in root@810000000007.example for account 810000000007", outcome.Changes);
+        var password = Assert.Single(outcome.GeneratedSecrets, s => s.StartsWith("console password of root@810000000007.example: ", StringComparison.Ordinal)).Split(": ")[1];
+        using var scope = app.Factory.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ConsoleUser>>();
+        var user = await users.FindByEmailAsync("root@810000000007.example");
+        Assert.Equal("810000000007", user!.AccountId);
+        Assert.True(await users.CheckPasswordAsync(user, password));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_same_root_email_for_two_accounts_is_an_error()
+    {
+        var path = Write("""{ "accounts": [ { "id": "810000000008", "name": "One", "rootEmail": "twice@provisioned.example" }, { "id": "810000000009", "name": "Two", "rootEmail": "twice@provisioned.example" } ] }""");
+
+        var outcome = await app.Get<ProvisioningService>().ApplyAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal($"{path}#/accounts/1/rootEmail: twice@provisioned.example is the root sign-in of another account in this file", Assert.Single(outcome.Errors));
+    }
+
+    private static string Account(string id, string users) => $$"""{ "accounts": [ { "id": "{{id}}", "name": "Account {{id}}", "users": {{users}} } ] }""";
 
     private string Write(string json)
     {

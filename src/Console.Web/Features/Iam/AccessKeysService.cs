@@ -158,6 +158,11 @@ public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFact
         CreatedAt = time.GetUtcNow(),
     };
 
+    /// <summary>Whether <paramref name="secret"/> is the stored secret of <paramref name="key"/> (compared in constant time).</summary>
+    internal bool HasSecret(AccessKeyEntity key, string secret) =>
+        CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(_protector.Unprotect(key.ProtectedSecret)), System.Text.Encoding.UTF8.GetBytes(secret));
+
     internal static NewAccessKey NewKey() =>
         new("AKIA" + RandomNumberGenerator.GetString(KeyIdAlphabet, 16), RandomNumberGenerator.GetString(SecretAlphabet, 40));
 

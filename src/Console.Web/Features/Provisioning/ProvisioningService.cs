@@ -8,6 +8,7 @@ using SesConsole.Data.Entities;
 using SesConsole.Domain.Principals;
 using SesConsole.Web.Features.Accounts;
 using SesConsole.Web.Features.Iam;
+using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Hosting;
 
 namespace SesConsole.Web.Features.Provisioning;
@@ -62,19 +63,34 @@ public sealed class ProvisioningService(
             }
 
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            await CheckAgainstDatabaseAsync(db, plan, path, errors, ct);
+            var signIns = await CheckAgainstDatabaseAsync(db, plan, path, errors, ct);
             if (errors.Count > 0)
             {
                 return new ProvisioningOutcome(errors, [], []);
             }
 
-            return await ApplyPlanAsync(db, plan, ct);
+            return await ApplyPlanAsync(db, plan, signIns, ct);
         }
     }
 
     private static ProvisioningOutcome Failed(string error) => new([error], [], []);
 
     private sealed record KeyPlan(string Id, string? Secret, AccessKeyStatus Status, string Pointer);
+
+    /// <summary>A root console sign-in to create, already validated by Identity's user validators.</summary>
+    private sealed record RootSignIn(ConsoleUser User, string Password);
+
+    private static readonly string[] RootProperties = ["accounts"];
+
+    private static readonly string[] AccountProperties =
+        ["id", "name", "organizationId", "regions", "sandbox", "sendingEnabled", "max24HourSend", "maxSendRate", "rootEmail", "accessKeys", "users", "roles"];
+
+    private static readonly string[] UserProperties = ["name", "description", "policies", "accessKeys"];
+
+    // accessKeys is "known" for roles only so that it gets its own, clearer error below.
+    private static readonly string[] RoleProperties = ["name", "description", "policies", "accessKeys"];
+
+    private static readonly string[] KeyProperties = ["id", "secret", "status"];
 
     private sealed record PrincipalPlan(IamPrincipalType Type, string Name, string? Description, Dictionary<string, string> Policies, List<KeyPlan> Keys, string Pointer);
 
@@ -92,6 +108,7 @@ public sealed class ProvisioningService(
         var plans = new List<AccountPlan>();
         void Error(string pointer, string message) => errors.Add($"{path}#{pointer}: {message}");
 
+        Unknown(root, "", RootProperties, Error);
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("accounts", out var accounts) || accounts.ValueKind != JsonValueKind.Array)
         {
             Error("", "the file must be an object with an \"accounts\" array");
@@ -100,6 +117,7 @@ public sealed class ProvisioningService(
 
         var seenAccounts = new HashSet<string>(StringComparer.Ordinal);
         var seenKeys = new HashSet<string>(StringComparer.Ordinal);
+        var seenEmails = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var i = 0;
         foreach (var a in accounts.EnumerateArray())
         {
@@ -109,6 +127,8 @@ public sealed class ProvisioningService(
                 Error(p, "each account must be an object");
                 continue;
             }
+
+            Unknown(a, p, AccountProperties, Error);
 
             var id = String(a, "id", p, Error, required: true);
             if (id is not null && AccountId.Parse(id).Error is { } idError)
@@ -133,7 +153,13 @@ public sealed class ProvisioningService(
                 var j = 0;
                 foreach (var region in r.EnumerateArray())
                 {
-                    var value = region.ValueKind == JsonValueKind.String ? region.GetString()! : "";
+                    if (region.ValueKind != JsonValueKind.String)
+                    {
+                        Error($"{p}/regions/{j++}", "a region must be a string, for example \"us-east-1\"");
+                        continue;
+                    }
+
+                    var value = region.GetString()!;
                     if (!options.Value.EffectiveRegions.Contains(value))
                     {
                         Error($"{p}/regions/{j}", $"unknown region '{value}'; this installation serves {string.Join(", ", options.Value.EffectiveRegions)}");
@@ -158,6 +184,10 @@ public sealed class ProvisioningService(
             {
                 Error(p + "/rootEmail", $"'{rootEmail}' is not an email address");
             }
+            else if (rootEmail is not null && !seenEmails.Add(rootEmail))
+            {
+                Error(p + "/rootEmail", $"{rootEmail} is the root sign-in of another account in this file");
+            }
 
             var principals = new List<PrincipalPlan>();
             foreach (var (prop, type) in new[] { ("users", IamPrincipalType.User), ("roles", IamPrincipalType.Role) })
@@ -178,6 +208,13 @@ public sealed class ProvisioningService(
                 foreach (var u in list.EnumerateArray())
                 {
                     var up = $"{p}/{prop}/{k++}";
+                    if (u.ValueKind != JsonValueKind.Object)
+                    {
+                        Error(up, $"each entry of {prop} must be an object");
+                        continue;
+                    }
+
+                    Unknown(u, up, type == IamPrincipalType.User ? UserProperties : RoleProperties, Error);
                     var uname = String(u, "name", up, Error, required: true);
                     if (uname is not null && IamName.Parse(uname, type == IamPrincipalType.User ? "user" : "role").Error is { } nameError)
                     {
@@ -199,7 +236,7 @@ public sealed class ProvisioningService(
                 }
             }
 
-            plans.Add(new AccountPlan(id ?? "", name ?? "", org, regions, Bool(a, "sandbox", true), Bool(a, "sendingEnabled", true), rootEmail,
+            plans.Add(new AccountPlan(id ?? "", name ?? "", org, regions, Bool(a, "sandbox", p, Error, fallback: true), Bool(a, "sendingEnabled", p, Error, fallback: true), rootEmail,
                 Keys(a, p, Error, seenKeys), principals, p)
             {
                 Max24HourSend = (int?)Number(a, "max24HourSend", p, Error, min: 1, max: int.MaxValue, whole: true),
@@ -266,6 +303,13 @@ public sealed class ProvisioningService(
         foreach (var key in keys.EnumerateArray())
         {
             var kp = $"{pointer}/accessKeys/{i++}";
+            if (key.ValueKind != JsonValueKind.Object)
+            {
+                error(kp, "each access key must be an object with an \"id\"");
+                continue;
+            }
+
+            Unknown(key, kp, KeyProperties, error);
             var id = String(key, "id", kp, error, required: true);
             if (id is not null && !AccessKeysService.IsValidKeyId(id))
             {
@@ -302,31 +346,121 @@ public sealed class ProvisioningService(
         return result;
     }
 
-    private async Task CheckAgainstDatabaseAsync(ConsoleDbContext db, List<AccountPlan> plan, string path, List<string> errors, CancellationToken ct)
+    /// <summary>
+    /// The checks that need the database: who already holds each declared key (and with which secret), how many keys each
+    /// principal would end up with, and whether each root sign-in can be created. Returns the sign-ins to create.
+    /// </summary>
+    private async Task<List<(AccountPlan Account, RootSignIn SignIn)>> CheckAgainstDatabaseAsync(ConsoleDbContext db, List<AccountPlan> plan, string path,
+        List<string> errors, CancellationToken ct)
     {
-        var ids = plan.SelectMany(a => a.RootKeys.Concat(a.Principals.SelectMany(p => p.Keys)).Select(k => (Account: a, Key: k))).ToList();
-        var keyIds = ids.Select(x => x.Key.Id).ToList();
-        var existing = await db.AccessKeys.AsNoTracking().Where(k => keyIds.Contains(k.Id)).ToListAsync(ct);
-        foreach (var key in existing)
+        void Error(string pointer, string message) => errors.Add($"{path}#{pointer}: {message}");
+
+        var accountIds = plan.Select(a => a.Id).ToList();
+        var declared = plan.SelectMany(a => a.RootKeys.Select(k => (Account: a, Owner: (PrincipalPlan?)null, Key: k))
+            .Concat(a.Principals.SelectMany(p => p.Keys.Select(k => (Account: a, Owner: (PrincipalPlan?)p, Key: k))))).ToList();
+        var keyIds = declared.Select(x => x.Key.Id).ToList();
+        var existingKeys = await db.AccessKeys.AsNoTracking().Where(k => keyIds.Contains(k.Id) || accountIds.Contains(k.AccountId)).ToListAsync(ct);
+        var principalIds = existingKeys.Where(k => k.PrincipalId != null).Select(k => k.PrincipalId!.Value).Distinct().ToList();
+        var principals = await db.IamPrincipals.AsNoTracking().Where(p => accountIds.Contains(p.AccountId) || principalIds.Contains(p.Id)).ToListAsync(ct);
+
+        string ArnOfKey(AccessKeyEntity key) => key.PrincipalId is { } id ? principals.Single(p => p.Id == id).Arn : Caller.RootArnOf(key.AccountId);
+        IamPrincipalEntity? Existing(string accountId, PrincipalPlan p) => principals.SingleOrDefault(x =>
+            x.AccountId == accountId && x.Type == p.Type && string.Equals(x.NormalizedName, p.Name, StringComparison.OrdinalIgnoreCase));
+
+        foreach (var (account, owner, declaredKey) in declared)
         {
-            var declared = ids.Single(x => x.Key.Id == key.Id);
-            if (key.AccountId != declared.Account.Id)
+            var key = existingKeys.SingleOrDefault(k => k.Id == declaredKey.Id);
+            if (key is null)
             {
-                errors.Add($"{path}#{declared.Key.Pointer}/id: access key {key.Id} already belongs to another account");
+                continue;
+            }
+
+            if (key.AccountId != account.Id)
+            {
+                Error(declaredKey.Pointer + "/id", $"access key {key.Id} already belongs to another account");
+                continue;
+            }
+
+            var sameOwner = owner is null ? key.PrincipalId is null : key.PrincipalId is { } id && Existing(account.Id, owner)?.Id == id;
+            if (!sameOwner)
+            {
+                Error(declaredKey.Pointer + "/id", $"access key {key.Id} already belongs to {ArnOfKey(key)}; a key never moves to another principal");
+                continue;
+            }
+
+            if (declaredKey.Secret is not null && !accessKeys.HasSecret(key, declaredKey.Secret))
+            {
+                Error(declaredKey.Pointer + "/secret", $"differs from the stored secret of {key.Id}; provisioning never changes a secret "
+                    + "(leave \"secret\" out to keep the stored one, or delete the key and declare it again)");
             }
         }
 
+        // IAM's quota counts every key of the principal, also those created in the console that the file does not declare.
+        foreach (var account in plan)
+        {
+            var owners = new List<(string Arn, Guid? PrincipalId, bool Exists, List<KeyPlan> Keys, string Pointer)>
+            {
+                (Caller.RootArnOf(account.Id), null, true, account.RootKeys, account.Pointer),
+            };
+            owners.AddRange(account.Principals.Where(p => p.Type == IamPrincipalType.User).Select(p => Existing(account.Id, p) is { } e
+                ? (e.Arn, (Guid?)e.Id, true, p.Keys, p.Pointer)
+                : (IamService.ArnOf(account.Id, p.Type, p.Name), null, false, p.Keys, p.Pointer)));
+            foreach (var (arn, principalId, exists, keys, pointer) in owners.Where(o => o.Exists && o.Keys.Count > 0))
+            {
+                var undeclared = existingKeys
+                    .Where(k => k.AccountId == account.Id && k.PrincipalId == principalId && !keys.Any(d => d.Id == k.Id))
+                    .Select(k => k.Id).Order(StringComparer.Ordinal).ToList();
+                if (undeclared.Count > 0 && keys.Count + undeclared.Count > AccessKeysService.MaxKeysPerPrincipal)
+                {
+                    Error(pointer + "/accessKeys", $"{arn} already has access key {string.Join(" and ", undeclared)}, which this file does not declare; "
+                        + $"with the {keys.Count} declared here it would have {keys.Count + undeclared.Count}, and the limit is "
+                        + $"{AccessKeysService.MaxKeysPerPrincipal} per user (delete a key in the console first, or declare the existing one)");
+                }
+            }
+        }
+
+        var signIns = new List<(AccountPlan, RootSignIn)>();
         foreach (var account in plan.Where(a => a.RootEmail is not null))
         {
-            var user = await userManager.FindByEmailAsync(account.RootEmail!);
-            if (user is not null && user.AccountId != account.Id)
+            var email = account.RootEmail!;
+            var user = await userManager.FindByEmailAsync(email);
+            if (user is not null)
             {
-                errors.Add($"{path}#{account.Pointer}/rootEmail: {account.RootEmail} already signs in to another account");
+                if (user.AccountId != account.Id)
+                {
+                    Error(account.Pointer + "/rootEmail", $"{email} already signs in to another account");
+                }
+
+                continue;
             }
+
+            var candidate = new ConsoleUser { UserName = email, Email = email, EmailConfirmed = true, AccountId = account.Id };
+            var password = AccountsService.GeneratePassword();
+            var problems = new List<string>();
+            foreach (var validator in userManager.UserValidators)
+            {
+                problems.AddRange((await validator.ValidateAsync(userManager, candidate)).Errors.Select(e => e.Description));
+            }
+
+            foreach (var validator in userManager.PasswordValidators)
+            {
+                problems.AddRange((await validator.ValidateAsync(userManager, candidate, password)).Errors.Select(e => e.Description));
+            }
+
+            if (problems.Count > 0)
+            {
+                Error(account.Pointer + "/rootEmail", $"cannot create the console sign-in {email}: {string.Join(" ", problems)}");
+                continue;
+            }
+
+            signIns.Add((account, new RootSignIn(candidate, password)));
         }
+
+        return signIns;
     }
 
-    private async Task<ProvisioningOutcome> ApplyPlanAsync(ConsoleDbContext db, List<AccountPlan> plan, CancellationToken ct)
+    private async Task<ProvisioningOutcome> ApplyPlanAsync(ConsoleDbContext db, List<AccountPlan> plan, List<(AccountPlan Account, RootSignIn SignIn)> signIns,
+        CancellationToken ct)
     {
         var changes = new List<string>();
         var secrets = new List<string>();
@@ -412,23 +546,22 @@ public sealed class ProvisioningService(
                 }
             }
 
+            // The root sign-ins are rows of this same transaction (validated above with Identity's validators), so an
+            // account is never left without the sign-in the file declares, nor a sign-in without its account.
+            foreach (var (a, signIn) in signIns)
+            {
+                var user = signIn.User;
+                user.NormalizedUserName = userManager.NormalizeName(user.UserName);
+                user.NormalizedEmail = userManager.NormalizeEmail(user.Email);
+                user.SecurityStamp = Guid.NewGuid().ToString("N").ToUpperInvariant();
+                user.PasswordHash = userManager.PasswordHasher.HashPassword(user, signIn.Password);
+                db.Users.Add(user);
+                changes.Add($"created console sign-in {user.Email} for account {a.Id}");
+                secrets.Add($"console password of {user.Email}: {signIn.Password}");
+            }
+
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-        }
-
-        foreach (var a in plan.Where(a => a.RootEmail is not null))
-        {
-            if (await userManager.FindByEmailAsync(a.RootEmail!) is null)
-            {
-                var password = AccountsService.GeneratePassword();
-                var created = await userManager.CreateAsync(
-                    new ConsoleUser { UserName = a.RootEmail, Email = a.RootEmail, EmailConfirmed = true, AccountId = a.Id }, password);
-                if (created.Succeeded)
-                {
-                    changes.Add($"created console sign-in {a.RootEmail} for account {a.Id}");
-                    secrets.Add($"console password of {a.RootEmail}: {password}");
-                }
-            }
         }
 
         return new ProvisioningOutcome([], changes, secrets);
@@ -501,6 +634,77 @@ public sealed class ProvisioningService(
         return number;
     }
 
-    private static bool Bool(JsonElement owner, string name, bool fallback) =>
-        owner.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : fallback;
+    private static bool Bool(JsonElement owner, string name, string pointer, Action<string, string> error, bool fallback)
+    {
+        if (!owner.TryGetProperty(name, out var value))
+        {
+            return fallback;
+        }
+
+        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            // "no", 0 or null must not quietly become the default: a typo would turn a production account into a sandbox one.
+            error($"{pointer}/{name}", $"\"{name}\" must be true or false, not {Describe(value)}");
+            return fallback;
+        }
+
+        return value.GetBoolean();
+    }
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => $"the string \"{value.GetString()}\"",
+        JsonValueKind.Number => $"the number {value.GetRawText()}",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        _ => value.ValueKind.ToString(),
+    };
+
+    /// <summary>Every property of <paramref name="owner"/> not in <paramref name="known"/> is an error (a typo would otherwise be ignored).</summary>
+    private static void Unknown(JsonElement owner, string pointer, string[] known, Action<string, string> error)
+    {
+        if (owner.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        foreach (var property in owner.EnumerateObject())
+        {
+            if (known.Contains(property.Name, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            var nearest = Nearest(property.Name, known);
+            error($"{pointer}/{Escape(property.Name)}", $"unknown property \"{property.Name}\"" + (nearest is null
+                ? $"; the known properties here are {string.Join(", ", known)}"
+                : $"; did you mean \"{nearest}\"?"));
+        }
+    }
+
+    /// <summary>The known name within a small edit distance (case-insensitive) of <paramref name="name"/>, if any.</summary>
+    private static string? Nearest(string name, string[] known)
+    {
+        var best = known.Select(k => (Name: k, Distance: Distance(name.ToUpperInvariant(), k.ToUpperInvariant()))).MinBy(x => x.Distance);
+        return best.Distance <= Math.Max(2, name.Length / 3) ? best.Name : null;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        var current = new int[b.Length + 1];
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
 }
