@@ -87,7 +87,7 @@ public sealed class ProvisioningService(
 
     private static readonly string[] UserProperties = ["name", "description", "policies", "accessKeys"];
 
-    // accessKeys is "known" for roles only so that it gets its own, clearer error below.
+    // A role's accessKeys is listed so that it gets its own, clearer error ("roles have no access keys") instead of "unknown property".
     private static readonly string[] RoleProperties = ["name", "description", "policies", "accessKeys"];
 
     private static readonly string[] KeyProperties = ["id", "secret", "status"];
