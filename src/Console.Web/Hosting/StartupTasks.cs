@@ -33,8 +33,13 @@ public sealed class StartupTasks(
         var password = configuration["Bootstrap:AdminPassword"];
         if (!string.IsNullOrWhiteSpace(email) && !string.IsNullOrWhiteSpace(password) && (await userManager.GetUsersInRoleAsync(Caller.AdminRole)).Count == 0)
         {
-            var created = await CreateAdminAsync(email, password);
-            logger.LogInformation("Bootstrap admin {Email}: {Result}", email, created ?? "created");
+            // The operator asked for an admin explicitly: a start without one would leave the console unmanageable.
+            if (await CreateAdminAsync(email, password) is { } refused)
+            {
+                throw new InvalidOperationException($"Bootstrap:AdminEmail {email} could not be created: {refused}");
+            }
+
+            logger.LogInformation("Bootstrap admin {Email} created", email);
         }
 
         // The demo world is seeded into an empty database only (no account yet), before the provisioning file.

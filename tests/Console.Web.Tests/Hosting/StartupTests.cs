@@ -91,6 +91,20 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task Bootstrap_admin_that_cannot_be_created_stops_the_start_with_the_reason()
+    {
+        await using var factory = new ConsoleAppFactory();
+        factory.Settings["Demo:Seed"] = "false";
+        factory.Settings["Bootstrap:AdminEmail"] = "weak@admin.example";
+        factory.Settings["Bootstrap:AdminPassword"] = "short";
+
+        var error = Record.Exception(() => factory.Services);
+
+        var failure = Assert.IsType<InvalidOperationException>(error is AggregateException aggregate ? aggregate.InnerException : error);
+        Assert.StartsWith("Bootstrap:AdminEmail weak@admin.example could not be created: Passwords must be at least", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bootstrap_admin_settings_are_ignored_once_an_admin_exists()
     {
         var dataDirectory = Directory.CreateTempSubdirectory("sesconsole-boot-").FullName;
