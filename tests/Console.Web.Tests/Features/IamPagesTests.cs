@@ -151,6 +151,21 @@ public sealed class IamPagesTests : ConsoleTestContext
         Assert.Contains("Ln 1,", dialogs.Find("[data-testid=policy-problems]").TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Iam_policy_dialog_gives_the_editor_the_identity_policy_schema()
+    {
+        await Service<IamService>().CreateAsync(RootOf(AccountA), IamPrincipalType.User, "schema-user", null, Xunit.TestContext.Current.CancellationToken);
+        SignInAsRoot(AccountA);
+        var (dialogs, page) = RenderWithProviders<IamPrincipalPage>(("Kind", "users"), ("Name", "schema-user"));
+
+        page.WaitForElement("[data-testid=add-policy]").Click();
+
+        var editor = dialogs.WaitForComponent<PolicyJsonEditor>();
+        Assert.Equal(SesConsole.Web.Features.Policies.PolicySchema.BuildIdentityPolicy(), editor.Instance.Schema);
+        dialogs.WaitForAssertion(() => Assert.Contains(JSInterop.Invocations,
+            i => i.Identifier == "sesPolicyEditor.registerSchema" && (string?)i.Arguments[0] == SesConsole.Web.Features.Policies.PolicySchema.BuildIdentityPolicy()));
+    }
+
     /// <summary>What typing in Monaco does: the wrapper raises ValueChanged with the new text.</summary>
     private static Task TypeIntoPolicyEditorAsync(IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> root, string text)
     {

@@ -10,7 +10,20 @@ namespace SesConsole.Web.Features.Policies;
 /// </summary>
 public static class PolicySchema
 {
-    public static string Build(IEnumerable<string> knownPrincipals, IEnumerable<string> services)
+    /// <summary>What an identity-based policy's Resource may be: "*" or an SES identity ARN pattern (the validator has the last word).</summary>
+    /// <remarks>Partition "aws" and service "ses", or wildcards there; any region and account; a non-empty resource.</remarks>
+    public const string IdentityResourcePattern = @"^(\*|arn:(aws|[^:]*[*?][^:]*):(ses|[^:]*[*?][^:]*):[^:]*:[^:]*:.+)$";
+
+    /// <summary>The schema of a sending authorization policy: Principal from the principals known here, Resource the identity.</summary>
+    public static string Build(IEnumerable<string> knownPrincipals, IEnumerable<string> services) => Build(knownPrincipals, services, identityBased: false);
+
+    /// <summary>
+    /// The schema of an IAM identity-based policy (attached to a user or role): the same actions, condition operators and
+    /// keys, Resource as "*" or identity ARN patterns, and no Principal (the policy applies to whom it is attached to).
+    /// </summary>
+    public static string BuildIdentityPolicy() => Build([], [], identityBased: true);
+
+    private static string Build(IEnumerable<string> knownPrincipals, IEnumerable<string> services, bool identityBased)
     {
         var operators = ConditionOperator.BaseNames
             .SelectMany(n => n == "Null" ? new[] { n } : [n, n + "IfExists", "ForAllValues:" + n, "ForAnyValue:" + n])
@@ -54,34 +67,48 @@ public static class PolicySchema
             ["examples"] = new JsonArray([.. PolicyCatalog.SendActions.Append("ses:Send*").Select(a => (JsonNode)JsonValue.Create(a)!)]),
             ["description"] = "SES actions (case-insensitive). ses:Send* covers every send action; SMTP needs ses:SendRawEmail.",
         };
+        var resource = identityBased
+            ? new JsonObject
+            {
+                ["type"] = "string",
+                ["pattern"] = IdentityResourcePattern,
+                ["examples"] = new JsonArray("*", "arn:aws:ses:*:*:identity/*", "arn:aws:ses:us-east-1:123456789012:identity/example.com", "arn:aws:ses:us-east-1:123456789012:identity/*@example.com"),
+                ["description"] = "Which identities this user or role may send as: \"*\" or SES identity ARNs, with * and ? (arn:aws:ses:REGION:ACCOUNT:identity/NAME).",
+            }
+            : new JsonObject { ["type"] = "string", ["description"] = "The identity's ARN (sending authorization policies name exactly one: this identity)." };
+        var statementProps = new JsonObject
+        {
+            ["Sid"] = new JsonObject { ["type"] = "string", ["description"] = "Statement ID: a name for this statement, unique in the policy." },
+            ["Effect"] = new JsonObject { ["enum"] = new JsonArray("Allow", "Deny"), ["description"] = "Allow grants; an applicable Deny always wins." },
+        };
+        if (!identityBased)
+        {
+            statementProps["Principal"] = new JsonObject
+            {
+                ["description"] = "Who may send: \"*\" (everyone, use with a condition), {\"AWS\": accounts/users/roles}, or {\"Service\": a service}.",
+                ["anyOf"] = new JsonArray(
+                    new JsonObject { ["const"] = "*" },
+                    new JsonObject
+                    {
+                        ["type"] = "object", ["additionalProperties"] = false,
+                        ["properties"] = new JsonObject { ["AWS"] = StringOrArray(principalValue), ["Service"] = StringOrArray(serviceValue) },
+                    }),
+            };
+        }
+
+        statementProps["Action"] = StringOrArray(action);
+        statementProps["Resource"] = StringOrArray(resource);
+        statementProps["Condition"] = new JsonObject
+        {
+            ["type"] = "object", ["properties"] = conditionProps, ["additionalProperties"] = false,
+            ["description"] = "Every operator must hold (AND).",
+        };
         var statement = new JsonObject
         {
             ["type"] = "object",
             ["required"] = new JsonArray("Effect", "Action", "Resource"),
             ["additionalProperties"] = false,
-            ["properties"] = new JsonObject
-            {
-                ["Sid"] = new JsonObject { ["type"] = "string", ["description"] = "Statement ID: a name for this statement, unique in the policy." },
-                ["Effect"] = new JsonObject { ["enum"] = new JsonArray("Allow", "Deny"), ["description"] = "Allow grants; an applicable Deny always wins." },
-                ["Principal"] = new JsonObject
-                {
-                    ["description"] = "Who may send: \"*\" (everyone, use with a condition), {\"AWS\": accounts/users/roles}, or {\"Service\": a service}.",
-                    ["anyOf"] = new JsonArray(
-                        new JsonObject { ["const"] = "*" },
-                        new JsonObject
-                        {
-                            ["type"] = "object", ["additionalProperties"] = false,
-                            ["properties"] = new JsonObject { ["AWS"] = StringOrArray(principalValue), ["Service"] = StringOrArray(serviceValue) },
-                        }),
-                },
-                ["Action"] = StringOrArray(action),
-                ["Resource"] = StringOrArray(new JsonObject { ["type"] = "string", ["description"] = "The identity's ARN (sending authorization policies name exactly one: this identity)." }),
-                ["Condition"] = new JsonObject
-                {
-                    ["type"] = "object", ["properties"] = conditionProps, ["additionalProperties"] = false,
-                    ["description"] = "Every operator must hold (AND).",
-                },
-            },
+            ["properties"] = statementProps,
         };
         var schema = new JsonObject
         {
