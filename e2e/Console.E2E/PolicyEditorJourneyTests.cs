@@ -92,6 +92,7 @@ public sealed class PolicyEditorJourneyTests(ConsoleServer server)
 
         // 2. Simulate on the unsaved text: allowed, then denied with the engine's explanation.
         await page.GetByTestId("sim-principal").FillAsync("222222222222");
+        await page.Keyboard.PressAsync("Escape"); // close the autocomplete's suggestions (typed text is kept)
         await page.GetByTestId("sim-from").FillAsync($"marketing+news@{Domain}");
         await page.GetByTestId("sim-run").ClickAsync();
         await Expect(page.GetByTestId("sim-decision")).ToHaveTextAsync("Allow");

@@ -29,6 +29,20 @@ public sealed partial class PolicySimulatorPanel
 
     private string OtherPoliciesNote => OtherPolicies == 0 ? "" : $", together with the identity's {OtherPolicies} other saved polic{(OtherPolicies == 1 ? "y" : "ies")}";
 
+    /// <summary>Every known principal whose value or label contains <paramref name="text"/> (all of them when it is empty).</summary>
+    private Task<IEnumerable<string>> SearchPrincipalsAsync(string? text, CancellationToken ct)
+    {
+        var query = text?.Trim() ?? "";
+        return Task.FromResult(Principals
+            .Where(p => query.Length == 0 || p.Value.Contains(query, StringComparison.OrdinalIgnoreCase) || p.Label.Contains(query, StringComparison.OrdinalIgnoreCase))
+            .Select(p => p.Value));
+    }
+
+    private string LabelOf(string value) =>
+        Principals.FirstOrDefault(p => p.Value == value) is not { } known ? value
+        : known.Label.Contains(known.Value, StringComparison.Ordinal) ? known.Label
+        : $"{known.Label} — {known.Value}";
+
     private async Task RunAsync()
     {
         _error = null;

@@ -157,4 +157,33 @@ public sealed class PolicyComponentsTests : ConsoleTestContext
         Assert.Equal("true", panel.Find("[data-testid=sim-statement]").GetAttribute("data-deciding"));
         Assert.Equal(4, line);
     }
+
+    [Fact]
+    public void Simulator_principal_picker_offers_every_known_principal_and_keeps_free_text()
+    {
+        IReadOnlyList<KnownPrincipal> principals =
+        [
+            .. Enumerable.Range(1, 4).Select(i => new KnownPrincipal($"{i}0000000000{i}", $"Account {i}0000000000{i}", KnownPrincipalKind.Account, null)),
+            .. Enumerable.Range(1, 6).Select(i => new KnownPrincipal($"arn:aws:iam::222222222222:user/u{i}", $"IAM user u{i} (222222222222)", KnownPrincipalKind.User, null)),
+            .. Enumerable.Range(1, 2).Select(i => new KnownPrincipal($"arn:aws:iam::222222222222:role/r{i}", $"IAM role r{i} (222222222222)", KnownPrincipalKind.Role, null)),
+            new("cognito-idp.amazonaws.com", "Service cognito-idp.amazonaws.com", KnownPrincipalKind.Service, null),
+        ];
+        var input = new SimulationInput();
+        var (root, panel) = RenderWithProviders<PolicySimulatorPanel>(("IdentityArn", Arn), ("Policies", (Func<IReadOnlyList<(string, string)>>)(() => [])),
+            ("Principals", principals), ("Input", input));
+
+        panel.Find("input[data-testid=sim-principal]").Input("role r2");
+
+        var option = root.WaitForElement("[data-testid=sim-principal-option][data-value='arn:aws:iam::222222222222:role/r2']");
+        Assert.Contains("IAM role r2", option.TextContent, StringComparison.Ordinal);
+        option.Click();
+        panel.WaitForAssertion(() => Assert.Equal("arn:aws:iam::222222222222:role/r2", input.Principal));
+
+        // Every principal is offered, not only the first eight.
+        panel.Find("input[data-testid=sim-principal]").Input("a");
+        root.WaitForAssertion(() => Assert.Equal(principals.Count, root.FindAll("[data-testid=sim-principal-option]").Count));
+
+        panel.Find("input[data-testid=sim-principal]").Input("333333333333");
+        panel.WaitForAssertion(() => Assert.Equal("333333333333", input.Principal));
+    }
 }
