@@ -35,6 +35,9 @@ public sealed partial class PolicyEditorPage : IDisposable
     private string _name = "";
     private string? _nameError;
     private string? _notFound;
+
+    /// <summary>Why the visual editor's cards cannot be written to JSON (see <see cref="PolicyWizard.ProblemChanged"/>); null when they can.</summary>
+    private string? _wizardProblem;
     private bool _loading = true;
     private bool _busy;
     private bool _isRoot;
@@ -72,7 +75,7 @@ public sealed partial class PolicyEditorPage : IDisposable
     /// <summary>On <c>/new</c>: the template to start from (see <see cref="PolicyTemplates"/>).</summary>
     [SupplyParameterFromQuery(Name = "template")] public string? TemplateQuery { get; set; }
 
-    private bool IsDirty => !_leaving && _identity is not null && (_text != (_savedText ?? "") || (!_isNew && _name != PolicyName));
+    private bool IsDirty => !_leaving && _identity is not null && (_text != (_savedText ?? "") || (!_isNew && _name != PolicyName) || _wizardProblem is not null);
 
     private string IdentityHref => $"/identities/{Uri.EscapeDataString(Name)}?region={Uri.EscapeDataString(Region.Current)}#policies";
 
@@ -182,12 +185,22 @@ public sealed partial class PolicyEditorPage : IDisposable
     private void OnDecidingLine(int line)
     {
         _decidingLine = line;
-        _tab = 0;
+        if (_wizardProblem is null)
+        {
+            // Leaving visual mode while it holds unwritten cards would drop them.
+            _tab = 0;
+        }
     }
 
     private async Task SaveAsync()
     {
         _debounce?.Cancel();
+        if (_wizardProblem is not null)
+        {
+            Snackbar.Add($"The visual editor cannot write this policy yet ({_wizardProblem}). Resolve it first.", Severity.Error);
+            return;
+        }
+
         Validate();
         _nameError = null;
         var name = SesConsole.Domain.Policies.PolicyName.Parse(_name);

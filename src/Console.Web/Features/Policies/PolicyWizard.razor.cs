@@ -5,7 +5,6 @@ namespace SesConsole.Web.Features.Policies;
 
 public sealed partial class PolicyWizard
 {
-
     private static readonly string[] ActionChoices = ["ses:SendEmail", "ses:SendRawEmail", "ses:SendTemplatedEmail", "ses:SendBulkTemplatedEmail", "ses:SendBulkEmail", "ses:Send*"];
     private const string OrgPrefix = "org:";
     private WizardPolicy _model = new();
@@ -13,6 +12,9 @@ public sealed partial class PolicyWizard
     private string? _lastText;
     private readonly Dictionary<int, string?> _typed = [];
     private readonly Dictionary<WizardCondition, string> _testers = [];
+    private IReadOnlyList<string> _problems = [];
+
+    [Inject] public required TimeProvider Time { get; init; }
 
     [Parameter] public string Text { get; set; } = "";
 
@@ -24,26 +26,63 @@ public sealed partial class PolicyWizard
 
     [Parameter] public bool ReadOnly { get; set; }
 
+    /// <summary>
+    /// Raised with the first reason the cards cannot be written to JSON (see <see cref="WizardPolicy.Problems"/>), and
+    /// with null once they can again. While there is one, <see cref="TextChanged"/> is not raised: the text keeps its
+    /// last writable version and the host must not leave visual mode or save (the cards would be lost).
+    /// </summary>
+    [Parameter] public EventCallback<string?> ProblemChanged { get; set; }
+
     private string DomainPattern => "*@" + (IdentityArn.Contains("identity/", StringComparison.Ordinal) ? IdentityArn[(IdentityArn.IndexOf("identity/", StringComparison.Ordinal) + 9)..].Split('@')[^1] : "example.com");
 
-    protected override void OnParametersSet()
+    protected override async Task OnParametersSetAsync()
     {
         if (Text == _lastText)
         {
             return;
         }
 
+        // New text from outside (a template, JSON mode): unwritten cards, if any, are replaced with it.
         _lastText = Text;
         _error = WizardPolicy.TryParse(Text, out var model, out var error) ? null : error;
         _model = model;
+        await SetProblemsAsync([]);
     }
 
     private async Task Edit(Action change)
     {
         change();
-        _lastText = _model.ToJson();
-        await TextChanged.InvokeAsync(_lastText);
+        var problems = _model.Problems();
+        if (problems.Count == 0)
+        {
+            _lastText = _model.ToJson();
+            await TextChanged.InvokeAsync(_lastText);
+        }
+
+        await SetProblemsAsync(problems);
     }
+
+    private async Task SetProblemsAsync(IReadOnlyList<string> problems)
+    {
+        var was = _problems.Count > 0 ? _problems[0] : null;
+        var now = problems.Count > 0 ? problems[0] : null;
+        _problems = problems;
+        if (now != was)
+        {
+            await ProblemChanged.InvokeAsync(now);
+        }
+    }
+
+    private DateTimeOffset TodayUtc() => new(Time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+
+    private static string BoundLabel(string op) => op switch
+    {
+        "DateGreaterThan" => "after",
+        "DateGreaterThanEquals" => "at or after",
+        "DateLessThan" => "before",
+        "DateLessThanEquals" => "at or before",
+        _ => op,
+    };
 
     private Task RemoveIfEditable(Action remove) => ReadOnly ? Task.CompletedTask : Edit(remove);
 
@@ -139,13 +178,6 @@ public sealed partial class PolicyWizard
 
     private static void AddSourceIp(WizardStatement s) =>
         s.Conditions.Add(new WizardCondition { Key = "aws:SourceIp", Operator = "IpAddress", Values = new() { Items = ["203.0.113.0/24"] } });
-
-    private static void AddTimeWindow(WizardStatement s)
-    {
-        var start = DateTimeOffset.UtcNow.Date;
-        s.Conditions.Add(new WizardCondition { Key = "aws:CurrentTime", Operator = "DateGreaterThan", Values = new() { Items = [start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)] } });
-        s.Conditions.Add(new WizardCondition { Key = "aws:CurrentTime", Operator = "DateLessThan", Values = new() { Items = [start.AddDays(30).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)] } });
-    }
 
     private static string ValueLabel(WizardCondition c) => c.Type switch
     {

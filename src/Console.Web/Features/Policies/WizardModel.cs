@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SesConsole.Domain.Policies;
@@ -102,6 +103,13 @@ public sealed class WizardPolicy
     }
 
     public string ToJson() => ToJsonObject().ToJsonString(Indented);
+
+    /// <summary>
+    /// Why the cards cannot be written to JSON as they are (empty when they can): each statement's
+    /// <see cref="WizardStatement.Problems"/>, named by statement.
+    /// </summary>
+    public IReadOnlyList<string> Problems() =>
+        [.. Statements.SelectMany((s, i) => s.Problems().Select(p => $"Statement {(string.IsNullOrEmpty(s.Sid) ? (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : s.Sid)}: {p}"))];
 }
 
 /// <summary>One statement card.</summary>
@@ -262,8 +270,16 @@ public sealed class WizardStatement
 
         if (Conditions.Count > 0 || ConditionExtra.Count > 0)
         {
+            // A JSON object holds one value list per operator and key: never let a later card overwrite an earlier one.
+            if (Problems() is [var problem, ..])
+            {
+                throw new InvalidOperationException(problem);
+            }
+
             var c = new JsonObject();
-            foreach (var group in Conditions.Where(x => !string.IsNullOrEmpty(x.Operator) && !string.IsNullOrEmpty(x.Key)).GroupBy(x => x.Operator))
+            var groups = Conditions.Where(x => !string.IsNullOrEmpty(x.Operator) && !string.IsNullOrEmpty(x.Key))
+                .GroupBy(x => x.Operator, StringComparer.Ordinal).ToList();
+            foreach (var group in groups.Where(g => !ConditionExtra.ContainsKey(g.Key)))
             {
                 var keys = new JsonObject();
                 foreach (var cond in group)
@@ -276,7 +292,17 @@ public sealed class WizardStatement
 
             foreach (var (k, v) in ConditionExtra)
             {
-                c[k] = v?.DeepClone();
+                var kept = v?.DeepClone();
+                if (kept is JsonObject block && groups.FirstOrDefault(g => g.Key == k) is { } added)
+                {
+                    // New cards under an operator kept as written join its block (keys under one operator are AND-ed).
+                    foreach (var cond in added)
+                    {
+                        block[cond.Key] = cond.Values.ToNode();
+                    }
+                }
+
+                c[k] = kept;
             }
 
             obj["Condition"] = c;
@@ -289,6 +315,67 @@ public sealed class WizardStatement
 
         return obj;
     }
+
+    /// <summary>
+    /// Why <paramref name="condition"/> cannot be written as it is, or null: an earlier card of this statement has the
+    /// same operator and key (IAM holds one value list per operator and key and ORs its values, so two cards, which must
+    /// both hold, cannot be written without changing their meaning), or it collides with a part kept as written.
+    /// </summary>
+    public string? ProblemOf(WizardCondition condition)
+    {
+        if (string.IsNullOrEmpty(condition.Operator) || string.IsNullOrEmpty(condition.Key))
+        {
+            return null;
+        }
+
+        if (Extra.ContainsKey("Condition"))
+        {
+            return "this statement's Condition is kept as written (it is not an object), so conditions cannot be added here; edit it in JSON mode.";
+        }
+
+        if (ConditionExtra.TryGetPropertyValue(condition.Operator, out var kept) && (kept is not JsonObject block || block.ContainsKey(condition.Key)))
+        {
+            return $"{condition.Operator} on {condition.Key} is already in the part kept as written; change it in JSON mode.";
+        }
+
+        return FirstWithSameKey(condition) is { } first && !ReferenceEquals(first, condition)
+            ? $"another condition already uses {condition.Operator} on {condition.Key}. A policy holds one list of values per operator and key, " +
+              "and any one value of that list is enough, so these two conditions (which must both hold) cannot be written as they are. " +
+              "Remove one, change its key or operator, or combine their values into one list " +
+              (condition.IsNegated ? "(the value must then match none of them)." : "(one matching value is then enough).")
+            : null;
+    }
+
+    /// <summary>Every condition's <see cref="ProblemOf"/>; empty when the statement can be written.</summary>
+    public IReadOnlyList<string> Problems() => [.. Conditions.Select(ProblemOf).OfType<string>()];
+
+    /// <summary>Whether <paramref name="condition"/> duplicates an earlier card, which <see cref="Combine"/> can merge into.</summary>
+    public bool IsDuplicate(WizardCondition condition) =>
+        !string.IsNullOrEmpty(condition.Key) && FirstWithSameKey(condition) is { } first && !ReferenceEquals(first, condition);
+
+    /// <summary>
+    /// What the user chooses for a duplicate: its values join the earlier card's list (so any of them may match) and the
+    /// duplicate goes. Never done implicitly: it changes "both must hold" into "either may match".
+    /// </summary>
+    public void Combine(WizardCondition duplicate)
+    {
+        if (!IsDuplicate(duplicate))
+        {
+            return;
+        }
+
+        var first = FirstWithSameKey(duplicate)!;
+        foreach (var value in duplicate.Values.Items.Where(v => !first.Values.Items.Contains(v, StringComparer.Ordinal)))
+        {
+            first.Values.Items.Add(value);
+        }
+
+        first.Values.IsArray = first.Values.IsArray || first.Values.Items.Count > 1;
+        Conditions.Remove(duplicate);
+    }
+
+    private WizardCondition? FirstWithSameKey(WizardCondition condition) =>
+        Conditions.FirstOrDefault(c => string.Equals(c.Operator, condition.Operator, StringComparison.Ordinal) && string.Equals(c.Key, condition.Key, StringComparison.Ordinal));
 
     /// <summary>What the wizard shows read-only: elements it cannot represent.</summary>
     public string? UnsupportedJson()
@@ -348,6 +435,9 @@ public sealed class WizardCondition
     /// <summary>The operator without ForAllValues:/ForAnyValue:.</summary>
     public string BaseOperator => Operator.Contains(':', StringComparison.Ordinal) ? Operator[(Operator.IndexOf(':', StringComparison.Ordinal) + 1)..] : Operator;
 
+    /// <summary>Whether the operator is a negated one (StringNotLike, NotIpAddress…): its values must all fail to match.</summary>
+    public bool IsNegated => BaseOperator.Contains("Not", StringComparison.Ordinal);
+
     /// <summary>"ForAllValues", "ForAnyValue" or "".</summary>
     public string SetQualifier => Operator.Contains(':', StringComparison.Ordinal) ? Operator[..Operator.IndexOf(':', StringComparison.Ordinal)] : "";
 
@@ -360,6 +450,84 @@ public sealed class WizardCondition
         ConditionValueType.Arn => ["ArnLike", "ArnEquals", "ArnNotLike", "ArnNotEquals", "StringEquals", "StringLike"],
         _ => ["StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"],
     };
+}
+
+/// <summary>
+/// The card's time window: a lower bound (DateGreaterThan[Equals]) and an upper bound (DateLessThan[Equals]) on
+/// aws:CurrentTime, edited as UTC date-times and written as ISO 8601 (<c>2026-12-01T00:00:00Z</c>). Only a bound with
+/// one value already in that exact form (or none yet) is shown in the range editor, so opening a policy never rewrites
+/// a value; other date conditions (epoch seconds, offsets, IfExists, several values) stay free text.
+/// </summary>
+public static class WizardTimeWindow
+{
+    public const string Key = "aws:CurrentTime";
+
+    private const string IsoFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+
+    private static readonly string[] InputFormats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF"];
+
+    public static readonly IReadOnlyList<string> StartOperators = ["DateGreaterThan", "DateGreaterThanEquals"];
+
+    public static readonly IReadOnlyList<string> EndOperators = ["DateLessThan", "DateLessThanEquals"];
+
+    /// <summary>The statement's first lower and upper bound the range editor can show (either may be null).</summary>
+    public static (WizardCondition? Start, WizardCondition? End) Of(WizardStatement statement) =>
+        (statement.Conditions.FirstOrDefault(c => IsBound(c, StartOperators)), statement.Conditions.FirstOrDefault(c => IsBound(c, EndOperators)));
+
+    /// <summary>Whether "Time window" can add a bound: the statement lacks a lower or an upper bound on aws:CurrentTime.</summary>
+    public static bool CanAdd(WizardStatement statement) =>
+        !statement.Conditions.Any(c => c.Key == Key && c.Operator.StartsWith("DateGreaterThan", StringComparison.Ordinal)) ||
+        !statement.Conditions.Any(c => c.Key == Key && c.Operator.StartsWith("DateLessThan", StringComparison.Ordinal));
+
+    /// <summary>Adds the missing bounds (from <paramref name="start"/> for 30 days), never a second one of a kind.</summary>
+    public static void Add(WizardStatement statement, DateTimeOffset start)
+    {
+        if (!statement.Conditions.Any(c => c.Key == Key && c.Operator.StartsWith("DateGreaterThan", StringComparison.Ordinal)))
+        {
+            statement.Conditions.Add(new WizardCondition { Key = Key, Operator = "DateGreaterThan", Values = new() { Items = [Format(start)] } });
+        }
+
+        if (!statement.Conditions.Any(c => c.Key == Key && c.Operator.StartsWith("DateLessThan", StringComparison.Ordinal)))
+        {
+            statement.Conditions.Add(new WizardCondition { Key = Key, Operator = "DateLessThan", Values = new() { Items = [Format(start.AddDays(30))] } });
+        }
+    }
+
+    /// <summary>The bound's value for a <c>datetime-local</c> input (UTC wall clock), or null when it has none.</summary>
+    public static string? ToInput(WizardCondition bound) =>
+        bound.Values.Items.Count == 1 && TryParseIso(bound.Values.Items[0], out var at)
+            ? at.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)
+            : null;
+
+    /// <summary>Sets the bound from a <c>datetime-local</c> value, read as UTC; empty clears it.</summary>
+    public static void SetFromInput(WizardCondition bound, string? input)
+    {
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            bound.Values.Items = [];
+            return;
+        }
+
+        bound.Values.Items = [DateTime.TryParseExact(input.Trim(), InputFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at)
+            ? Format(new DateTimeOffset(at, TimeSpan.Zero))
+            : input.Trim()];
+    }
+
+    /// <summary>An error for the range as a whole (it ends before it starts), or null.</summary>
+    public static string? RangeError(WizardCondition? start, WizardCondition? end) =>
+        start is not null && end is not null && start.Values.Items.Count == 1 && end.Values.Items.Count == 1 &&
+        TryParseIso(start.Values.Items[0], out var from) && TryParseIso(end.Values.Items[0], out var until) && until <= from
+            ? "The window ends before it starts: no send could ever match."
+            : null;
+
+    public static string Format(DateTimeOffset at) => at.UtcDateTime.ToString(IsoFormat, CultureInfo.InvariantCulture);
+
+    private static bool IsBound(WizardCondition c, IReadOnlyList<string> operators) =>
+        c.Key == Key && operators.Contains(c.Operator) &&
+        (c.Values.Items.Count == 0 || (c.Values.Items.Count == 1 && TryParseIso(c.Values.Items[0], out _)));
+
+    private static bool TryParseIso(string value, out DateTime at) =>
+        DateTime.TryParseExact(value, IsoFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out at);
 }
 
 /// <summary>IAM StringLike: <c>*</c> any run (also empty), <c>?</c> one character, everything else literal and case-sensitive.</summary>
