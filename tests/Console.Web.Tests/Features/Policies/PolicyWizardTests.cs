@@ -6,7 +6,7 @@ using SesConsole.Web.Tests.Shared;
 
 namespace SesConsole.Web.Tests.Features.Policies;
 
-/// <summary>bUnit: the wizard as rendered (duplicate conditions, the time window) and the editor page around it.</summary>
+/// <summary>bUnit: the wizard as rendered (every template, duplicate conditions, the time window) and the editor page around it.</summary>
 public sealed class PolicyWizardTests : ConsoleTestContext
 {
     private const string Arn = "arn:aws:ses:us-east-1:111111111111:identity/example.com";
@@ -14,6 +14,8 @@ public sealed class PolicyWizardTests : ConsoleTestContext
     private static IReadOnlyList<PolicyTemplate> Templates => PolicyTemplates.For(Arn, "111111111111", "example.com");
 
     private static string Template(string key) => Templates.Single(t => t.Key == key).Document;
+
+    public static TheoryData<string> TemplateKeys() => [.. Templates.Select(t => t.Key)];
 
     private sealed class Host
     {
@@ -32,6 +34,38 @@ public sealed class PolicyWizardTests : ConsoleTestContext
                 host.Emitted.Add(t);
             })
             .Add(x => x.ProblemChanged, (string? problem) => host.Problems.Add(problem)));
+
+    [Theory]
+    [MemberData(nameof(TemplateKeys))]
+    public void Rendered_wizard_emits_every_template_unchanged(string key)
+    {
+        var canonical = JsonNode.Parse(Template(key));
+        var host = new Host { Text = Template(key) };
+
+        var wizard = RenderWizard(host);
+
+        // Rendering alone (every select, checkbox and picker bound to the model) changes nothing.
+        Assert.Empty(host.Emitted);
+        Assert.True(JsonNode.DeepEquals(canonical, JsonNode.Parse(host.Text)), host.Text);
+        Assert.Equal(canonical!["Statement"]!.AsArray().Count, wizard.FindAll("[data-testid=wizard-card]").Count);
+        Assert.Empty(wizard.FindAll("[data-testid=wizard-unsupported]"));
+        Assert.Empty(wizard.FindAll("[data-testid=wizard-condition-problem]"));
+        var conditions = canonical["Statement"]![0]!["Condition"]?.AsObject().Sum(op => op.Value!.AsObject().Count) ?? 0;
+        Assert.Equal(conditions, wizard.FindAll("[data-testid=wizard-condition]").Count +
+                                 wizard.FindAll("input[data-testid=wizard-window-start], input[data-testid=wizard-window-end]").Count);
+
+        // What the component writes from its rendered state: an edit and its undo leave exactly the template.
+        var sid = canonical["Statement"]![0]!["Sid"]!.GetValue<string>();
+        wizard.Find("input[data-testid=wizard-sid]").Change(sid + "X");
+        wizard.Find("input[data-testid=wizard-sid]").Change(sid);
+
+        Assert.Equal(2, host.Emitted.Count);
+        var renamed = canonical.DeepClone();
+        renamed["Statement"]![0]!["Sid"] = sid + "X";
+        Assert.True(JsonNode.DeepEquals(renamed, JsonNode.Parse(host.Emitted[0])), host.Emitted[0]);
+        Assert.True(JsonNode.DeepEquals(canonical, JsonNode.Parse(host.Emitted[^1])), host.Emitted[^1]);
+        Assert.All(host.Problems, Assert.Null);
+    }
 
     [Fact]
     public void Two_identical_conditions_are_flagged_in_the_card_and_nothing_is_written_until_resolved()
