@@ -95,6 +95,10 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<StartupTasks>();
         services.AddConsoleMail(builder.Configuration);
         services.AddConsoleDns(builder.Configuration);
+        services.AddOptions<IdentitiesOptions>().Bind(builder.Configuration.GetSection(IdentitiesOptions.SectionName))
+            .Validate(o => o.MaxIdentitiesPerRegion > 0, "Identities:MaxIdentitiesPerRegion must be at least 1.")
+            .ValidateOnStart();
+        services.AddSingleton<IdentityCreationGate>();
         services.AddScoped<IdentitiesService>();
         services.AddConsolePolicies();
         services.AddSingleton<DnsCheckLog>();

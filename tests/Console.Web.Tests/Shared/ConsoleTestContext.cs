@@ -73,6 +73,7 @@ public abstract class ConsoleTestContext : BunitContext
         Services.AddScoped<RegionContext>();
         Services.AddSingleton<EmailVerificationLinks>();
         Services.AddSingleton<DnsCheckLog>();
+        Services.AddSingleton<IdentityCreationGate>();
         Services.AddScoped<IdentitiesService>();
         Services.AddScoped<PrincipalDirectoryLoader>();
         Services.AddConsolePolicies();

@@ -55,10 +55,11 @@ public sealed partial class IdentitiesService
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var duplicate = await DuplicateAsync(db, caller, region, parsed.Value.Value, ct);
-        if (duplicate is not null)
+        using var gate = await creationGate.EnterAsync(caller.AccountId!, region, ct);
+        var refused = await LimitErrorAsync(db, caller, region, ct) ?? await DuplicateAsync(db, caller, region, parsed.Value.Value, ct);
+        if (refused is not null)
         {
-            return duplicate;
+            return refused;
         }
 
         var now = time.GetUtcNow();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -27,11 +28,10 @@ public sealed partial class IdentitiesService(
     DomainChecker checker,
     DnsRecordOptions recordOptions,
     DnsCheckLog checkLog,
+    IOptions<IdentitiesOptions> identityOptions,
+    IdentityCreationGate creationGate,
     TimeProvider time)
 {
-    /// <summary>SES's quota: 10,000 identities per account and region.</summary>
-    public const int MaxIdentitiesPerRegion = 10_000;
-
     private static readonly Error RootOnly = new("auth.root_only", "Only the account's root user can change sending identities.");
     private readonly IDataProtector _dkimProtector = dataProtection.CreateProtector("SesConsole.Identities.DkimPrivateKey.v1");
 
@@ -85,21 +85,26 @@ public sealed partial class IdentitiesService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var duplicate = await DuplicateAsync(db, caller, region, parsed.Value.Value, ct);
-        if (duplicate is not null)
+        SendingIdentityEntity identity;
+        OutboundMessage mailed;
+        using (await creationGate.EnterAsync(caller.AccountId!, region, ct))
         {
-            return duplicate;
-        }
+            var refused = await LimitErrorAsync(db, caller, region, ct) ?? await DuplicateAsync(db, caller, region, parsed.Value.Value, ct);
+            if (refused is not null)
+            {
+                return refused;
+            }
 
-        var now = time.GetUtcNow();
-        var identity = new SendingIdentityEntity
-        {
-            Id = Guid.NewGuid(), AccountId = caller.AccountId!, Region = region, Type = SendingIdentityType.EmailAddress, Name = parsed.Value.Value,
-            VerificationStatus = VerificationStatus.Pending, VerificationStatusSince = now, CreatedAt = now,
-        };
-        var mailed = await PrepareVerificationMailAsync(identity, publicBaseUri);
-        db.SendingIdentities.Add(identity);
-        await db.SaveChangesAsync(ct);
+            var now = time.GetUtcNow();
+            identity = new SendingIdentityEntity
+            {
+                Id = Guid.NewGuid(), AccountId = caller.AccountId!, Region = region, Type = SendingIdentityType.EmailAddress, Name = parsed.Value.Value,
+                VerificationStatus = VerificationStatus.Pending, VerificationStatusSince = now, CreatedAt = now,
+            };
+            mailed = await PrepareVerificationMailAsync(identity, publicBaseUri);
+            db.SendingIdentities.Add(identity);
+            await db.SaveChangesAsync(ct);
+        }
 
         // Persist first, then send: a failed send leaves a Pending identity whose mail can be resent.
         var sent = await transport.SendAsync(mailed, ct);
@@ -256,6 +261,10 @@ public sealed partial class IdentitiesService(
         return composer.Compose(new ProductMail(identity.AccountId, identity.Name, subject, text, html));
     }
 
+    /// <summary>
+    /// Root only, a configured region, and room under the quota. The quota is checked again, with the insert, inside
+    /// <see cref="IdentityCreationGate"/> (<see cref="LimitErrorAsync"/>); this early check spares generating DKIM keys.
+    /// </summary>
     private async Task<Result> CheckCanCreateAsync(Caller caller, string region, CancellationToken ct)
     {
         if (!caller.IsAccountRoot)
@@ -269,10 +278,19 @@ public sealed partial class IdentitiesService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await LimitErrorAsync(db, caller, region, ct) is { } limit ? Result.Failure(limit) : Result.Success();
+    }
+
+    /// <summary>The quota (<see cref="IdentitiesOptions.MaxIdentitiesPerRegion"/>); SES answers <c>LimitExceededException</c>.</summary>
+    private async Task<Error?> LimitErrorAsync(ConsoleDbContext db, Caller caller, string region, CancellationToken ct)
+    {
+        var max = identityOptions.Value.MaxIdentitiesPerRegion;
         var count = await db.SendingIdentities.CountAsync(i => i.AccountId == caller.AccountId && i.Region == region, ct);
-        return count >= MaxIdentitiesPerRegion
-            ? Result.Failure("identity.limit", $"You have reached the limit of {MaxIdentitiesPerRegion:N0} identities in {region}. Delete identities you no longer use.")
-            : Result.Success();
+        return count >= max
+            ? new Error("identity.limit",
+                $"Limit exceeded: your account already has {count.ToString("N0", CultureInfo.InvariantCulture)} identities in {region}, "
+                + $"the most allowed ({max.ToString("N0", CultureInfo.InvariantCulture)} per region). Delete identities you no longer use.")
+            : null;
     }
 
     private static async Task<Error?> DuplicateAsync(ConsoleDbContext db, Caller caller, string region, string name, CancellationToken ct) =>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace SesConsole.Web.Features.Identities;
 
 /// <summary>
@@ -5,12 +7,12 @@ namespace SesConsole.Web.Features.Identities;
 /// 24 h, looks up pending and verified domains' records (Pending → Success/Failed, Success → TemporaryFailure → Success/Failed).
 /// The timer runs on the injected <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class IdentityRecheckWorker(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time, ILogger<IdentityRecheckWorker> logger)
+public sealed class IdentityRecheckWorker(IServiceScopeFactory scopes, IOptions<IdentitiesOptions> options, TimeProvider time, ILogger<IdentityRecheckWorker> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = configuration.GetValue("Identities:RecheckInterval", TimeSpan.FromMinutes(5));
+        var interval = options.Value.RecheckInterval;
         if (interval <= TimeSpan.Zero)
         {
             logger.LogInformation("Identity re-check is off (Identities:RecheckInterval <= 0).");
