@@ -124,6 +124,52 @@ public sealed partial class IdentitiesService
     }
 
     /// <summary>
+    /// Restarts verification of a domain whose verification or DKIM status is Failed (SES: calling VerifyDomainIdentity
+    /// or re-putting the DKIM attributes again): each Failed status goes back to Pending from now, so the 72 h search
+    /// starts over. The token and DKIM keys stay, so records already published keep counting.
+    /// </summary>
+    public async Task<Result> RestartVerificationAsync(Caller caller, string region, string name, CancellationToken ct = default)
+    {
+        if (!caller.IsAccountRoot)
+        {
+            return RootOnly;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var identity = await FindAsync(db, caller, region, name, tracking: true, ct);
+        if (identity is null)
+        {
+            return NotFound(name, region);
+        }
+
+        if (identity.Type != SendingIdentityType.Domain)
+        {
+            return Result.Failure("identity.not_a_domain", "Email addresses restart verification with \"Resend verification email\".");
+        }
+
+        if (identity.VerificationStatus != VerificationStatus.Failed && identity.DkimStatus != VerificationStatus.Failed)
+        {
+            return Result.Failure("identity.not_failed",
+                $"Verification of {identity.Name} has not failed ({identity.VerificationStatus}); there is nothing to restart.");
+        }
+
+        var now = time.GetUtcNow();
+        if (identity.VerificationStatus == VerificationStatus.Failed)
+        {
+            (identity.VerificationStatus, identity.VerificationStatusSince) = (VerificationStatus.Pending, now);
+        }
+
+        if (identity.DkimStatus == VerificationStatus.Failed)
+        {
+            (identity.DkimStatus, identity.DkimStatusSince) = (VerificationStatus.Pending, now);
+        }
+
+        identity.Version = Guid.NewGuid();
+        await db.SaveChangesAsync(ct);
+        return Result.Success();
+    }
+
+    /// <summary>
     /// The owner's DKIM signing switch. As in SES it may be turned on at any time after verification started; mail is
     /// signed only once the DKIM records are verified (<c>SendPorts</c> checks both).
     /// </summary>
@@ -152,7 +198,10 @@ public sealed partial class IdentitiesService
         return Result.Success();
     }
 
-    /// <summary>Sets (or, with an empty domain, removes) the custom MAIL FROM domain of a domain identity.</summary>
+    /// <summary>
+    /// Sets (or, with an empty domain, removes) the custom MAIL FROM domain of a domain identity. A new domain, or the
+    /// same domain saved again while its status is Failed, is Pending from now (the 72 h search restarts).
+    /// </summary>
     public async Task<Result> SetMailFromAsync(Caller caller, string region, string name, string? mailFromDomain, MailFromBehavior behavior, CancellationToken ct = default)
     {
         if (!caller.IsAccountRoot)
@@ -191,7 +240,8 @@ public sealed partial class IdentitiesService
                     $"The MAIL FROM domain must be a subdomain of {identity.Name}, for example mail.{identity.Name}.", "MailFromDomain");
             }
 
-            if (value != identity.MailFromDomain)
+            // A new domain, or the same one saved again after it failed, starts a new 72 h search (SES: "Failed needs a restart").
+            if (value != identity.MailFromDomain || identity.MailFromStatus == VerificationStatus.Failed)
             {
                 (identity.MailFromDomain, identity.MailFromStatus, identity.MailFromStatusSince) = (value, VerificationStatus.Pending, time.GetUtcNow());
             }

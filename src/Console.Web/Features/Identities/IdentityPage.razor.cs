@@ -85,7 +85,7 @@ public sealed partial class IdentityPage : IDisposable
             (SendingIdentityType.EmailAddress, VerificationStatus.Failed) => "The verification link expired after 24 hours. Resend the verification email to start again.",
             (SendingIdentityType.Domain, VerificationStatus.Pending) => $"Looking for the DNS records below ({Math.Max(0, 72 - since):0} h left before verification fails).{checkedAt}",
             (SendingIdentityType.Domain, VerificationStatus.TemporaryFailure) => $"The records of this verified domain are gone. Put them back within {Math.Max(0, 72 - since):0} h or verification fails.{checkedAt}",
-            (SendingIdentityType.Domain, VerificationStatus.Failed) => "The records were not found within 72 hours. Publish them, then delete and re-create the identity to start again.",
+            (SendingIdentityType.Domain, VerificationStatus.Failed) => "The records were not found within 72 hours. Publish them, then restart verification: we look for them for another 72 hours.",
             (_, VerificationStatus.Success) => $"Verified{(d.VerifiedAt is { } v ? " on " + v.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "")}. You can send from it, and let delegates send as it with a policy.{checkedAt}",
             _ => "",
         };
@@ -97,6 +97,16 @@ public sealed partial class IdentityPage : IDisposable
         var result = await Identities.ResendVerificationAsync(_caller, Region.Current, Name, new Uri(Navigation.BaseUri));
         _busy = false;
         Snackbar.Add(result.IsSuccess ? $"We sent a new verification link to {Name}." : result.Error.Message, result.IsSuccess ? Severity.Success : Severity.Error);
+        await LoadAsync();
+    }
+
+    private async Task RestartAsync()
+    {
+        _busy = true;
+        var result = await Identities.RestartVerificationAsync(_caller, Region.Current, Name);
+        _busy = false;
+        Snackbar.Add(result.IsSuccess ? $"Verification of {Name} restarted: we look for its DNS records for the next 72 hours." : result.Error.Message,
+            result.IsSuccess ? Severity.Success : Severity.Error);
         await LoadAsync();
     }
 

@@ -220,6 +220,99 @@ public sealed class IdentitiesServiceTests(IdentitiesFixture app) : IClassFixtur
     }
 
     [Fact]
+    public async Task Failed_domain_restarts_verification_with_the_same_token_and_keys_and_a_new_72_hour_window()
+    {
+        var service = app.Service();
+        await service.CreateDomainAsync(app.OwnerA, "us-east-1", "restart.example", new NewDomainIdentity { DkimKeyLength = 1024 }, Ct);
+        var before = (await service.GetAsync(app.OwnerA, "us-east-1", "restart.example", Ct)).Value!;
+        Assert.Equal("identity.not_failed", (await service.RestartVerificationAsync(app.OwnerA, "us-east-1", "restart.example", Ct)).Error?.Code);
+        app.Time.Advance(TimeSpan.FromHours(72) + TimeSpan.FromMinutes(1));
+        await service.CheckNowAsync(app.OwnerA, "us-east-1", "restart.example", Ct);
+        var failed = (await service.GetAsync(app.OwnerA, "us-east-1", "restart.example", Ct)).Value!;
+        Assert.Equal(VerificationStatus.Failed, failed.Identity.Status);
+        Assert.Equal(VerificationStatus.Failed, failed.Identity.DkimStatus);
+
+        Assert.Equal("auth.root_only", (await service.RestartVerificationAsync(app.IamUserB, "us-east-1", "restart.example", Ct)).Error?.Code);
+        Assert.Equal("identity.not_found", (await service.RestartVerificationAsync(app.OwnerB, "us-east-1", "restart.example", Ct)).Error?.Code);
+        var restarted = await service.RestartVerificationAsync(app.OwnerA, "us-east-1", "restart.example", Ct);
+
+        Assert.True(restarted.IsSuccess, restarted.Error?.Message);
+        var pending = (await service.GetAsync(app.OwnerA, "us-east-1", "restart.example", Ct)).Value!;
+        Assert.Equal(VerificationStatus.Pending, pending.Identity.Status);
+        Assert.Equal(VerificationStatus.Pending, pending.Identity.DkimStatus);
+        Assert.Equal(app.Time.GetUtcNow(), pending.StatusSince, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(before.DkimSelectors, pending.DkimSelectors);
+        Assert.Equal(before.Records.Select(r => (r.Name, r.Value)), pending.Records.Select(r => (r.Name, r.Value)));
+
+        // The 72 h window counts from the restart: 71 h later a check without records leaves it Pending...
+        app.Time.Advance(TimeSpan.FromHours(71));
+        await service.CheckNowAsync(app.OwnerA, "us-east-1", "restart.example", Ct);
+        Assert.Equal(VerificationStatus.Pending, (await service.GetAsync(app.OwnerA, "us-east-1", "restart.example", Ct)).Value!.Identity.Status);
+
+        // ...and the records published at last verify it.
+        foreach (var record in pending.Records)
+        {
+            app.Dns.Set(record.Name, record.Type, record.Value);
+        }
+
+        await service.CheckNowAsync(app.OwnerA, "us-east-1", "restart.example", Ct);
+        var verified = (await service.GetAsync(app.OwnerA, "us-east-1", "restart.example", Ct)).Value!;
+        Assert.Equal(VerificationStatus.Success, verified.Identity.Status);
+        Assert.Equal(VerificationStatus.Success, verified.Identity.DkimStatus);
+    }
+
+    [Fact]
+    public async Task Failed_MAIL_FROM_saved_again_is_Pending_from_now_and_can_then_succeed()
+    {
+        var service = app.Service();
+        await service.CreateDomainAsync(app.OwnerA, "us-east-1", "mfrestart.example", new NewDomainIdentity { DkimKeyLength = 1024 }, Ct);
+        await service.SetMailFromAsync(app.OwnerA, "us-east-1", "mfrestart.example", "mail.mfrestart.example", MailFromBehavior.UseDefaultValue, Ct);
+        app.Time.Advance(TimeSpan.FromHours(72) + TimeSpan.FromMinutes(1));
+        await service.CheckNowAsync(app.OwnerA, "us-east-1", "mfrestart.example", Ct);
+        Assert.Equal(VerificationStatus.Failed, (await service.GetAsync(app.OwnerA, "us-east-1", "mfrestart.example", Ct)).Value!.MailFromStatus);
+
+        var saved = await service.SetMailFromAsync(app.OwnerA, "us-east-1", "mfrestart.example", "mail.mfrestart.example", MailFromBehavior.RejectMessage, Ct);
+
+        Assert.True(saved.IsSuccess, saved.Error?.Message);
+        var details = (await service.GetAsync(app.OwnerA, "us-east-1", "mfrestart.example", Ct)).Value!;
+        Assert.Equal(VerificationStatus.Pending, details.MailFromStatus);
+        await using (var db = app.Db())
+        {
+            var stored = await db.SendingIdentities.SingleAsync(i => i.Name == "mfrestart.example", Ct);
+            Assert.Equal(app.Time.GetUtcNow(), stored.MailFromStatusSince!.Value, TimeSpan.FromMilliseconds(1));
+        }
+
+        var mx = details.Records.Single(r => r.Purpose == "MAIL FROM (MX)");
+        var spf = details.Records.Single(r => r.Purpose == "MAIL FROM (SPF)");
+        app.Dns.Set(mx.Name, "MX", mx.Value);
+        app.Dns.Set(spf.Name, "TXT", spf.Value.Trim('"'));
+        await service.CheckNowAsync(app.OwnerA, "us-east-1", "mfrestart.example", Ct);
+        Assert.Equal(VerificationStatus.Success, (await service.GetAsync(app.OwnerA, "us-east-1", "mfrestart.example", Ct)).Value!.MailFromStatus);
+    }
+
+    [Fact]
+    public async Task Resend_after_the_link_expired_makes_a_Failed_address_Pending_with_a_new_link_that_works()
+    {
+        var service = app.Service();
+        await service.CreateEmailAsync(app.OwnerA, "us-east-1", "expired@verify.example", Base, Ct);
+        var expiredLink = await app.LatestLinkTokenAsync("expired@verify.example");
+        app.Time.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
+        await service.ExpireEmailVerificationsAsync(Ct);
+        Assert.Equal(VerificationStatus.Failed, (await service.GetAsync(app.OwnerA, "us-east-1", "expired@verify.example", Ct)).Value!.Identity.Status);
+
+        var resent = await service.ResendVerificationAsync(app.OwnerA, "us-east-1", "expired@verify.example", Base, Ct);
+
+        Assert.True(resent.IsSuccess, resent.Error?.Message);
+        var pending = (await service.GetAsync(app.OwnerA, "us-east-1", "expired@verify.example", Ct)).Value!;
+        Assert.Equal(VerificationStatus.Pending, pending.Identity.Status);
+        Assert.Equal(app.Time.GetUtcNow(), pending.StatusSince, TimeSpan.FromMilliseconds(1));
+        var newLink = await app.LatestLinkTokenAsync("expired@verify.example");
+        Assert.NotEqual(expiredLink, newLink);
+        Assert.False((await service.VerifyEmailLinkAsync(expiredLink, Ct)).IsSuccess);
+        Assert.Equal(VerificationStatus.Success, (await service.VerifyEmailLinkAsync(newLink, Ct)).Value?.Status);
+    }
+
+    [Fact]
     public async Task Easy_DKIM_private_keys_are_encrypted_at_rest()
     {
         await app.Service().CreateDomainAsync(app.OwnerA, "eu-west-1", "keys.example", new NewDomainIdentity { DkimKeyLength = 1024 }, Ct);

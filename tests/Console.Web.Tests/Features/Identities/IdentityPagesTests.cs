@@ -1,4 +1,7 @@
 using Bunit;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor;
+using SesConsole.Data;
 using SesConsole.Domain.Identities;
 using SesConsole.Web.Features.Identities;
 using SesConsole.Web.Features.Principals;
@@ -83,6 +86,36 @@ public sealed class IdentityPagesTests : ConsoleTestContext
         Assert.Contains("Easy DKIM, RSA 1024 bit", page.Markup, StringComparison.Ordinal);
         Assert.Contains("Pending", page.Find("[data-testid=identity-status]").TextContent, StringComparison.Ordinal);
         Assert.Equal("arn:aws:ses:us-east-1:111111111111:identity/records.example", page.Find("[data-testid=identity-arn]").TextContent);
+    }
+
+    [Fact]
+    public async Task IdentityPage_offers_Restart_verification_only_for_a_Failed_domain_and_restarts_it()
+    {
+        var service = Service<IdentitiesService>();
+        await service.CreateDomainAsync(RootOf(AccountA), "us-east-1", "pending.example", new NewDomainIdentity { DkimKeyLength = 1024 }, Xunit.TestContext.Current.CancellationToken);
+        await service.CreateDomainAsync(RootOf(AccountA), "us-east-1", "failed.example", new NewDomainIdentity { DkimKeyLength = 1024 }, Xunit.TestContext.Current.CancellationToken);
+        await using (var db = Service<IDbContextFactory<ConsoleDbContext>>().CreateDbContext())
+        {
+            var failed = await db.SendingIdentities.SingleAsync(i => i.Name == "failed.example", Xunit.TestContext.Current.CancellationToken);
+            (failed.VerificationStatus, failed.DkimStatus) = (VerificationStatus.Failed, VerificationStatus.Failed);
+            await db.SaveChangesAsync(Xunit.TestContext.Current.CancellationToken);
+        }
+
+        SignInAsRoot(AccountA);
+
+        var pendingPage = Render<IdentityPage>(p => p.Add(x => x.Name, "pending.example"));
+        pendingPage.WaitForAssertion(() => Assert.NotEmpty(pendingPage.FindAll("[data-testid=check-now]")));
+        Assert.Empty(pendingPage.FindAll("[data-testid=restart-verification]"));
+
+        var page = Render<IdentityPage>(p => p.Add(x => x.Name, "failed.example"));
+        page.WaitForAssertion(() => Assert.Contains("restart verification", page.Markup, StringComparison.Ordinal));
+        page.Find("[data-testid=restart-verification]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("Pending", page.Find("[data-testid=identity-status]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll("[data-testid=restart-verification]"));
+        Assert.Contains(Service<ISnackbar>().ShownSnackbars, s => s.Message == "Verification of failed.example restarted: we look for its DNS records for the next 72 hours.");
+        var stored = (await service.GetAsync(RootOf(AccountA), "us-east-1", "failed.example", Xunit.TestContext.Current.CancellationToken)).Value!;
+        Assert.Equal(VerificationStatus.Pending, stored.Identity.DkimStatus);
     }
 
     [Fact]
