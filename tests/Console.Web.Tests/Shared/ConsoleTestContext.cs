@@ -35,6 +35,12 @@ public abstract class ConsoleTestContext : BunitContext
     private readonly string _directory = Directory.CreateTempSubdirectory("sesconsole-bunit-").FullName;
 
     protected ConsoleTestContext()
+        : this([])
+    {
+    }
+
+    /// <param name="settings">Extra configuration for the mail and DNS services (for example <c>Dns:DkimZone</c>).</param>
+    protected ConsoleTestContext(IEnumerable<KeyValuePair<string, string?>> settings)
     {
         // The first EF query of a test process compiles the model (1-2 s on 2 cores); waits must outlast it.
         DefaultWaitTimeout = TimeSpan.FromSeconds(10);
@@ -67,7 +73,7 @@ public abstract class ConsoleTestContext : BunitContext
             ["Dns:Servers:0"] = $"127.0.0.1:{TestDnsServer.UnusedPort()}",
             ["Dns:TimeoutSeconds"] = "1",
             ["Dns:Retries"] = "0",
-        }).Build();
+        }).AddInMemoryCollection(settings).Build();
         Services.AddConsoleMail(configuration);
         Services.AddConsoleDns(configuration);
         Services.AddScoped<RegionContext>();

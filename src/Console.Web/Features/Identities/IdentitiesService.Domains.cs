@@ -170,6 +170,35 @@ public sealed partial class IdentitiesService
     }
 
     /// <summary>
+    /// For the platform admin: in CNAME mode (<c>Dns:DkimZone</c>), the TXT records the platform must publish in its
+    /// DKIM zone for every Easy DKIM domain of every account and region (whatever its status: an owner's CNAME may be
+    /// published at any time). Empty, with a null zone, when CNAME mode is off. Sorted by account, region, domain.
+    /// </summary>
+    public async Task<Result<PlatformDkimZone>> ListPlatformDkimRecordsAsync(Caller caller, CancellationToken ct = default)
+    {
+        if (!caller.IsAdmin)
+        {
+            return new Error("auth.admin_only", "Only platform admins can see the records of the platform DKIM zone.");
+        }
+
+        if (string.IsNullOrWhiteSpace(recordOptions.DkimZone))
+        {
+            return new PlatformDkimZone(null, []);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var domains = await db.SendingIdentities.AsNoTracking().Include(i => i.DkimKeys)
+            .Where(i => i.Type == SendingIdentityType.Domain && i.DkimOrigin == DkimOrigin.EasyDkim)
+            .ToListAsync(ct);
+        var records = domains
+            .OrderBy(i => i.AccountId, StringComparer.Ordinal).ThenBy(i => i.Region, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal)
+            .SelectMany(i => DnsRecordSet.For(Snapshot(i), recordOptions).PlatformRecords
+                .Select(r => new PlatformDkimRecord(i.AccountId, i.Region, i.Name, i.DkimStatus, r.TypeName, r.Name, r.Value)))
+            .ToList();
+        return new PlatformDkimZone(recordOptions.DkimZone.Trim().TrimEnd('.'), records);
+    }
+
+    /// <summary>
     /// The owner's DKIM signing switch. As in SES it may be turned on at any time after verification started; mail is
     /// signed only once the DKIM records are verified (<c>SendPorts</c> checks both).
     /// </summary>

@@ -37,3 +37,26 @@ public sealed class NewDomainIdentity
 
     public string? PrivateKey { get; set; }
 }
+
+/// <summary>
+/// One TXT record the platform operator publishes in its DKIM zone (CNAME mode, <c>Dns:DkimZone</c>) so that an
+/// owner's CNAME <c>SELECTOR._domainkey.DOMAIN</c> → <see cref="Name"/> resolves to the identity's public key.
+/// </summary>
+public sealed record PlatformDkimRecord(string AccountId, string Region, string Identity, VerificationStatus DkimStatus, string Type, string Name, string Value)
+{
+    /// <summary>The longest character-string one TXT string may hold (RFC 1035); longer values are split.</summary>
+    public const int MaxTxtStringLength = 255;
+
+    /// <summary>
+    /// The record as a zone-file line: absolute name, class, type and the value as quoted strings of at most 255
+    /// characters (a 2048-bit key does not fit one string). DKIM values hold no quotes or backslashes.
+    /// </summary>
+    public string ZoneFileLine()
+    {
+        var chunks = Value.Chunk(MaxTxtStringLength).Select(c => $"\"{new string(c)}\"");
+        return $"{Name}. IN {Type} {string.Join(' ', chunks)}";
+    }
+}
+
+/// <summary>The platform DKIM zone and the records to publish in it; <see cref="Zone"/> is null when CNAME mode is off.</summary>
+public sealed record PlatformDkimZone(string? Zone, IReadOnlyList<PlatformDkimRecord> Records);
