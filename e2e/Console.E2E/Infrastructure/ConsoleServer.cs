@@ -101,7 +101,8 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
         if (Environment.GetEnvironmentVariable("E2E_SCREENSHOTS") is { Length: > 0 } directory)
         {
             Directory.CreateDirectory(directory);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png"), FullPage = true });
+            // What the user sees: a full-page capture draws MudBlazor's fixed app bar wherever the page was scrolled to.
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png") });
         }
     }
 
