@@ -37,10 +37,12 @@ namespace SesConsole.Benchmarks;
 /// command cap are lifted so they do not throttle the measurement.
 /// Measured 2026-11-28 on the 2-core shared build box (two other engineers building and testing at the same time), short
 /// job, `dotnet run -c Release --project bench/Console.Benchmarks -- --filter '*Smtp*'`, 2 KB text message, one recipient:
-/// one connection 63.3 ms per message (StdDev 0.8 ms) ≈ 16 messages/s; eight connections 41.2 ms per message
-/// (StdDev 7.7 ms, error ±141 ms: 3 iterations on a loaded box) ≈ 24 messages/s in all; ≈ 2.1 MB allocated per message.
-/// The time goes to the durable pipeline (SQLite commits before the 250), not to SMTP: batching replies of a pipelined
-/// group (RFC 2920) to avoid Nagle/delayed-ACK stalls was tried and changed nothing measurable.
+/// one connection 63.3 ms per message ≈ 16 messages/s; eight connections 41.2 ms per message ≈ 24 messages/s in all.
+/// 2026-11-29, same box alone, after the send path's read cache and group-commit changes: one connection 46.8–51.7 ms
+/// (≈ 20/s), eight 9.6 ms (≈ 105/s) — one connection was stalled by Nagle's algorithm against the client's delayed ACK
+/// (40 ms per pipelined MAIL/RCPT/DATA group). With Nagle off on accepted connections (<c>SmtpSocketListener</c>):
+/// one connection 6.2 ms per message (median 5.0 ms, ≈ 160/s), eight connections 1.23 ms per message (median 0.86 ms,
+/// ≈ 810–1,160 messages/s in all), ≈ 185–370 KB allocated per message. Short job (3 iterations): the error columns are wide.
 /// </summary>
 [Config(typeof(Config))]
 [MemoryDiagnoser]
@@ -53,7 +55,7 @@ public class SmtpBenchmarks : IDisposable
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("sesconsole-bench-smtp-").FullName;
     private App _app = null!;
     private readonly List<SmtpClient> _clients = [];
-    private MimeMessage _message = null!;
+    private readonly List<MimeMessage> _messages = []; // one per connection: MimeKit content streams are not safe to write from two clients at once
 
     private sealed class Config : ManualConfig
     {
@@ -139,30 +141,34 @@ public class SmtpBenchmarks : IDisposable
             _clients.Add(client);
         }
 
-        _message = new MimeMessage();
-        _message.From.Add(new MailboxAddress("Brand News", "news@brand.example"));
-        _message.To.Add(MailboxAddress.Parse("reader@customer.example"));
-        _message.Subject = "Weekly news";
-        _message.Headers.Add("X-SES-SOURCE-ARN", Identity);
-        _message.Headers.Add("X-SES-FROM-ARN", Identity);
-        _message.Body = new TextPart("plain") { Text = string.Concat(Enumerable.Repeat("The news of the week, in about two kilobytes of text.\n", 40)) };
+        for (var i = 0; i < Concurrent; i++)
+        {
+            var message = new MimeMessage();
+            message.From.Add(new MailboxAddress("Brand News", "news@brand.example"));
+            message.To.Add(MailboxAddress.Parse("reader@customer.example"));
+            message.Subject = "Weekly news";
+            message.Headers.Add("X-SES-SOURCE-ARN", Identity);
+            message.Headers.Add("X-SES-FROM-ARN", Identity);
+            message.Body = new TextPart("plain") { Text = string.Concat(Enumerable.Repeat("The news of the week, in about two kilobytes of text.\n", 40)) };
+            _messages.Add(message);
+        }
 
         // One message through before measuring: the reply must be the pipeline's 250, not a rejection.
-        var reply = await _clients[0].SendAsync(_message);
+        var reply = await _clients[0].SendAsync(_messages[0]);
         Check(reply.StartsWith("Ok ", StringComparison.Ordinal), "the first send: " + reply);
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = MessagesPerConnection)]
-    public async Task OneConnection() => await SendAsync(_clients[0]);
+    public async Task OneConnection() => await SendAsync(0);
 
     [Benchmark(OperationsPerInvoke = MessagesPerConnection * Concurrent)]
-    public async Task EightConnections() => await Task.WhenAll(_clients.Select(SendAsync));
+    public async Task EightConnections() => await Task.WhenAll(Enumerable.Range(0, Concurrent).Select(SendAsync));
 
-    private async Task SendAsync(SmtpClient client)
+    private async Task SendAsync(int connection)
     {
         for (var i = 0; i < MessagesPerConnection; i++)
         {
-            await client.SendAsync(_message);
+            await _clients[connection].SendAsync(_messages[connection]);
         }
     }
 
@@ -189,7 +195,7 @@ public class SmtpBenchmarks : IDisposable
 
     public void Dispose()
     {
-        _message?.Dispose();
+        _messages.ForEach(m => m.Dispose());
         _app?.Dispose();
         GC.SuppressFinalize(this);
     }

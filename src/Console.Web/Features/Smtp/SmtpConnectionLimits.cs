@@ -10,7 +10,8 @@ namespace SesConsole.Web.Features.Smtp;
 /// <summary>
 /// Caps the connections open at once over all SMTP endpoints, which SmtpServer 11.1.0 does not do: a connection over the
 /// cap gets <c>421</c> (after the TLS handshake on an implicit-TLS port) and is closed; the accepted ones run through a
-/// <see cref="SmtpGuardedPipe"/> that enforces the per-connection limits.
+/// <see cref="SmtpGuardedPipe"/> that enforces the per-connection limits. Connections are accepted by
+/// <see cref="SmtpSocketListener"/> (Nagle off).
 /// </summary>
 public sealed class SmtpConnectionLimiter(SmtpOptions options, TimeProvider time, ILogger logger) : EndpointListenerFactory
 {
@@ -23,8 +24,12 @@ public sealed class SmtpConnectionLimiter(SmtpOptions options, TimeProvider time
     /// <summary>Connections accepted and not yet closed.</summary>
     public int OpenConnections => Volatile.Read(ref _open);
 
-    public override IEndpointListener CreateListener(IEndpointDefinition endpointDefinition) =>
-        new Listener(this, base.CreateListener(endpointDefinition), endpointDefinition);
+    public override IEndpointListener CreateListener(IEndpointDefinition endpointDefinition)
+    {
+        EndpointEventArgs? started = null;
+        var sockets = new SmtpSocketListener(endpointDefinition, args => OnEndpointStarted(started = args), () => OnEndpointStopped(started!));
+        return new Listener(this, sockets, endpointDefinition);
+    }
 
     private sealed class Listener(SmtpConnectionLimiter limiter, IEndpointListener inner, IEndpointDefinition endpoint) : IEndpointListener
     {
