@@ -173,7 +173,10 @@ public sealed class SendService(
             dkim = await cache.GetAsync(SendingData.Identities, (arn.Account.Value, arn.Region, arn.IdentityName, selector, domain), LoadSignerAsync, ct);
         }
 
-        return MimeProcessing.Finalize(message, $"{accepted.MessageId}@{accepted.Region}.sesconsole", accepted.Timestamp, dkim);
+        // The plan's Message-ID (<id@REGION.DefaultMailFromDomain>, as SES sets it), the one its headers already carry.
+        var messageId = accepted.HeadersToSet.FirstOrDefault(h => string.Equals(h.Name, "Message-ID", StringComparison.OrdinalIgnoreCase))?.Value.Trim('<', '>')
+                        ?? $"{accepted.MessageId}@{accepted.Region}.amazonses.com";
+        return MimeProcessing.Finalize(message, messageId, accepted.Timestamp, dkim);
     }
 
     private async Task<DkimSigner?> LoadSignerAsync((string Owner, string Region, string Name, string Selector, string Domain) key, CancellationToken ct)

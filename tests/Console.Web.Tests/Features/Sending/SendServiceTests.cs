@@ -69,6 +69,7 @@ public sealed class SendServiceTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal("222222222222", row.AccountId);
         var message = await MimeMessage.LoadAsync(new MemoryStream(row.Mime), Ct);
         Assert.DoesNotContain(message.Headers, h => h.Field.StartsWith("X-SES-", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal($"{outcome.MessageId}@us-east-1.amazonses.com", message.MessageId); // the plan's Message-ID, as the API answers it
         var signature = message.Headers.Single(h => h.Id == HeaderId.DkimSignature);
         var key = await db.DkimKeys.FirstAsync(k => signature.Value.Contains("s=" + k.Selector), Ct);
         Assert.True(new DkimVerifier(new OneKey(DkimRecord.TxtValue(key.PublicKey))).Verify(message, signature, Ct));
