@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using SesConsole.Domain.Sending;
+using SesConsole.Domain.Sending.Steps;
 using SesConsole.Web.Features.Identities;
 using SesConsole.Web.Features.Policies;
 using SesConsole.Web.Features.Principals;
@@ -18,7 +19,13 @@ public sealed partial class TestSendPage
     private string _subject = "Test from SesConsole";
     private string _body = "Hello from the test-send page.";
     private SendApi _api = SendApi.V2Simple;
+    private bool _rawMode;
+    private bool _arnsInHeaders = true;
+    private string _rawMime = "";
+    private string? _lastSample;
     private SendOutcome? _outcome;
+    private IReadOnlyList<ExplainedAuthorization> _explained = [];
+    private string? _error;
     private bool _busy;
     private List<string> _arns = [];
 
@@ -36,6 +43,14 @@ public sealed partial class TestSendPage
 
     [Inject] public required ISnackbar Snackbar { get; init; }
 
+    private bool RawMimeActive => _rawMode && _api == SendApi.V1SendRawEmail;
+
+    private string? Arn => string.IsNullOrWhiteSpace(_identityArn) ? null : _identityArn.Trim();
+
+    private string Source => string.IsNullOrWhiteSpace(_displayName) ? _from.Trim() : $"{_displayName.Trim()} <{_from.Trim()}>";
+
+    private IReadOnlyList<string> Recipients => _to.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     protected override async Task OnInitializedAsync()
     {
         _caller = await CurrentCaller.GetAsync();
@@ -51,32 +66,111 @@ public sealed partial class TestSendPage
     private void AddRecipient(string address) =>
         _to = string.IsNullOrWhiteSpace(_to) ? address : $"{_to.TrimEnd(',', ' ')}, {address}";
 
+    private void OnApiChanged(SendApi api)
+    {
+        _api = api;
+        if (api != SendApi.V1SendRawEmail)
+        {
+            _rawMode = false;
+        }
+    }
+
+    private void OnRawModeChanged(bool raw)
+    {
+        _rawMode = raw;
+        if (raw && (string.IsNullOrWhiteSpace(_rawMime) || _rawMime == _lastSample))
+        {
+            RebuildSample();
+        }
+    }
+
+    private void OnArnsInHeadersChanged(bool inHeaders)
+    {
+        _arnsInHeaders = inHeaders;
+        if (_rawMime == _lastSample)
+        {
+            RebuildSample();
+        }
+    }
+
+    /// <summary>
+    /// A valid message from the fields; with <see cref="_arnsInHeaders"/> and an identity ARN, the ARN in the
+    /// X-SES-SOURCE-ARN and X-SES-FROM-ARN headers.
+    /// </summary>
+    private void RebuildSample()
+    {
+        var sample = new StringBuilder();
+        if (_arnsInHeaders && Arn is { } arn)
+        {
+            sample.Append(ParseMessageStep.SourceArnHeader).Append(": ").Append(arn).Append("\r\n");
+            sample.Append(ParseMessageStep.FromArnHeader).Append(": ").Append(arn).Append("\r\n");
+        }
+
+        sample.Append("From: ").Append(Source).Append("\r\n")
+            .Append("To: ").Append(string.Join(", ", Recipients)).Append("\r\n")
+            .Append("Subject: ").Append(_subject).Append("\r\n")
+            .Append("MIME-Version: 1.0\r\n")
+            .Append("Content-Type: text/plain; charset=utf-8\r\n")
+            .Append("\r\n")
+            .Append(_body).Append("\r\n");
+        _rawMime = sample.ToString();
+        _lastSample = _rawMime;
+    }
+
+    private SendRequest BuildRequest(SendCaller caller, bool dryRun)
+    {
+        var recipients = Recipients;
+        var arn = Arn;
+        if (RawMimeActive)
+        {
+            // Sent as typed (line ends normalized to CRLF): recipients, From and any X-SES-*-ARN headers come from the message;
+            // the ARN parameters (which win over the headers) only when the user keeps the ARN out of the headers.
+            var mime = _rawMime.ReplaceLineEndings("\r\n");
+            return new SendRequest(caller, _api, Region.Current, Time.GetUtcNow(), new RawContent(Encoding.UTF8.GetBytes(mime)))
+            {
+                SourceArn = _arnsInHeaders ? null : arn,
+                FromArn = _arnsInHeaders ? null : arn,
+                DryRun = dryRun,
+                Explain = true,
+            };
+        }
+
+        SendContent content = _api == SendApi.V2Simple
+            ? new SimpleContent(recipients, Subject: _subject, TextBody: _body)
+            : new RawContent(Encoding.UTF8.GetBytes(
+                $"From: {Source}\r\nTo: {string.Join(", ", recipients)}\r\nSubject: {_subject}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{_body}\r\n"));
+        return new SendRequest(caller, _api, Region.Current, Time.GetUtcNow(), content)
+        {
+            Source = Source,
+            SourceArn = arn,
+            FromArn = arn,
+            Destinations = _api == SendApi.V2Simple ? null : recipients,
+            DryRun = dryRun,
+            Explain = true,
+        };
+    }
+
     private async Task SendAsync(bool dryRun)
     {
         _busy = true;
+        _error = null;
         try
         {
             var caller = await Sender.CallerAsync(_caller!, sourceIp: null, secureTransport: true);
-            var recipients = _to.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var source = string.IsNullOrWhiteSpace(_displayName) ? _from.Trim() : $"{_displayName.Trim()} <{_from.Trim()}>";
-            SendContent content = _api == SendApi.V2Simple
-                ? new SimpleContent(recipients, Subject: _subject, TextBody: _body)
-                : new RawContent(Encoding.UTF8.GetBytes(
-                    $"From: {source}\r\nTo: {string.Join(", ", recipients)}\r\nSubject: {_subject}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{_body}\r\n"));
-            var arn = string.IsNullOrWhiteSpace(_identityArn) ? null : _identityArn.Trim();
-            var request = new SendRequest(caller, _api, Region.Current, Time.GetUtcNow(), content)
-            {
-                Source = source,
-                SourceArn = arn,
-                FromArn = arn,
-                Destinations = _api == SendApi.V2Simple ? null : recipients,
-                DryRun = dryRun,
-            };
+            var request = BuildRequest(caller, dryRun);
             _outcome = await Sender.SendAsync(request, dryRun ? "TestSend (dry run)" : "TestSend");
+            _explained = AuthorizationExplanationView.From(_outcome.Authorizations);
             if (_outcome.IsAccepted && !dryRun)
             {
                 Snackbar.Add($"Accepted {_outcome.MessageId}.", Severity.Success);
             }
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException or NotSupportedException)
+        {
+            // The pipeline rejects what it understands; anything it could not handle is shown here, never as a page error.
+            _outcome = null;
+            _explained = [];
+            _error = $"The send could not be evaluated: {ex.Message}";
         }
         finally
         {
