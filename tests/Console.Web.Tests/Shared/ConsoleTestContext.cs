@@ -83,6 +83,15 @@ public abstract class ConsoleTestContext : BunitContext
         Services.AddScoped<IdentitiesService>();
         Services.AddScoped<PrincipalDirectoryLoader>();
         Services.AddConsolePolicies();
+        Services.AddSingleton<SesConsole.Web.Features.Sending.QuotaLedger>();
+        Services.AddSingleton<SesConsole.Web.Features.Sending.GroupCommitWriter>();
+        Services.AddScoped<SesConsole.Web.Features.Sending.DbSendingIdentityDirectory>();
+        Services.AddScoped<SesConsole.Web.Features.Sending.DbCallerPolicyStore>();
+        Services.AddScoped<SesConsole.Web.Features.Sending.DbSendingAccountDirectory>();
+        Services.AddScoped<SesConsole.Web.Features.Sending.LedgerSendingQuota>();
+        Services.AddScoped<SesConsole.Web.Features.Sending.DbSuppressionList>();
+        Services.AddSingleton<SesConsole.Web.Features.Sending.MimeKitParser>();
+        Services.AddScoped<SesConsole.Web.Features.Sending.SendService>();
         Authorization = AddAuthorization();
         Authorization.SetPolicies(Policies.AccountMember, Policies.AccountRoot);
 

@@ -1,0 +1,131 @@
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using SesConsole.Data;
+using SesConsole.Data.Entities;
+using SesConsole.Domain.Identities;
+using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Tests.Shared;
+
+namespace SesConsole.Web.Tests.Features.Sending;
+
+/// <summary>bUnit: the test-send page over the real send path (pipeline, SQLite, outbox) — raw MIME and the engine's explanation.</summary>
+public sealed class TestSendPageTests : ConsoleTestContext
+{
+    private const string Identity = "sender@owner-a.example";
+    private const string Arn = $"arn:aws:ses:us-east-1:{AccountA}:identity/{Identity}";
+
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    private async Task SeedIdentityAsync(string? policyName = null, string? policy = null)
+    {
+        await using var db = await Service<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync(Ct);
+        var now = DateTimeOffset.UtcNow;
+        var identity = new SendingIdentityEntity
+        {
+            Id = Guid.NewGuid(), AccountId = AccountA, Region = "us-east-1", Name = Identity, Type = SendingIdentityType.EmailAddress,
+            VerificationStatus = VerificationStatus.Success, VerificationStatusSince = now, VerifiedAt = now, CreatedAt = now,
+        };
+        db.SendingIdentities.Add(identity);
+        if (policy is not null)
+        {
+            db.IdentityPolicies.Add(new IdentityPolicyEntity { Id = Guid.NewGuid(), IdentityId = identity.Id, Name = policyName!, Document = policy, UpdatedBy = "test" });
+        }
+
+        await db.SaveChangesAsync(Ct);
+    }
+
+    private IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> RenderPage()
+    {
+        var (root, _) = RenderWithProviders<TestSendPage>();
+        root.WaitForElement("input[data-testid=send-from]");
+        return root;
+    }
+
+    private static void SelectRawApi(IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> root)
+    {
+        root.Find("[data-testid=send-api]").Closest(".mud-input-control")!.MouseDown();
+        root.WaitForElements(".mud-popover-open .mud-list-item").Single(e => e.TextContent.Contains("SendRawEmail", StringComparison.Ordinal)).Click();
+        root.WaitForElement("input[data-testid=send-raw-mode]").Change(true);
+        root.WaitForElement("textarea[data-testid=send-raw-mime]");
+    }
+
+    private static IElement Step(IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> root, string step) =>
+        root.WaitForElement($"[data-testid=send-step-{step}]");
+
+    [Fact]
+    public async Task Raw_mode_sends_the_pasted_MIME_with_the_ARNs_taken_from_the_X_SES_headers()
+    {
+        await SeedIdentityAsync();
+        SignInAsRoot(AccountA);
+        var root = RenderPage();
+        SelectRawApi(root);
+        var sample = root.Find("textarea[data-testid=send-raw-mime]").GetAttribute("value") ?? root.Find("textarea[data-testid=send-raw-mime]").TextContent;
+        Assert.Contains("Content-Type: text/plain", sample, StringComparison.Ordinal);
+
+        var mime = $"X-SES-SOURCE-ARN: {Arn}\nX-SES-FROM-ARN: {Arn}\nFrom: Pasted Sender <{Identity}>\nTo: success@simulator.amazonses.com\n" +
+                   "Subject: Pasted subject\nX-Custom: kept\nMIME-Version: 1.0\nContent-Type: text/plain\n\nPasted body.\n";
+        root.Find("textarea[data-testid=send-raw-mime]").Input(mime);
+        root.Find("[data-testid=send-submit]").Click();
+
+        root.WaitForAssertion(() => Assert.Contains("Accepted", root.Find("[data-testid=send-result]").TextContent, StringComparison.Ordinal));
+        var message = Step(root, "message");
+        Assert.Equal("Passed", message.GetAttribute("data-status"));
+        Assert.Contains("Pasted Sender", message.TextContent, StringComparison.Ordinal);
+        Assert.Contains($"FromArn {Arn} (Header)", message.TextContent, StringComparison.Ordinal);
+        Assert.Contains($"SourceArn {Arn} (Header)", message.TextContent, StringComparison.Ordinal);
+        Assert.Contains("the owner account sends from its own identity", Step(root, "authorization").TextContent, StringComparison.Ordinal);
+
+        await using var db = await Service<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync(Ct);
+        var attempt = await db.SendAttempts.SingleAsync(Ct);
+        Assert.True(attempt.Accepted);
+        Assert.Equal(Arn, attempt.IdentityArn);
+    }
+
+    [Fact]
+    public async Task Malformed_MIME_stops_at_the_message_step_with_the_parse_error()
+    {
+        await SeedIdentityAsync();
+        SignInAsRoot(AccountA);
+        var root = RenderPage();
+        SelectRawApi(root);
+
+        root.Find("textarea[data-testid=send-raw-mime]").Input("this is not a MIME message at all\n");
+        root.Find("[data-testid=send-dry-run]").Click();
+
+        root.WaitForAssertion(() => Assert.Contains("InvalidParameterValue (HTTP 400): The message is not valid MIME", root.Find("[data-testid=send-result]").TextContent, StringComparison.Ordinal));
+        var message = Step(root, "message");
+        Assert.Equal("Stopped", message.GetAttribute("data-status"));
+        Assert.Contains("not valid MIME", message.TextContent, StringComparison.Ordinal);
+        Assert.Empty(root.FindAll("[data-testid=send-error]"));
+    }
+
+    [Fact]
+    public async Task A_denied_delegate_sees_each_statement_that_names_it_by_Sid_and_why_it_did_not_apply_but_no_policy_names()
+    {
+        await SeedIdentityAsync("SecretPolicyName", $$"""
+            { "Version": "2012-10-17", "Statement": [
+              { "Sid": "OnlyNews", "Effect": "Allow", "Principal": { "AWS": "{{AccountB}}" }, "Action": "ses:SendEmail", "Resource": "{{Arn}}",
+                "Condition": { "StringEquals": { "ses:FromAddress": "news@owner-a.example" } } },
+              { "Sid": "SomeoneElse", "Effect": "Allow", "Principal": { "AWS": "333333333333" }, "Action": "ses:SendEmail", "Resource": "{{Arn}}" } ] }
+            """);
+        SignInAsRoot(AccountB);
+        var root = RenderPage();
+        root.Find("input[data-testid=send-identity]").Input(Arn);
+        root.Find("input[data-testid=send-from]").Change(Identity);
+        root.Find("input[data-testid=send-to]").Change("reader@customer.example");
+
+        root.Find("[data-testid=send-dry-run]").Click();
+
+        root.WaitForAssertion(() => Assert.Contains("AccessDenied", root.Find("[data-testid=send-result]").TextContent, StringComparison.Ordinal));
+        var authorization = Step(root, "authorization");
+        Assert.Equal("Stopped", authorization.GetAttribute("data-status"));
+        var explanation = authorization.QuerySelector("[data-testid=send-explanation]")!.TextContent;
+        Assert.Contains("Denied: cross-account sends need an Allow on both sides", explanation, StringComparison.Ordinal);
+        Assert.Contains($"Statement `OnlyNews` did not apply: ses:FromAddress `{Identity}` does not equal `news@owner-a.example`", explanation, StringComparison.Ordinal);
+        Assert.Contains("1 other statement(s) of the owner do not name you", explanation, StringComparison.Ordinal);
+        Assert.Contains("The account root needs no IAM policy", explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("SomeoneElse", root.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain("SecretPolicyName", root.Markup, StringComparison.Ordinal);
+    }
+}
