@@ -42,13 +42,13 @@ public static class AuthorizationExplanationView
         var heading = $"{authorization.Action} on {authorization.IdentityArn} ({string.Join("/", authorization.Roles)} {authorization.Address})";
         var sides = new List<ExplainedSide>
         {
-            Side(OwnerTitle, result.ResourceSide, authorization.ResourceExplanation, foreignOwner),
+            Side(OwnerTitle, result.ResourceSide, authorization.ResourceExplanation, foreignOwner, authorization.OwnerSendsAsItself),
         };
         if (result.IdentitySide is { } identitySide)
         {
             sides.Add(result.IdentitySideIsImplicit
                 ? new ExplainedSide(CallerTitle, "The account root needs no IAM policy: its own side always allows.", [], null)
-                : Side(CallerTitle, identitySide, authorization.CallerExplanation, foreign: false));
+                : Side(CallerTitle, identitySide, authorization.CallerExplanation, foreign: false, notNeeded: false));
         }
 
         return new ExplainedAuthorization(heading, authorization.IsAllowed, Summary(authorization), sides);
@@ -74,9 +74,9 @@ public static class AuthorizationExplanationView
         };
     }
 
-    private static ExplainedSide Side(string title, AuthorizationDecision decision, PolicyExplanation? explanation, bool foreign)
+    private static ExplainedSide Side(string title, AuthorizationDecision decision, PolicyExplanation? explanation, bool foreign, bool notNeeded)
     {
-        var decisionText = Describe(decision, foreign);
+        var decisionText = notNeeded ? $"Not needed: the owner sends from its own identity. ({Describe(decision, foreign)})" : Describe(decision, foreign);
         if (explanation is null)
         {
             return new ExplainedSide(title, decisionText, [], null);
@@ -89,7 +89,9 @@ public static class AuthorizationExplanationView
         string? note = null;
         if (explanation.Statements.Count == 0)
         {
-            note = foreign ? "The owner has no policy on this identity that could apply." : "No policy to evaluate.";
+            note = title != OwnerTitle ? "No IAM policy is attached to you."
+                : foreign ? "The owner has no policy on this identity."
+                : "This identity has no sending authorization policy.";
         }
         else if (hidden > 0)
         {
