@@ -128,4 +128,27 @@ public sealed class TestSendPageTests : ConsoleTestContext
         Assert.DoesNotContain("SomeoneElse", root.Markup, StringComparison.Ordinal);
         Assert.DoesNotContain("SecretPolicyName", root.Markup, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_explicit_deny_by_the_owners_policy_is_named_by_Sid_only()
+    {
+        await SeedIdentityAsync("OwnersDenyPolicy", $$"""
+            { "Version": "2012-10-17", "Statement": [
+              { "Sid": "NoAgencyB", "Effect": "Deny", "Principal": { "AWS": "{{AccountB}}" }, "Action": "ses:*", "Resource": "{{Arn}}" } ] }
+            """);
+        SignInAsRoot(AccountB);
+        var root = RenderPage();
+        root.Find("input[data-testid=send-identity]").Input(Arn);
+        root.Find("input[data-testid=send-from]").Change(Identity);
+        root.Find("input[data-testid=send-to]").Change("reader@customer.example");
+
+        root.Find("[data-testid=send-dry-run]").Click();
+
+        root.WaitForAssertion(() => Assert.Contains("AccessDenied", root.Find("[data-testid=send-result]").TextContent, StringComparison.Ordinal));
+        var explanation = Step(root, "authorization").QuerySelector("[data-testid=send-explanation]")!.TextContent;
+        Assert.Contains("Denied: an explicit Deny on either side wins.", explanation, StringComparison.Ordinal);
+        Assert.Contains("Explicitly denied by statement `NoAgencyB`.", explanation, StringComparison.Ordinal);
+        Assert.Contains("Statement `NoAgencyB` denies the request", explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("OwnersDenyPolicy", root.Markup, StringComparison.Ordinal);
+    }
 }
