@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
+using SesConsole.Domain.Sending;
 
 namespace SesConsole.Web.Features.Sending;
 
@@ -25,12 +26,13 @@ public sealed record QuotaReservation(QuotaVerdict Verdict, int SentLast24Hours,
 }
 
 /// <summary>
-/// Charges accepted messages to the sending (delegate) account and enforces its rolling 24 h quota (in recipients) and
-/// its maximum send rate (messages per second, sliding one-second window), exactly under concurrency: each account's
-/// window lives in memory and the check and the charge happen under that account's lock, so 1,000 parallel sends
+/// Charges accepted messages to the sending (delegate) account and enforces its rolling 24 h quota (in recipients,
+/// simulator excluded) and its maximum send rate (a token bucket in recipients, simulator included: one second of the
+/// rate as burst, refilled continuously; see <see cref="SendQuotaMath"/>), exactly under concurrency: each account's
+/// window and bucket live in memory and the check and the charge happen under that account's lock, so 1,000 parallel sends
 /// against a quota of 100 accept exactly 100 — without a database transaction per message. The durable record is the
 /// usage-ledger row that <see cref="Confirm"/> hands back, written in the accepted message's own group commit; a window
-/// is rebuilt from those rows the first time an account sends after a start. Reservations of messages that never got
+/// is rebuilt from those rows the first time an account sends after a start (the bucket starts full). Reservations of messages that never got
 /// accepted (rejected later, or lost in a crash) are released or die with the process, so nothing is over-charged for
 /// long. The windows are per process: one console instance per database (a second instance would need a shared
 /// counter such as SQL Server's <c>sp_getapplock</c>; see docs/send-pipeline.md).
@@ -38,7 +40,6 @@ public sealed record QuotaReservation(QuotaVerdict Verdict, int SentLast24Hours,
 public sealed class QuotaLedger(IDbContextFactory<ConsoleDbContext> dbFactory, SendingReadCache cache)
 {
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
-    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (Window Window, Charge Charge)> _pending = new(StringComparer.Ordinal);
@@ -64,11 +65,15 @@ public sealed class QuotaLedger(IDbContextFactory<ConsoleDbContext> dbFactory, S
     }
 
     /// <summary>
-    /// Reserves <paramref name="recipients"/> (charged recipients: simulator addresses excluded, suppressed ones included)
-    /// for one message, or says why not. A message always counts towards the rate, even with 0 charged recipients.
+    /// Reserves one message's <paramref name="charge"/>, or says why not: <see cref="QuotaCharge.DailyRecipients"/> (simulator
+    /// addresses excluded, suppressed ones included) against the rolling 24 h quota, then
+    /// <see cref="QuotaCharge.RateRecipients"/> (every recipient, simulator included) as tokens from the account's bucket of
+    /// capacity <c>MaxSendRate</c> (at least 1), refilled at <c>MaxSendRate</c> tokens per second of <paramref name="now"/>
+    /// (the request's time, from the injected <see cref="TimeProvider"/>). A refused message takes nothing.
     /// </summary>
-    public async Task<QuotaReservation> TryReserveAsync(string accountId, int recipients, DateTimeOffset now, CancellationToken ct = default)
+    public async Task<QuotaReservation> TryReserveAsync(string accountId, QuotaCharge charge, DateTimeOffset now, CancellationToken ct = default)
     {
+        var recipients = charge.DailyRecipients;
         var account = await AccountAsync(accountId, ct);
         if (account is null)
         {
@@ -89,19 +94,20 @@ public sealed class QuotaLedger(IDbContextFactory<ConsoleDbContext> dbFactory, S
                 return new QuotaReservation(QuotaVerdict.DailyQuotaExceeded, used, account.Max24HourSend, account.MaxSendRate);
             }
 
-            if (window.Recent(now) + 1 > Math.Max(1, Math.Floor(account.MaxSendRate)))
+            if (!window.TryTake(account.MaxSendRate, charge.RateRecipients, now, out var tokens))
             {
                 return new QuotaReservation(QuotaVerdict.RateExceeded, used, account.Max24HourSend, account.MaxSendRate);
             }
 
-            var charge = window.Add(recipients, now);
+            var reserved = window.Add(recipients, now);
+            reserved.Tokens = tokens;
             var id = "quota-" + Interlocked.Increment(ref _next).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            _pending[id] = (window, charge);
+            _pending[id] = (window, reserved);
             return new QuotaReservation(QuotaVerdict.Reserved, used + recipients, account.Max24HourSend, account.MaxSendRate) { ReservationId = id };
         }
     }
 
-    /// <summary>Gives a reservation back (the message was not accepted after all).</summary>
+    /// <summary>Gives a reservation back (the message was not accepted after all): its recipients and its rate tokens.</summary>
     public void Release(string reservationId)
     {
         if (_pending.TryRemove(reservationId, out var pending))
@@ -165,20 +171,23 @@ public sealed class QuotaLedger(IDbContextFactory<ConsoleDbContext> dbFactory, S
         return window;
     }
 
-    /// <summary>One charge: a message's recipients at its time (recipients become 0 when released).</summary>
+    /// <summary>One charge: a message's recipients at its time and the rate tokens it took (both become 0 when released).</summary>
     private sealed class Charge(int recipients, DateTimeOffset at)
     {
         public int Recipients { get; set; } = recipients;
 
+        public double Tokens { get; set; }
+
         public DateTimeOffset At { get; } = at;
     }
 
-    /// <summary>An account's charges of the last 24 hours and messages of the last second; guarded by locking on it.</summary>
+    /// <summary>An account's charges of the last 24 hours and its send-rate token bucket; guarded by locking on it.</summary>
     private sealed class Window
     {
         private readonly Queue<Charge> _day = new();
-        private readonly Queue<Charge> _second = new();
         private long _used;
+        private TokenBucketState? _bucket;
+        private double _rate;
 
         public SemaphoreSlim Loading { get; } = new(1, 1);
 
@@ -193,14 +202,33 @@ public sealed class QuotaLedger(IDbContextFactory<ConsoleDbContext> dbFactory, S
                 _used += recipients;
             }
 
-            _second.Enqueue(charge);
             return charge;
+        }
+
+        /// <summary>
+        /// Takes <paramref name="recipients"/> tokens from the bucket (created full; refilled at <paramref name="rate"/>, the
+        /// account's current rate) and says how many it took; takes nothing when there are not enough.
+        /// </summary>
+        public bool TryTake(double rate, int recipients, DateTimeOffset now, out double taken)
+        {
+            var bucket = _bucket ?? SendQuotaMath.Full(rate, now);
+            var before = SendQuotaMath.Refill(bucket, rate, now).Tokens;
+            var ok = SendQuotaMath.TryTake(ref bucket, rate, recipients, now);
+            (_bucket, _rate) = (bucket, rate);
+            taken = ok ? before - bucket.Tokens : 0;
+            return ok;
         }
 
         public void Remove(Charge charge)
         {
             _used -= charge.Recipients;
             charge.Recipients = 0;
+            if (charge.Tokens > 0 && _bucket is { } bucket)
+            {
+                _bucket = bucket with { Tokens = Math.Min(Math.Max(1, _rate), bucket.Tokens + charge.Tokens) };
+            }
+
+            charge.Tokens = 0;
         }
 
         public int Used(DateTimeOffset now)
@@ -211,16 +239,6 @@ public sealed class QuotaLedger(IDbContextFactory<ConsoleDbContext> dbFactory, S
             }
 
             return (int)Math.Min(int.MaxValue, _used);
-        }
-
-        public int Recent(DateTimeOffset now)
-        {
-            while (_second.TryPeek(out var oldest) && oldest.At <= now - Second)
-            {
-                _second.Dequeue();
-            }
-
-            return _second.Count;
         }
     }
 }

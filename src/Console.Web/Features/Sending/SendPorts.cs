@@ -147,7 +147,7 @@ public sealed class LedgerSendingQuota(QuotaLedger ledger) : ISendingQuota
 {
     public async ValueTask<QuotaResult> TryReserveAsync(string account, string region, QuotaCharge charge, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var result = await ledger.TryReserveAsync(account, charge.DailyRecipients, now, cancellationToken);
+        var result = await ledger.TryReserveAsync(account, charge, now, cancellationToken);
         var verdict = result.Verdict switch
         {
             QuotaVerdict.Reserved => DomainQuotaVerdict.Reserved,

@@ -1,15 +1,21 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Web.Features.Sending;
 using SesConsole.Web.Tests.Shared;
+using DomainQuotaVerdict = SesConsole.Domain.Sending.QuotaVerdict;
+using QuotaCharge = SesConsole.Domain.Sending.QuotaCharge;
 
 namespace SesConsole.Web.Tests.Features.Sending;
 
 public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A charge of ordinary recipients: as many to the daily quota as to the rate.</summary>
+    private static QuotaCharge To(int recipients) => new(recipients, recipients);
 
     private async Task<string> NewAccountAsync(int max24, double rate, bool enabled = true)
     {
@@ -32,7 +38,7 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         var now = DateTimeOffset.UtcNow;
 
         var results = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i =>
-            Task.Run(() => ledger.TryReserveAsync(account, recipients: 1, now.AddTicks(i), Ct), Ct)));
+            Task.Run(() => ledger.TryReserveAsync(account, To(1), now.AddTicks(i), Ct), Ct)));
 
         Assert.Equal(100, results.Count(r => r.IsReserved));
         Assert.Equal(900, results.Count(r => r.Verdict == QuotaVerdict.DailyQuotaExceeded));
@@ -47,7 +53,7 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         }
 
         var restarted = new QuotaLedger(app.Factory.Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>(), app.Factory.Services.GetRequiredService<SendingReadCache>());
-        Assert.Equal(QuotaVerdict.DailyQuotaExceeded, (await restarted.TryReserveAsync(account, recipients: 1, now.AddMinutes(1), Ct)).Verdict);
+        Assert.Equal(QuotaVerdict.DailyQuotaExceeded, (await restarted.TryReserveAsync(account, To(1), now.AddMinutes(1), Ct)).Verdict);
         Assert.Equal(100, (await restarted.UsageAsync(account, now.AddMinutes(1), Ct)).SentLast24Hours);
     }
 
@@ -58,15 +64,15 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
         var t0 = new DateTimeOffset(2026, 11, 3, 12, 0, 0, TimeSpan.Zero);
 
-        var kept = await ledger.TryReserveAsync(account, 3, t0, Ct);
-        var released = await ledger.TryReserveAsync(account, 2, t0, Ct);
+        var kept = await ledger.TryReserveAsync(account, To(3), t0, Ct);
+        var released = await ledger.TryReserveAsync(account, To(2), t0, Ct);
         ledger.Settle(kept.ReservationId!);
         ledger.Release(released.ReservationId!);
         ledger.Release(kept.ReservationId!); // settled: no effect
 
         Assert.Equal(3, (await ledger.UsageAsync(account, t0, Ct)).SentLast24Hours);
-        Assert.True((await ledger.TryReserveAsync(account, 2, t0.AddSeconds(1), Ct)).IsReserved);
-        Assert.Equal(QuotaVerdict.DailyQuotaExceeded, (await ledger.TryReserveAsync(account, 1, t0.AddSeconds(2), Ct)).Verdict);
+        Assert.True((await ledger.TryReserveAsync(account, To(2), t0.AddSeconds(1), Ct)).IsReserved);
+        Assert.Equal(QuotaVerdict.DailyQuotaExceeded, (await ledger.TryReserveAsync(account, To(1), t0.AddSeconds(2), Ct)).Verdict);
     }
 
     [Fact]
@@ -76,11 +82,11 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
         var t0 = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
-        var first = await ledger.TryReserveAsync(account, 7, t0, Ct);
-        var tooMany = await ledger.TryReserveAsync(account, 4, t0.AddHours(1), Ct);
-        var fits = await ledger.TryReserveAsync(account, 3, t0.AddHours(2), Ct);
-        var full = await ledger.TryReserveAsync(account, 1, t0.AddHours(23), Ct);
-        var afterWindow = await ledger.TryReserveAsync(account, 7, t0.AddHours(24).AddSeconds(1), Ct);
+        var first = await ledger.TryReserveAsync(account, To(7), t0, Ct);
+        var tooMany = await ledger.TryReserveAsync(account, To(4), t0.AddHours(1), Ct);
+        var fits = await ledger.TryReserveAsync(account, To(3), t0.AddHours(2), Ct);
+        var full = await ledger.TryReserveAsync(account, To(1), t0.AddHours(23), Ct);
+        var afterWindow = await ledger.TryReserveAsync(account, To(7), t0.AddHours(24).AddSeconds(1), Ct);
 
         Assert.Equal(QuotaVerdict.Reserved, first.Verdict);
         Assert.Equal(QuotaVerdict.DailyQuotaExceeded, tooMany.Verdict);
@@ -91,22 +97,147 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
-    public async Task TryReserveAsync_enforces_the_send_rate_per_second_and_paused_accounts()
+    public async Task TryReserveAsync_refuses_paused_accounts()
     {
-        var account = await NewAccountAsync(max24: 1000, rate: 2);
         var paused = await NewAccountAsync(max24: 1000, rate: 2, enabled: false);
         var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
-        var t0 = new DateTimeOffset(2026, 11, 2, 12, 0, 0, TimeSpan.Zero);
 
-        var one = await ledger.TryReserveAsync(account, 1, t0, Ct);
-        var two = await ledger.TryReserveAsync(account, 0, t0.AddMilliseconds(100), Ct);
-        var three = await ledger.TryReserveAsync(account, 1, t0.AddMilliseconds(200), Ct);
-        var nextSecond = await ledger.TryReserveAsync(account, 1, t0.AddMilliseconds(1001), Ct);
-        var refused = await ledger.TryReserveAsync(paused, 1, t0, Ct);
+        var refused = await ledger.TryReserveAsync(paused, To(1), new DateTimeOffset(2026, 11, 2, 12, 0, 0, TimeSpan.Zero), Ct);
 
-        Assert.True(one.IsReserved && two.IsReserved);
-        Assert.Equal(QuotaVerdict.RateExceeded, three.Verdict);
-        Assert.True(nextSecond.IsReserved);
         Assert.Equal(QuotaVerdict.SendingPaused, refused.Verdict);
+    }
+
+    [Fact]
+    public async Task Rate_is_a_token_bucket_of_one_seconds_recipients_that_refills_on_the_clock()
+    {
+        var account = await NewAccountAsync(max24: 1000, rate: 5);
+        var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 12, 0, 0, TimeSpan.Zero));
+
+        // A burst of 5 recipients in one instant passes, whichever way the messages split them; the 6th is refused.
+        Assert.True((await ledger.TryReserveAsync(account, To(2), time.GetUtcNow(), Ct)).IsReserved);
+        Assert.True((await ledger.TryReserveAsync(account, To(3), time.GetUtcNow(), Ct)).IsReserved);
+        var sixth = await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct);
+        Assert.Equal(QuotaVerdict.RateExceeded, sixth.Verdict);
+        Assert.Null(sixth.ReservationId);
+        Assert.Equal(5, sixth.SentLast24Hours); // a refused message charges nothing
+
+        // 5 tokens a second: 400 ms bring back 2 recipients, not 3.
+        time.Advance(TimeSpan.FromMilliseconds(400));
+        Assert.Equal(QuotaVerdict.RateExceeded, (await ledger.TryReserveAsync(account, To(3), time.GetUtcNow(), Ct)).Verdict);
+        Assert.True((await ledger.TryReserveAsync(account, To(2), time.GetUtcNow(), Ct)).IsReserved);
+        Assert.Equal(QuotaVerdict.RateExceeded, (await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct)).Verdict);
+
+        // A long pause fills the bucket to one second's worth, no more.
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.True((await ledger.TryReserveAsync(account, To(5), time.GetUtcNow(), Ct)).IsReserved);
+        Assert.Equal(QuotaVerdict.RateExceeded, (await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct)).Verdict);
+    }
+
+    [Fact]
+    public async Task Rate_counts_each_recipient_of_a_message()
+    {
+        var account = await NewAccountAsync(max24: 1000, rate: 10);
+        var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 13, 0, 0, TimeSpan.Zero));
+
+        var first = await ledger.TryReserveAsync(account, To(4), time.GetUtcNow(), Ct);
+        var second = await ledger.TryReserveAsync(account, To(4), time.GetUtcNow(), Ct);
+        var third = await ledger.TryReserveAsync(account, To(3), time.GetUtcNow(), Ct); // 2 tokens left
+        var fourth = await ledger.TryReserveAsync(account, To(2), time.GetUtcNow(), Ct);
+
+        Assert.True(first.IsReserved && second.IsReserved);
+        Assert.Equal(QuotaVerdict.RateExceeded, third.Verdict);
+        Assert.True(fourth.IsReserved);
+        Assert.Equal(10, fourth.SentLast24Hours);
+    }
+
+    [Fact]
+    public async Task Simulator_recipients_take_rate_tokens_but_no_daily_quota()
+    {
+        var account = await NewAccountAsync(max24: 1000, rate: 3);
+        var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
+        var port = new LedgerSendingQuota(ledger);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 14, 0, 0, TimeSpan.Zero));
+
+        // Through the pipeline's port: a message to 3 simulator addresses charges 0 to the quota and 3 to the rate.
+        var simulated = await port.TryReserveAsync(account, "us-east-1", new QuotaCharge(DailyRecipients: 0, RateRecipients: 3), time.GetUtcNow(), Ct);
+        var next = await port.TryReserveAsync(account, "us-east-1", To(1), time.GetUtcNow(), Ct);
+
+        Assert.Equal(DomainQuotaVerdict.Reserved, simulated.Verdict);
+        Assert.Equal(0, simulated.SentLast24Hours);
+        Assert.Equal(DomainQuotaVerdict.MaxSendRateExceeded, next.Verdict);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(DomainQuotaVerdict.Reserved, (await port.TryReserveAsync(account, "us-east-1", To(1), time.GetUtcNow(), Ct)).Verdict);
+        Assert.Equal(1, (await ledger.UsageAsync(account, time.GetUtcNow(), Ct)).SentLast24Hours);
+    }
+
+    [Fact]
+    public async Task Release_refunds_the_rate_tokens()
+    {
+        var account = await NewAccountAsync(max24: 1000, rate: 4);
+        var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 15, 0, 0, TimeSpan.Zero));
+
+        var rejectedLater = await ledger.TryReserveAsync(account, To(3), time.GetUtcNow(), Ct);
+        Assert.Equal(QuotaVerdict.RateExceeded, (await ledger.TryReserveAsync(account, To(2), time.GetUtcNow(), Ct)).Verdict);
+        ledger.Release(rejectedLater.ReservationId!);
+        ledger.Release(rejectedLater.ReservationId!); // twice: refunded once
+        var full = await ledger.TryReserveAsync(account, To(4), time.GetUtcNow(), Ct);
+
+        Assert.True(full.IsReserved);
+        Assert.Equal(4, full.SentLast24Hours);
+        Assert.Equal(QuotaVerdict.RateExceeded, (await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct)).Verdict);
+    }
+
+    [Fact]
+    public async Task A_message_refused_by_the_daily_quota_takes_no_rate_tokens()
+    {
+        var account = await NewAccountAsync(max24: 1, rate: 2);
+        var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
+        var now = new DateTimeOffset(2026, 11, 2, 16, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(QuotaVerdict.DailyQuotaExceeded, (await ledger.TryReserveAsync(account, To(2), now, Ct)).Verdict);
+        Assert.True((await ledger.TryReserveAsync(account, new QuotaCharge(0, 2), now, Ct)).IsReserved);
+    }
+
+    [Fact]
+    public async Task Fractional_rate_allows_one_recipient_every_two_seconds_at_half_a_message_per_second()
+    {
+        var account = await NewAccountAsync(max24: 1000, rate: 0.5);
+        var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 17, 0, 0, TimeSpan.Zero));
+
+        var first = await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var afterOneSecond = await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct);
+        time.Advance(TimeSpan.FromSeconds(0.9));
+        var justBefore = await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct);
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        var afterTwoSeconds = await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct);
+
+        Assert.True(first.IsReserved);
+        Assert.Equal(QuotaVerdict.RateExceeded, afterOneSecond.Verdict);
+        Assert.Equal(QuotaVerdict.RateExceeded, justBefore.Verdict);
+        Assert.True(afterTwoSeconds.IsReserved);
+        Assert.Equal(0.5, afterTwoSeconds.MaxSendRate);
+    }
+
+    [Fact]
+    public async Task A_message_with_more_recipients_than_one_seconds_rate_passes_on_a_full_bucket_and_empties_it()
+    {
+        var account = await NewAccountAsync(max24: 1000, rate: 2);
+        var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 18, 0, 0, TimeSpan.Zero));
+
+        var big = await ledger.TryReserveAsync(account, To(5), time.GetUtcNow(), Ct);
+        time.Advance(TimeSpan.FromMilliseconds(400));
+        var tooSoon = await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct);
+        time.Advance(TimeSpan.FromMilliseconds(600));
+        var refilled = await ledger.TryReserveAsync(account, To(2), time.GetUtcNow(), Ct);
+
+        Assert.True(big.IsReserved);
+        Assert.Equal(QuotaVerdict.RateExceeded, tooSoon.Verdict);
+        Assert.True(refilled.IsReserved);
     }
 }
