@@ -1,8 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using SesConsole.Data.Entities;
-using SesConsole.Domain.Authorization;
-using SesConsole.Domain.Identities;
-using SesConsole.Domain.Principals;
 using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Sending;
 using SesConsole.Web.Tests.Shared;
@@ -11,51 +7,21 @@ namespace SesConsole.Web.Tests.Features.Sending;
 
 /// <summary>
 /// Step 6 through the whole send path (<see cref="SendService"/>, the app's services, a real SQLite file): each test uses
-/// an account of its own, sending as its own verified domain, so quotas and rates are not shared with other tests.
+/// an <see cref="OwnSender"/>, so quotas and rates are not shared with other tests.
 /// </summary>
 public sealed class SendServiceQuotaTests(AppFixture app) : IClassFixture<AppFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>A production account with a verified domain <c>q{id}.example</c>; returns its ID and the domain.</summary>
-    private async Task<(string Account, string Domain)> NewSenderAsync(int max24, double rate)
-    {
-        var id = AccountId.NewRandom().Value;
-        var domain = $"q{id}.example";
-        await using var db = app.Db();
-        db.Accounts.Add(new AccountEntity
-        {
-            Id = id, DisplayName = "Quota " + id, HomeRegions = "us-east-1", Sandbox = false, SendingEnabled = true,
-            Max24HourSend = max24, MaxSendRate = rate, CreatedAt = DateTimeOffset.UtcNow,
-        });
-        db.SendingIdentities.Add(new SendingIdentityEntity
-        {
-            Id = Guid.NewGuid(), AccountId = id, Region = "us-east-1", Type = SendingIdentityType.Domain, Name = domain,
-            VerificationStatus = VerificationStatus.Success, VerificationStatusSince = DateTimeOffset.UtcNow, CreatedAt = DateTimeOffset.UtcNow,
-        });
-        await db.SaveChangesAsync(Ct);
-        return (id, domain);
-    }
-
-    /// <summary>The account's root sending as itself (no ARN: its own verified domain) to <paramref name="to"/> at <paramref name="at"/>.</summary>
-    private Task<SendOutcome> SendAsync(string account, string domain, DateTimeOffset at, params string[] to)
-    {
-        var caller = new SendCaller(RequestPrincipal.ForAccount(AccountId.Parse(account).Value), SourceIp: "127.0.0.1");
-        var request = new SendRequest(caller, SendApi.V2Simple, "us-east-1", at, new SimpleContent(to, Subject: "Quota", TextBody: "Body"))
-        {
-            Source = $"news@{domain}",
-        };
-        return app.Get<SendService>().SendAsync(request, "Test", Ct);
-    }
-
     [Fact]
     public async Task SendAsync_1000_parallel_sends_against_a_quota_of_100_accept_exactly_100()
     {
-        var (account, domain) = await NewSenderAsync(max24: 100, rate: 1_000_000);
+        var sender = await OwnSender.CreateAsync(app, max24: 100, rate: 1_000_000, Ct);
+        var account = sender.Account;
         var now = DateTimeOffset.UtcNow;
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i =>
-            Task.Run(() => SendAsync(account, domain, now.AddTicks(i), $"reader{i}@customer.example"), Ct)));
+            Task.Run(() => sender.SendAsync(now.AddTicks(i), Ct, $"reader{i}@customer.example"), Ct)));
 
         var accepted = outcomes.Where(o => o.IsAccepted).ToList();
         var rejected = outcomes.Where(o => !o.IsAccepted).ToList();
@@ -85,13 +51,14 @@ public sealed class SendServiceQuotaTests(AppFixture app) : IClassFixture<AppFix
     [Fact]
     public async Task SendAsync_throttles_on_recipients_per_second_with_simulator_recipients_counted()
     {
-        var (account, domain) = await NewSenderAsync(max24: 1000, rate: 3);
+        var sender = await OwnSender.CreateAsync(app, max24: 1000, rate: 3, Ct);
+        var account = sender.Account;
         var t0 = DateTimeOffset.UtcNow;
 
         // One real and two simulator recipients: 3 tokens (the whole second's burst), 1 recipient of the daily quota.
-        var first = await SendAsync(account, domain, t0, "reader@customer.example", "success@simulator.amazonses.com", "success+2@simulator.amazonses.com");
-        var second = await SendAsync(account, domain, t0.AddMilliseconds(100), "success@simulator.amazonses.com");
-        var later = await SendAsync(account, domain, t0.AddMilliseconds(700), "reader@customer.example", "success@simulator.amazonses.com");
+        var first = await sender.SendAsync(t0, Ct, "reader@customer.example", "success@simulator.amazonses.com", "success+2@simulator.amazonses.com");
+        var second = await sender.SendAsync(t0.AddMilliseconds(100), Ct, "success@simulator.amazonses.com");
+        var later = await sender.SendAsync(t0.AddMilliseconds(700), Ct, "reader@customer.example", "success@simulator.amazonses.com");
 
         Assert.True(first.IsAccepted, first.Rejection?.Error.Message);
         Assert.False(second.IsAccepted);
