@@ -84,6 +84,10 @@ public sealed class AccountsService(
     public const int ProductionMax24HourSend = 50_000;
     public const double ProductionMaxSendRate = 14;
 
+    /// <summary>LIKE patterns for a mailbox-simulator address, alone and as a JSON string (LIKE ignores ASCII case on SQLite, as under SQL Server's default collation).</summary>
+    private const string SimulatorAddress = "%@" + MailboxSimulator.Domain;
+    private const string SimulatorAddressInJson = "%@" + MailboxSimulator.Domain + "\"%";
+
     private static readonly Error Forbidden = new("auth.forbidden", "Only a platform admin can do this.");
 
     public IReadOnlyList<string> Regions => options.Value.EffectiveRegions;
@@ -294,8 +298,13 @@ public sealed class AccountsService(
     private static async Task<Dictionary<string, Reputation>> ReputationByAccountAsync(ConsoleDbContext db, DateTimeOffset now, CancellationToken ct, string? only = null)
     {
         var since = now - TimeSpan.FromDays(14);
-        // Simulator and account-suppressed bounces and complaints do not count (SES); deliveries all do.
-        var query = db.SendEvents.AsNoTracking().Where(e => e.At > since && (e.Type == "Delivery" || ((e.Type == "Bounce" || e.Type == "Complaint") && e.CountsTowardReputation)));
+        // Simulator and account-suppressed bounces and complaints do not count (SES), nor does any mailbox-simulator
+        // traffic in the denominator: the simulator's Delivery events (written at acceptance, one per message) name
+        // simulator recipients, which real deliveries never do. Recipient is set when the event has one recipient;
+        // otherwise the event's JSON lists them.
+        var query = db.SendEvents.AsNoTracking().Where(e => e.At > since
+            && ((e.Type == "Delivery" && (e.Recipient != null ? !EF.Functions.Like(e.Recipient, SimulatorAddress) : !EF.Functions.Like(e.Json, SimulatorAddressInJson)))
+                || ((e.Type == "Bounce" || e.Type == "Complaint") && e.CountsTowardReputation)));
         if (only is not null)
         {
             query = query.Where(e => e.AccountId == only);

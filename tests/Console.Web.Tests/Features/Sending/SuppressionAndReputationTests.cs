@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using SesConsole.Data.Entities;
 using SesConsole.Web.Features.Accounts;
 using SesConsole.Web.Features.Sending;
@@ -62,6 +63,49 @@ public sealed class SuppressionAndReputationTests(AppFixture app) : IClassFixtur
         Assert.Equal("At risk", delegateRow.Reputation.Status);
         Assert.Equal("Healthy", rows.Single(r => r.Id == "111111111111").Reputation.Status);
     }
+
+    [Fact]
+    public async Task Mailbox_simulator_deliveries_do_not_count_toward_reputation()
+    {
+        var sender = await OwnSender.CreateAsync(app, max24: 1000, rate: 100, Ct);
+        var now = DateTimeOffset.UtcNow;
+        await using (var db = app.Db())
+        {
+            // Real traffic: 9 deliveries (one with two recipients), one hard bounce, one complaint.
+            for (var i = 0; i < 8; i++)
+            {
+                db.SendEvents.Add(Event(sender.Account, "Delivery", now, $"r{i}@customer.example"));
+            }
+
+            db.SendEvents.Add(Event(sender.Account, "Delivery", now, recipient: null, json: """{"delivery":{"recipients":["a@customer.example","b@customer.example"]}}"""));
+            db.SendEvents.Add(Event(sender.Account, "Bounce", now, "gone@customer.example"));
+            db.SendEvents.Add(Event(sender.Account, "Complaint", now, "angry@customer.example"));
+            await db.SaveChangesAsync(Ct);
+        }
+
+        // Simulator traffic through the real send path: a Delivery for three recipients (no single Recipient), a simulated
+        // bounce and complaint, and a Delivery for one (mixed-case, +label) simulator address.
+        var many = await sender.SendAsync(now, Ct, "success@simulator.amazonses.com", "ooto+x@simulator.amazonses.com", "complaint@simulator.amazonses.com", "bounce@simulator.amazonses.com");
+        var one = await sender.SendAsync(now, Ct, "Success+label@Simulator.AmazonSES.com");
+        Assert.True(many.IsAccepted && one.IsAccepted);
+        await using (var db = app.Db())
+        {
+            Assert.Equal(2, await db.SendEvents.CountAsync(e => e.AccountId == sender.Account && e.Type == "Delivery" && (e.MessageId == many.MessageId || e.MessageId == one.MessageId), Ct));
+        }
+
+        var row = (await app.Get<AccountsService>().ListAsync(app.Admin, Ct)).Value!.Single(r => r.Id == sender.Account);
+
+        Assert.Equal(new Reputation(Deliveries: 9, Bounces: 1, Complaints: 1), row.Reputation);
+        Assert.Equal(0.10, row.Reputation.BounceRate, 3);
+        Assert.Equal(1.0 / 9, row.Reputation.ComplaintRate, 3);
+    }
+
+    private static SendEventEntity Event(string account, string type, DateTimeOffset at, string? recipient, string json = "{}") => new()
+    {
+        Id = Guid.NewGuid(), MessageId = Guid.NewGuid().ToString("N"), AccountId = account, OwnerAccountId = account,
+        SourceArn = $"arn:aws:ses:us-east-1:{account}:identity/example.com", Type = type, Recipient = recipient, Json = json, At = at,
+        CountsTowardReputation = type != "Delivery",
+    };
 
     private static SendEventEntity Event(string type, DateTimeOffset at) => new()
     {
