@@ -136,7 +136,7 @@ public sealed class SuppressedDestinationEntity
 
 /// <summary>
 /// The usage ledger: one row per accepted message, charged to the sending account. The rolling 24 h quota is the sum of
-/// <see cref="Recipients"/> over the last 24 h; the rate limiter counts rows in the last second.
+/// <see cref="Recipients"/> over the last 24 h; the send rate is a per-account token bucket in memory (QuotaLedger), not counted from rows.
 /// </summary>
 public sealed class UsageEntryEntity
 {
