@@ -154,6 +154,60 @@ public sealed class PolicyPropertyTests
         }, iter: 2000);
     }
 
+    private static readonly string[] JsonKeys =
+    [
+        "Version", "Statement", "Sid", "Effect", "Principal", "AWS", "Service", "Action", "Resource", "Condition", "StringLike",
+        "ForAllValues:StringLike", "ForAnyValue:StringEquals", "StringEqualsIfExists", "NumericLessThan", "DateGreaterThan",
+        "IpAddress", "Bool", "Null", "ArnLike", "ses:FromAddress", "ses:Recipients", "aws:SourceIp", "aws:CurrentTime",
+        "NotAction", "NotPrincipal", "Id", "x", "",
+    ];
+
+    private static readonly string[] JsonScalars =
+    [
+        "\"Allow\"", "\"Deny\"", "\"*\"", "\"ses:SendEmail\"", "\"ses:Send*\"", "\"" + IdentityText + "\"", "\"123456789012\"",
+        "\"arn:aws:iam::123456789012:user/Alice\"", "\"2012-10-17\"", "\"10.0.0.0/8\"", "\"2025-01-01T00:00:00Z\"", "\"*@example.com\"",
+        "\"\"", "\"\\u0000\"", "0", "-1", "1.5e300", "1e999", "true", "false", "null",
+    ];
+
+    /// <summary>Well-formed JSON of any shape, built from the policy grammar's own words, nested up to <paramref name="depth"/>.</summary>
+    private static Gen<string> GenJson(int depth) => depth == 0
+        ? Gen.OneOf(JsonScalars)
+        : Gen.Frequency(
+            (3, Gen.OneOf(JsonScalars)),
+            (2, GenJson(depth - 1).Array[0, 4].Select(items => "[" + string.Join(",", items) + "]")),
+            (4, Gen.Select(Gen.OneOf(JsonKeys), GenJson(depth - 1)).Array[0, 5]
+                .Select(members => "{" + string.Join(",", members.Select(m => "\"" + m.Item1 + "\":" + m.Item2)) + "}")));
+
+    [Fact]
+    public void Validate_ArbitraryWellFormedJson_NeverThrowsAndPointsEveryErrorAtTheText()
+    {
+        var directory = FakePrincipalDirectory.Standard();
+        var statement = Gen.Select(GenJson(2), GenJson(2), GenJson(2), GenJson(2), GenJson(2))
+            .Select((effect, principal, action, resource, condition) =>
+                $$"""{"Effect":{{effect}},"Principal":{{principal}},"Action":{{action}},"Resource":{{resource}},"Condition":{{condition}}}""");
+        var policy = Gen.Frequency(
+            (1, GenJson(4)),
+            (2, Gen.Select(GenJson(1), statement.Array[0, 3], GenJson(3))
+                .Select((version, statements, extra) => $$"""{"Version":{{version}},"Statement":[{{string.Join(",", statements)}}],"x":{{extra}}}""")));
+        Gen.Select(policy, GenRequest).Sample((text, request) =>
+        {
+            var resource = PolicyValidator.ValidateResourcePolicy(text, Identity, directory);
+            var identity = PolicyValidator.ValidateIdentityPolicy(text);
+            Assert.All(resource.Diagnostics.Concat(identity.Diagnostics), d => Assert.True(d.Line >= 1 && d.Column >= 1, d.Code));
+            foreach (var valid in new[] { resource, identity }.Where(v => v.IsValid))
+            {
+                var set = new CompiledPolicySet([PolicyCompiler.Compile("j", valid).GetValueOrThrow()]);
+                PolicyEvaluator.Decide(request, set);
+                _ = PolicyEvaluator.Explain(request, set).Describe();
+            }
+
+            if (PolicyParser.Parse(text).Document is { } document)
+            {
+                _ = PolicySerializer.Serialize(document);
+            }
+        }, iter: 3000);
+    }
+
     [Fact]
     public void Validate_MutatedPolicies_NeverThrowAndValidOnesEvaluate()
     {
