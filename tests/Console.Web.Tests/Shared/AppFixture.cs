@@ -8,8 +8,22 @@ using SesConsole.Web.Features.Principals;
 namespace SesConsole.Web.Tests.Shared;
 
 /// <summary>The real app over a real SQLite file, for service-level integration tests, plus the demo world's callers.</summary>
-public sealed class AppFixture : IAsyncLifetime
+public class AppFixture : IAsyncLifetime
 {
+    public AppFixture()
+    {
+    }
+
+    /// <summary>The same world with extra app settings (applied before the host starts).</summary>
+    protected AppFixture(IReadOnlyDictionary<string, string?> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var (key, value) in settings)
+        {
+            Factory.Settings[key] = value;
+        }
+    }
+
     public ConsoleAppFactory Factory { get; } = new();
 
     public Caller OwnerA { get; private set; } = default!;
@@ -43,5 +57,9 @@ public sealed class AppFixture : IAsyncLifetime
         return Caller.From(await factory.CreateAsync(user))!;
     }
 
-    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 }

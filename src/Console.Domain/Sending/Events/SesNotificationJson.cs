@@ -57,6 +57,45 @@ public static class SesNotificationJson
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    /// <summary>
+    /// Reads back the <c>mail</c> object of a notification this class wrote (either format), so that later events of the
+    /// message carry exactly the same <c>mail</c> as its Send event; <see langword="null"/> when the JSON has none.
+    /// </summary>
+    public static MailInfo? ReadMail(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        using var document = JsonDocument.Parse(json);
+        if (!document.RootElement.TryGetProperty("mail", out var mail) || mail.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        static string[] List(JsonElement e) => e.ValueKind == JsonValueKind.Array ? [.. e.EnumerateArray().Select(v => v.GetString() ?? "")] : [];
+        Dictionary<string, IReadOnlyList<string>>? tags = null;
+        if (mail.TryGetProperty("tags", out var t) && t.ValueKind == JsonValueKind.Object)
+        {
+            tags = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            foreach (var tag in t.EnumerateObject())
+            {
+                tags[tag.Name] = List(tag.Value);
+            }
+        }
+
+        return new MailInfo(
+            DateTimeOffset.Parse(Text(mail, "timestamp") ?? "", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
+            Text(mail, "messageId") ?? "",
+            Text(mail, "source") ?? "",
+            Text(mail, "sourceArn") ?? "",
+            Text(mail, "sourceIp"),
+            Text(mail, "sendingAccountId") ?? "",
+            Text(mail, "callerIdentity") ?? "",
+            mail.TryGetProperty("destination", out var d) ? List(d) : [])
+        {
+            Tags = tags,
+        };
+    }
+
     /// <summary>The timestamp format SES uses.</summary>
     public static string Timestamp(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

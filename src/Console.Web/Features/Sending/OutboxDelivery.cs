@@ -1,10 +1,9 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Sending;
+using SesConsole.Domain.Sending.Events;
 
 namespace SesConsole.Web.Features.Sending;
 
@@ -105,6 +104,10 @@ public sealed class OutboxDelivery(
 
         var delivered = false;
         var recipients = message.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+        // The events of this attempt carry the Send event's `mail` object (callerIdentity, sourceIp, every recipient in
+        // destination, tags); the event detail names this attempt's recipients.
+        MailInfo? mail = await MailOfAsync(db, message, recipients, ct);
         var result = await transport.SendAsync(new OutboundMessage(message.AccountId, message.EnvelopeFrom, recipients, message.Mime), ct);
         var at = time.GetUtcNow();
         message.Attempts++;
@@ -113,22 +116,19 @@ public sealed class OutboxDelivery(
             message.Status = OutboxStatus.Delivered;
             message.DeliveredAt = at;
             message.LastError = null;
-            AddEvents(db, message, recipients, "Delivery", at, new JsonObject
-            {
-                ["timestamp"] = Iso(at),
-                ["processingTimeMillis"] = (long)(at - message.CreatedAt).TotalMilliseconds,
-                ["recipients"] = new JsonArray(recipients.Select(r => (JsonNode)r!).ToArray()),
-                ["smtpResponse"] = "250 2.0.0 OK",
-                ["reportingMTA"] = "sesconsole",
-            });
+            AddEvent(db, message, mail, m => SendEvents.Delivery(m, recipients, at, "250 2.0.0 OK", "sesconsole"));
             delivered = true;
         }
         else if (result.Error is { Code: MailTransportErrors.RecipientRejected, Location: { } refused }
                  && recipients.FirstOrDefault(r => string.Equals(r, refused, StringComparison.OrdinalIgnoreCase)) is { } bounced)
         {
             // A hard bounce for that address (onto the sender's suppression list); the others go out on the next pass.
-            AddBounce(db, message, [bounced], "Permanent", "General", result.Error.Message, at);
-            await SuppressionService.FeedAsync(db, message.AccountId, [bounced], "BOUNCE", at, ct);
+            AddBounce(db, message, mail, [bounced], "Permanent", "General", result.Error.Message, at);
+            if (mail is not null)
+            {
+                await SuppressionService.FeedAsync(db, message.AccountId, [bounced], "BOUNCE", at, ct);
+            }
+
             var rest = recipients.Where(r => r != bounced).ToArray();
             message.Recipients = string.Join(',', rest);
             message.LastError = result.Error.Message;
@@ -144,14 +144,14 @@ public sealed class OutboxDelivery(
         {
             message.Status = OutboxStatus.GaveUp;
             message.LastError = result.Error.Message;
-            AddBounce(db, message, recipients, "Transient", "ContentRejected", result.Error.Message, at);
+            AddBounce(db, message, mail, recipients, "Transient", "ContentRejected", result.Error.Message, at);
             logger.LogWarning("The receiving server refused the content of {MessageId}: {Error}", message.MessageId, result.Error.Message);
         }
         else if (at - message.CreatedAt >= options.Value.GiveUpAfter)
         {
             message.Status = OutboxStatus.GaveUp;
             message.LastError = result.Error.Message;
-            AddBounce(db, message, recipients, "Undetermined", "Undetermined", result.Error.Message, at);
+            AddBounce(db, message, mail, recipients, "Undetermined", "Undetermined", result.Error.Message, at);
             logger.LogWarning("Gave up delivering {MessageId} after {Attempts} attempts: {Error}", message.MessageId, message.Attempts, result.Error.Message);
         }
         else
@@ -159,18 +159,29 @@ public sealed class OutboxDelivery(
             var delay = TimeSpan.FromTicks(Math.Min(options.Value.MaxRetryDelay.Ticks, options.Value.RetryDelay.Ticks * (1L << Math.Min(message.Attempts - 1, 20))));
             message.NextAttemptAt = at + delay;
             message.LastError = result.Error.Message;
-            AddEvents(db, message, recipients, "DeliveryDelay", at, new JsonObject
-            {
-                ["timestamp"] = Iso(at),
-                ["delayType"] = "TransientCommunicationFailure",
-                ["expirationTime"] = Iso(message.CreatedAt + options.Value.GiveUpAfter),
-                ["delayedRecipients"] = new JsonArray(recipients.Select(r => (JsonNode)new JsonObject { ["emailAddress"] = r, ["status"] = "4.4.1", ["diagnosticCode"] = result.Error.Message }).ToArray()),
-            });
+            var error = result.Error.Message;
+            AddEvent(db, message, mail, m => SendEvents.DeliveryDelay(m, "TransientCommunicationFailure",
+                [.. recipients.Select(r => new DelayedRecipient(r, "4.4.1", error))], at, message.CreatedAt + options.Value.GiveUpAfter));
             logger.LogInformation("Delivery of {MessageId} failed (attempt {Attempts}); retrying in {Delay}: {Error}", message.MessageId, message.Attempts, delay, result.Error.Message);
         }
 
         await db.SaveChangesAsync(ct);
         return delivered;
+    }
+
+    /// <summary>
+    /// The message's <c>mail</c> object: read back from its Send event (one indexed read by MessageId), which SendService
+    /// wrote at acceptance with every field. Outbox rows from before that have no Send event get what the row knows.
+    /// </summary>
+    private static async Task<MailInfo> MailOfAsync(ConsoleDbContext db, OutboxMessageEntity message, string[] recipients, CancellationToken ct)
+    {
+        var send = SendEventType.Send.JsonName();
+        var json = await db.SendEvents.AsNoTracking()
+            .Where(e => e.MessageId == message.MessageId && e.Type == send)
+            .Select(e => e.Json)
+            .FirstOrDefaultAsync(ct);
+        return (json is null ? null : SesNotificationJson.ReadMail(json))
+               ?? new MailInfo(message.CreatedAt, message.MessageId, message.EnvelopeFrom, message.SourceArn, SourceIp: null, message.AccountId, CallerIdentity: "", recipients);
     }
 
     /// <summary>
@@ -197,41 +208,30 @@ public sealed class OutboxDelivery(
         return true;
     }
 
-    private static void AddBounce(ConsoleDbContext db, OutboxMessageEntity message, string[] recipients, string type, string subType, string diagnostic, DateTimeOffset at) =>
-        AddEvents(db, message, recipients, "Bounce", at, new JsonObject
+    private static void AddBounce(ConsoleDbContext db, OutboxMessageEntity message, MailInfo? mail, string[] recipients, string type, string subType, string diagnostic, DateTimeOffset at) =>
+        AddEvent(db, message, mail, m =>
         {
-            ["bounceType"] = type,
-            ["bounceSubType"] = subType,
-            ["bouncedRecipients"] = new JsonArray(recipients.Select(r => (JsonNode)new JsonObject
-            {
-                ["emailAddress"] = r, ["action"] = "failed", ["status"] = type == "Permanent" ? "5.1.1" : "5.0.0", ["diagnosticCode"] = diagnostic,
-            }).ToArray()),
-            ["timestamp"] = Iso(at),
-            ["feedbackId"] = Guid.NewGuid().ToString("N"),
-            ["reportingMTA"] = "dns; sesconsole",
-        }, countsTowardReputation: type == "Permanent");
+            var bounce = SendEvents.Bounce(m, type, subType,
+                [.. recipients.Select(r => new BouncedRecipient(r, "failed", type == "Permanent" ? "5.1.1" : "5.0.0", diagnostic))], at, "dns; sesconsole");
 
-    private static void AddEvents(ConsoleDbContext db, OutboxMessageEntity message, string[] recipients, string type, DateTimeOffset at, JsonObject detail, bool countsTowardReputation = false)
+            // One feedback ID per bounce, stable across a re-run of the same attempt.
+            return bounce with { Bounce = bounce.Bounce! with { FeedbackId = SendEvents.FeedbackId(m.MessageId, $"bounce-{subType}-{string.Join(',', recipients)}") } };
+        });
+
+    /// <summary>Stores one event of <paramref name="message"/>; none for a simulator auto-reply (<paramref name="mail"/> null).</summary>
+    private static void AddEvent(ConsoleDbContext db, OutboxMessageEntity message, MailInfo? mail, Func<MailInfo, SendEvent> build)
     {
-        var json = new JsonObject
+        if (mail is null)
         {
-            ["eventType"] = type,
-            ["mail"] = new JsonObject
-            {
-                ["timestamp"] = Iso(message.CreatedAt),
-                ["messageId"] = message.MessageId,
-                ["source"] = message.EnvelopeFrom,
-                ["sourceArn"] = message.SourceArn,
-                ["sendingAccountId"] = message.AccountId,
-                ["destination"] = new JsonArray(recipients.Select(r => (JsonNode)r!).ToArray()),
-            },
-            [char.ToLowerInvariant(type[0]) + type[1..]] = detail,
-        }.ToJsonString(JsonOptions);
+            return;
+        }
+
+        var e = build(mail);
         db.SendEvents.Add(new SendEventEntity
         {
-            Id = Guid.CreateVersion7(at), MessageId = message.MessageId, AccountId = message.AccountId, SourceArn = message.SourceArn,
-            OwnerAccountId = OwnerOf(message.SourceArn), Type = type, Recipient = recipients.Length == 1 ? recipients[0] : null, Json = json, At = at,
-            CountsTowardReputation = countsTowardReputation,
+            Id = Guid.CreateVersion7(e.Timestamp), MessageId = message.MessageId, AccountId = message.AccountId, SourceArn = message.SourceArn,
+            OwnerAccountId = OwnerOf(message.SourceArn), Type = e.Type.JsonName(), Recipient = e.Recipients.Count == 1 ? e.Recipients[0] : null,
+            Json = SesNotificationJson.Serialize(e), At = e.Timestamp, CountsTowardReputation = e.CountsTowardReputation,
         });
     }
 
@@ -241,9 +241,6 @@ public sealed class OutboxDelivery(
         return parts.Length >= 6 ? parts[4] : null;
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false };
-
-    private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>Runs <see cref="OutboxDelivery"/> every <see cref="DeliveryOptions.PollInterval"/> on the injected clock.</summary>
