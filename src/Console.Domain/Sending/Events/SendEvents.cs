@@ -18,7 +18,8 @@ public static class SendEvents
     /// <summary>
     /// The events known at acceptance: Send; per suppressed recipient a Permanent/OnAccountSuppressionList bounce; per
     /// simulator recipient its documented outcome (§5.4): success → Delivery; bounce → Delivery-less Permanent/General bounce
-    /// 550 5.1.1; ooto → Delivery (the auto-reply is mail to the feedback address, sent by the worker); complaint → Delivery
+    /// 550 5.1.1; ooto → Delivery (the auto-reply to the feedback address is enqueued at acceptance by the web layer's
+    /// SimulatorAutoReply and delivered by the worker); complaint → Delivery
     /// and an <c>abuse</c> Complaint; suppressionlist → Permanent/Suppressed bounce. Simulated bounces in one message merge.
     /// </summary>
     public static IReadOnlyList<SendEvent> ForAccepted(AcceptedMessage message)

@@ -106,8 +106,8 @@ public sealed class OutboxDelivery(
         var recipients = message.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
         // The events of this attempt carry the Send event's `mail` object (callerIdentity, sourceIp, every recipient in
-        // destination, tags); the event detail names this attempt's recipients.
-        MailInfo? mail = await MailOfAsync(db, message, recipients, ct);
+        // destination, tags); the event detail names this attempt's recipients. A simulator auto-reply is no SES message.
+        var mail = SimulatorAutoReply.IsAutoReply(message.MessageId) ? null : await MailOfAsync(db, message, recipients, ct);
         var result = await transport.SendAsync(new OutboundMessage(message.AccountId, message.EnvelopeFrom, recipients, message.Mime), ct);
         var at = time.GetUtcNow();
         message.Attempts++;

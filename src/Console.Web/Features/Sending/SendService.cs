@@ -104,6 +104,11 @@ public sealed class SendService(
             });
         }
 
+        if (SimulatorAutoReply.For(accepted, Guid.CreateVersion7(now)) is { } autoReply)
+        {
+            rows.Add(autoReply); // ooto@simulator: the auto-reply is durable with the message, delivered by the worker
+        }
+
         foreach (var e in SendEvents.ForAccepted(accepted))
         {
             rows.Add(new SendEventEntity
@@ -173,10 +178,7 @@ public sealed class SendService(
             dkim = await cache.GetAsync(SendingData.Identities, (arn.Account.Value, arn.Region, arn.IdentityName, selector, domain), LoadSignerAsync, ct);
         }
 
-        // The plan's Message-ID (<id@REGION.DefaultMailFromDomain>, as SES sets it), the one its headers already carry.
-        var messageId = accepted.HeadersToSet.FirstOrDefault(h => string.Equals(h.Name, "Message-ID", StringComparison.OrdinalIgnoreCase))?.Value.Trim('<', '>')
-                        ?? $"{accepted.MessageId}@{accepted.Region}.amazonses.com";
-        return MimeProcessing.Finalize(message, messageId, accepted.Timestamp, dkim);
+        return MimeProcessing.Finalize(message, SimulatorAutoReply.RfcMessageId(accepted), accepted.Timestamp, dkim);
     }
 
     private async Task<DkimSigner?> LoadSignerAsync((string Owner, string Region, string Name, string Selector, string Domain) key, CancellationToken ct)

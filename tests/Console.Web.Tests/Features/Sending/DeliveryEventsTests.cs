@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using MimeKit;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Identities;
@@ -18,7 +19,10 @@ namespace SesConsole.Web.Tests.Features.Sending;
 /// <summary>The demo world with the background delivery worker off: the tests run delivery themselves.</summary>
 public sealed class WorkerOffAppFixture() : AppFixture(new Dictionary<string, string?> { ["Sending:Delivery:PollInterval"] = "00:00:00" });
 
-/// <summary>Events the delivery worker writes for messages accepted through <see cref="SendService"/>.</summary>
+/// <summary>
+/// Events the delivery worker writes for messages accepted through <see cref="SendService"/>, and the mailbox simulator's
+/// out-of-the-office auto-reply.
+/// </summary>
 public sealed class DeliveryEventsTests(WorkerOffAppFixture app) : IClassFixture<WorkerOffAppFixture>
 {
     private const string Arn = "arn:aws:ses:us-east-1:111111111111:identity/brand.example";
@@ -106,6 +110,40 @@ public sealed class DeliveryEventsTests(WorkerOffAppFixture app) : IClassFixture
         Assert.Equal("Permanent", (string?)bounce["bounce"]!["bounceType"]);
         Assert.Equal(["reader@customer.example"], delivery["delivery"]!["recipients"]!.AsArray().Select(r => (string?)r));
         Assert.Equal("111111111111", events.Single(e => e.Type == "Bounce").OwnerAccountId);
+    }
+
+    [Fact]
+    public async Task A_message_to_ooto_gets_one_RFC_3834_auto_reply_to_its_Return_Path_through_the_sink_even_when_delivery_runs_again()
+    {
+        var returnPath = $"bounces-{Guid.NewGuid():N}@brand.example";
+        var messageId = await SendAsDelegateAsync(["ooto@simulator.amazonses.com"], returnPath);
+
+        var row = await app.Factory.Services.DeliveredAsync(SimulatorAutoReply.Prefix + messageId, Ct);
+
+        Assert.Equal(returnPath, row.Recipients);
+        Assert.Equal("222222222222", row.AccountId);
+        var reply = await MimeMessage.LoadAsync(new MemoryStream(row.Mime), Ct);
+        Assert.Equal("auto-replied", reply.Headers["Auto-Submitted"]);
+        Assert.Equal(returnPath, Assert.Single(reply.To.Mailboxes).Address);
+        Assert.Equal("ooto@simulator.amazonses.com", Assert.Single(reply.From.Mailboxes).Address);
+        Assert.Equal("Auto: Spring sale", reply.Subject);
+        Assert.Equal($"{messageId}@us-east-1.sesconsole", reply.InReplyTo);
+        Assert.Equal([$"{messageId}@us-east-1.sesconsole"], reply.References);
+
+        // Delivery again, and again after a crash between handing it to the sink and recording that (the row is Pending).
+        await app.Factory.Services.DeliveredAsync(SimulatorAutoReply.Prefix + messageId, Ct);
+        await using (var db = app.Db())
+        {
+            await db.OutboxMessages.Where(m => m.MessageId == SimulatorAutoReply.Prefix + messageId)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboxStatus.Pending).SetProperty(m => m.NextAttemptAt, DateTimeOffset.UtcNow.AddMinutes(-1)), Ct);
+        }
+
+        await app.Factory.Services.DeliveredAsync(SimulatorAutoReply.Prefix + messageId, Ct);
+        await using var check = app.Db();
+        Assert.Equal(1, await check.MailboxMessages.CountAsync(m => m.MessageId.StartsWith(SimulatorAutoReply.Prefix + messageId), Ct));
+        Assert.Equal(OutboxStatus.Delivered, (await check.OutboxMessages.SingleAsync(m => m.MessageId == SimulatorAutoReply.Prefix + messageId, Ct)).Status);
+        Assert.False(await check.SendEvents.AnyAsync(e => e.MessageId.StartsWith(SimulatorAutoReply.Prefix), Ct)); // the reply is no SES message
+        Assert.Equal(["Send", "Delivery"], await check.SendEvents.Where(e => e.MessageId == messageId).OrderBy(e => e.Type == "Delivery").Select(e => e.Type).ToListAsync(Ct));
     }
 
     /// <summary>Fails with the given errors first, one per call, then hands every message to the real transport.</summary>
