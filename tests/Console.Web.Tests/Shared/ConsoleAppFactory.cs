@@ -25,6 +25,9 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
     /// <summary>When set, replaces the app's clock (email link expiry, DNS deadlines are then driven by the test).</summary>
     public TimeProvider? Time { get; init; }
 
+    /// <summary>When set, runs after the app's own registrations (e.g. to wrap the mail transport).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -40,6 +43,11 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
         if (Time is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(Time));
+        }
+
+        if (ConfigureServices is not null)
+        {
+            builder.ConfigureTestServices(ConfigureServices);
         }
 
         // Until WebServiceCollectionExtensions registers them (idempotent).
