@@ -127,8 +127,8 @@ public sealed class DeliveryEventsTests(WorkerOffAppFixture app) : IClassFixture
         Assert.Equal(returnPath, Assert.Single(reply.To.Mailboxes).Address);
         Assert.Equal("ooto@simulator.amazonses.com", Assert.Single(reply.From.Mailboxes).Address);
         Assert.Equal("Auto: Spring sale", reply.Subject);
-        Assert.Equal($"{messageId}@us-east-1.sesconsole", reply.InReplyTo);
-        Assert.Equal([$"{messageId}@us-east-1.sesconsole"], reply.References);
+        Assert.Equal($"{messageId}@us-east-1.amazonses.com", reply.InReplyTo);
+        Assert.Equal([$"{messageId}@us-east-1.amazonses.com"], reply.References);
 
         // Delivery again, and again after a crash between handing it to the sink and recording that (the row is Pending).
         await app.Factory.Services.DeliveredAsync(SimulatorAutoReply.Prefix + messageId, Ct);

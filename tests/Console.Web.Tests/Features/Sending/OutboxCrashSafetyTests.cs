@@ -70,7 +70,7 @@ public sealed class OutboxCrashSafetyTests
             Assert.Equal(Count, await WaitForDeliveredAsync(second.Services, atLeast: Count));
             await using var db = second.Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>().CreateDbContext();
             var caught = await db.MailboxMessages.AsNoTracking().Where(m => m.AccountId == "111111111111").Select(m => m.MessageId).ToListAsync(Ct);
-            Assert.All(accepted, id => Assert.Equal(1, caught.Count(c => c == $"{id}@us-east-1.sesconsole")));
+            Assert.All(accepted, id => Assert.Equal(1, caught.Count(c => c == $"{id}@us-east-1.amazonses.com")));
             Assert.Equal(Count, caught.Count);
             Assert.False(await db.OutboxMessages.AnyAsync(m => m.Status != OutboxStatus.Delivered, Ct));
             Assert.Equal(Count, await db.SendEvents.CountAsync(e => e.Type == "Delivery", Ct));
