@@ -345,6 +345,16 @@ public static class SesApiEndpoints
                     return SesApiErrors.V1(context, created.Error);
                 }
 
+                if (!created.IsSuccess)
+                {
+                    // As in SES: verifying a domain again restarts a failed verification (same token and keys, a new 72 h window).
+                    var restarted = await identities.RestartVerificationAsync(api.Caller, api.Region, domain, ct);
+                    if (!restarted.IsSuccess && restarted.Error!.Code is not ("identity.not_failed" or "identity.not_a_domain"))
+                    {
+                        return SesApiErrors.V1(context, restarted.Error);
+                    }
+                }
+
                 var parsed = SendingIdentityName.ParseDomain(domain);
                 var details = await identities.GetAsync(api.Caller, api.Region, parsed.IsSuccess ? parsed.Value.Value : domain, ct);
                 var token = details.Value?.Records.FirstOrDefault(r => r.Name.StartsWith("_amazonses.", StringComparison.Ordinal))?.Value ?? "";

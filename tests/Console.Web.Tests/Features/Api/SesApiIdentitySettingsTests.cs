@@ -129,6 +129,35 @@ public sealed class SesApiIdentitySettingsTests(SesApiServer api) : IClassFixtur
         Assert.Equal(tokens, v2.GetProperty("DkimAttributes").GetProperty("Tokens").EnumerateArray().Select(t => t.GetString()));
     }
 
+    [Theory]
+    [InlineData("VerifyDomainIdentity")]
+    [InlineData("VerifyDomainDkim")]
+    public async Task Verifying_a_failed_domain_again_restarts_it_with_the_same_token_and_keys(string action)
+    {
+        var domain = $"restart-{action.ToLowerInvariant()}.example";
+        await CreateDomainAsync(domain);
+        var before = (await GetAsync(domain)).GetProperty("DkimAttributes").GetProperty("Tokens").GetRawText();
+        var db = api.Service<Microsoft.EntityFrameworkCore.IDbContextFactory<SesConsole.Data.ConsoleDbContext>>();
+        await using (var failing = await db.CreateDbContextAsync(TestContext.Current.CancellationToken))
+        {
+            await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ExecuteUpdateAsync(
+                failing.SendingIdentities.Where(i => i.Name == domain),
+                u => u.SetProperty(i => i.VerificationStatus, SesConsole.Domain.Identities.VerificationStatus.Failed)
+                      .SetProperty(i => i.DkimStatus, SesConsole.Domain.Identities.VerificationStatus.Failed),
+                TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal("FAILED", (await GetAsync(domain)).GetProperty("VerificationStatus").GetString());
+
+        var again = await api.A.V1Async(("Action", action), ("Domain", domain));
+
+        Assert.Equal(200, again.Status);
+        var after = await GetAsync(domain);
+        Assert.Equal("PENDING", after.GetProperty("VerificationStatus").GetString());
+        Assert.Equal("PENDING", after.GetProperty("DkimAttributes").GetProperty("Status").GetString());
+        Assert.Equal(before, after.GetProperty("DkimAttributes").GetProperty("Tokens").GetRawText());
+    }
+
     [Fact]
     public async Task VerifyDomainDkim_EmailAddress_InvalidParameterValue()
     {
