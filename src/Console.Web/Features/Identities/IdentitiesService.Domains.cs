@@ -130,17 +130,14 @@ public sealed partial class IdentitiesService
     /// </summary>
     public async Task<Result> RestartVerificationAsync(Caller caller, string region, string name, CancellationToken ct = default)
     {
-        if (!caller.IsAccountRoot)
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var found = await FindToChangeAsync(db, caller, region, name, ct);
+        if (!found.IsSuccess)
         {
-            return RootOnly;
+            return found.Error;
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var identity = await FindAsync(db, caller, region, name, tracking: true, ct);
-        if (identity is null)
-        {
-            return NotFound(name, region);
-        }
+        var identity = found.Value!;
 
         if (identity.Type != SendingIdentityType.Domain)
         {
@@ -204,17 +201,14 @@ public sealed partial class IdentitiesService
     /// </summary>
     public async Task<Result> SetDkimSigningAsync(Caller caller, string region, string name, bool enabled, CancellationToken ct = default)
     {
-        if (!caller.IsAccountRoot)
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var found = await FindToChangeAsync(db, caller, region, name, ct);
+        if (!found.IsSuccess)
         {
-            return RootOnly;
+            return found.Error;
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var identity = await FindAsync(db, caller, region, name, tracking: true, ct);
-        if (identity is null)
-        {
-            return NotFound(name, region);
-        }
+        var identity = found.Value!;
 
         if (identity.Type != SendingIdentityType.Domain || identity.DkimOrigin is null)
         {
@@ -233,17 +227,14 @@ public sealed partial class IdentitiesService
     /// </summary>
     public async Task<Result> SetMailFromAsync(Caller caller, string region, string name, string? mailFromDomain, MailFromBehavior behavior, CancellationToken ct = default)
     {
-        if (!caller.IsAccountRoot)
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var found = await FindToChangeAsync(db, caller, region, name, ct);
+        if (!found.IsSuccess)
         {
-            return RootOnly;
+            return found.Error;
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var identity = await FindAsync(db, caller, region, name, tracking: true, ct);
-        if (identity is null)
-        {
-            return NotFound(name, region);
-        }
+        var identity = found.Value!;
 
         if (identity.Type != SendingIdentityType.Domain)
         {

@@ -119,17 +119,14 @@ public sealed partial class IdentitiesService(
     /// <summary>Restarts email verification: a new link (the old one stops working), status Pending for 24 h.</summary>
     public async Task<Result> ResendVerificationAsync(Caller caller, string region, string name, Uri publicBaseUri, CancellationToken ct = default)
     {
-        if (!caller.IsAccountRoot)
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var found = await FindToChangeAsync(db, caller, region, name, ct);
+        if (!found.IsSuccess)
         {
-            return RootOnly;
+            return found.Error;
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var identity = await FindAsync(db, caller, region, name, tracking: true, ct);
-        if (identity is null)
-        {
-            return NotFound(name, region);
-        }
+        var identity = found.Value!;
 
         if (identity.Type != SendingIdentityType.EmailAddress)
         {
@@ -193,17 +190,14 @@ public sealed partial class IdentitiesService(
 
     public async Task<Result> DeleteAsync(Caller caller, string region, string name, CancellationToken ct = default)
     {
-        if (!caller.IsAccountRoot)
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var found = await FindToChangeAsync(db, caller, region, name, ct);
+        if (!found.IsSuccess)
         {
-            return RootOnly;
+            return found.Error;
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var identity = await FindAsync(db, caller, region, name, tracking: true, ct);
-        if (identity is null)
-        {
-            return NotFound(name, region);
-        }
+        var identity = found.Value!;
 
         // DKIM keys and sending authorization policies go with it (cascade), as in SES.
         db.SendingIdentities.Remove(identity);
@@ -297,6 +291,17 @@ public sealed partial class IdentitiesService(
         await db.SendingIdentities.AnyAsync(i => i.AccountId == caller.AccountId && i.Region == region && i.Name == name, ct)
             ? new Error("identity.exists", $"{name} is already an identity of your account in {region}.", "Name")
             : null;
+
+    /// <summary>The caller's own identity for a change: only the account root changes identities; another account's is not found.</summary>
+    private static async Task<Result<SendingIdentityEntity>> FindToChangeAsync(ConsoleDbContext db, Caller caller, string region, string name, CancellationToken ct)
+    {
+        if (!caller.IsAccountRoot)
+        {
+            return RootOnly;
+        }
+
+        return await FindAsync(db, caller, region, name, tracking: true, ct) is { } identity ? identity : NotFound(name, region);
+    }
 
     private static Task<SendingIdentityEntity?> FindAsync(ConsoleDbContext db, Caller caller, string region, string name, bool tracking, CancellationToken ct)
     {
