@@ -51,4 +51,24 @@ public sealed class AdminJourneyTests(ConsoleServer server)
         await Expect(page.GetByText("Marketing Agency (delegate): production access, sending paused.")).ToBeVisibleAsync();
         await Expect(page.Locator("input[data-testid='sending-222222222222'], [data-testid='sending-222222222222'] input")).Not.ToBeCheckedAsync();
     }
+
+    [Fact]
+    public async Task Admin_finds_the_DKIM_zone_page_in_the_navigation_and_it_explains_CNAME_mode_when_it_is_off()
+    {
+        var page = await server.NewPageAsync();
+        await new SignInPage(page).SignInAsync("admin@example.com", ConsoleServer.Password);
+        await page.WaitForCircuitAsync();
+
+        await page.GetByTestId("nav-dkim-zone").ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/dkim-zone$"));
+        await Expect(page.GetByText("CNAME mode is off")).ToBeVisibleAsync();
+        await Expect(page.GetByText("Set Dns:DkimZone to a zone you run", new() { Exact = false })).ToBeVisibleAsync();
+        await ConsoleServer.ScreenshotAsync(page, "admin-dkim-zone");
+
+        var owner = await server.NewPageAsync();
+        await new SignInPage(owner).SignInAsync("owner@example.com", ConsoleServer.Password);
+        await owner.WaitForCircuitAsync();
+        await Expect(owner.GetByTestId("nav-dkim-zone")).ToHaveCountAsync(0);
+    }
 }
