@@ -212,6 +212,14 @@ public sealed record AcceptedMessage
     /// <summary>Headers to set, replacing any existing ones: <c>Message-ID</c> and <c>Date</c> (SES replaces both, §2.2).</summary>
     public required IReadOnlyList<RawHeader> HeadersToSet { get; init; }
 
+    /// <summary>
+    /// The RFC 5322 Message-ID the delivered mail carries, without angle brackets: the <c>Message-ID</c> of
+    /// <see cref="HeadersToSet"/> (<c>MESSAGEID@REGION.DefaultMailFromDomain</c>, as SES sets it).
+    /// </summary>
+    public string RfcMessageId =>
+        HeadersToSet.FirstOrDefault(h => string.Equals(h.Name, "Message-ID", StringComparison.OrdinalIgnoreCase))?.Value.Trim('<', '>')
+        ?? $"{MessageId}@{Region}.amazonses.com";
+
     public required MailFromPlan MailFrom { get; init; }
 
     public required DkimPlan Dkim { get; init; }

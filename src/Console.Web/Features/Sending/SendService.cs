@@ -104,7 +104,7 @@ public sealed class SendService(
             });
         }
 
-        if (SimulatorAutoReply.For(accepted, Guid.CreateVersion7(now)) is { } autoReply)
+        if (SimulatorAutoReply.For(accepted, now) is { } autoReply)
         {
             rows.Add(autoReply); // ooto@simulator: the auto-reply is durable with the message, delivered by the worker
         }
@@ -178,7 +178,7 @@ public sealed class SendService(
             dkim = await cache.GetAsync(SendingData.Identities, (arn.Account.Value, arn.Region, arn.IdentityName, selector, domain), LoadSignerAsync, ct);
         }
 
-        return MimeProcessing.Finalize(message, SimulatorAutoReply.RfcMessageId(accepted), accepted.Timestamp, dkim);
+        return MimeProcessing.Finalize(message, accepted.RfcMessageId, accepted.Timestamp, dkim);
     }
 
     private async Task<DkimSigner?> LoadSignerAsync((string Owner, string Region, string Name, string Selector, string Domain) key, CancellationToken ct)

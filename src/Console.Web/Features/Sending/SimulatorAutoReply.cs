@@ -18,21 +18,11 @@ public static class SimulatorAutoReply
     /// <summary>The prefix of the reply's outbox MessageId and RFC 5322 Message-ID (SES message IDs start with hex digits).</summary>
     public const string Prefix = "ooto.";
 
-    /// <summary>The RFC 5322 Message-ID (no angle brackets) the send path gives an accepted message.</summary>
-    public static string RfcMessageId(AcceptedMessage accepted)
-    {
-        ArgumentNullException.ThrowIfNull(accepted);
-
-        // The plan's Message-ID (<id@REGION.DefaultMailFromDomain>, as SES sets it), the one its headers already carry.
-        return accepted.HeadersToSet.FirstOrDefault(h => string.Equals(h.Name, "Message-ID", StringComparison.OrdinalIgnoreCase))?.Value.Trim('<', '>')
-               ?? $"{accepted.MessageId}@{accepted.Region}.amazonses.com";
-    }
-
     /// <summary>Whether an outbox row is a simulator auto-reply (not an SES message: it gets no events).</summary>
     public static bool IsAutoReply(string outboxMessageId) => outboxMessageId.StartsWith(Prefix, StringComparison.Ordinal);
 
     /// <summary>The reply's outbox row, or <see langword="null"/> when the message has no <c>ooto@</c> recipient.</summary>
-    public static OutboxMessageEntity? For(AcceptedMessage accepted, Guid id)
+    public static OutboxMessageEntity? For(AcceptedMessage accepted, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(accepted);
         var ooto = accepted.Recipients.FirstOrDefault(r => r.Outcome == RecipientOutcome.SimulatedOutOfOffice)?.Address;
@@ -41,7 +31,7 @@ public static class SimulatorAutoReply
             return null;
         }
 
-        var original = RfcMessageId(accepted);
+        var original = accepted.RfcMessageId;
         var subject = SubjectOf(accepted.Content);
         var reply = new MimeMessage
         {
@@ -66,7 +56,7 @@ public static class SimulatorAutoReply
         reply.WriteTo(format, output);
         return new OutboxMessageEntity
         {
-            Id = id, MessageId = Prefix + accepted.MessageId, AccountId = accepted.SendingAccountId, SourceArn = accepted.SourceArn,
+            Id = Guid.CreateVersion7(now), MessageId = Prefix + accepted.MessageId, AccountId = accepted.SendingAccountId, SourceArn = accepted.SourceArn,
 
             // RFC 3834 §3.3 asks for a null MAIL FROM; the transports need an address, so the simulator mailbox that answers.
             EnvelopeFrom = ooto, Recipients = accepted.FeedbackForwardingAddress, Mime = output.ToArray(),
