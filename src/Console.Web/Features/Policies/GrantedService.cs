@@ -82,7 +82,7 @@ public sealed class GrantedService(IDbContextFactory<ConsoleDbContext> dbFactory
 
         // Only what applies to the viewer: drop statements that do not name it and policy names.
         var mine = simulated.Value.Statements
-            .Where(s => !s.Explanation.Contains("is not named in its Principal", StringComparison.Ordinal))
+            .Where(s => s.PrincipalMatched)
             .Select(s => s with { PolicyName = "", Line = 0 }).ToList();
         return simulated.Value with { Statements = mine, Summary = Summary(simulated.Value) };
     }

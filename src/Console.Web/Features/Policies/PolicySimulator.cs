@@ -56,7 +56,11 @@ public enum KnownPrincipalKind
 public sealed record KnownPrincipal(string Value, string Label, KnownPrincipalKind Kind, string? OrganizationId);
 
 /// <summary>One statement's fate in a simulation.</summary>
-public sealed record SimulatedStatement(string PolicyName, string? Sid, int Index, PolicyEffect Effect, StatementOutcome Outcome, string Explanation, int Line, bool Deciding);
+public sealed record SimulatedStatement(string PolicyName, string? Sid, int Index, PolicyEffect Effect, StatementOutcome Outcome, string Explanation, int Line, bool Deciding)
+{
+    /// <summary>Whether the statement names the simulated principal (what a delegate may be shown of another account's policy).</summary>
+    public bool PrincipalMatched { get; init; }
+}
 
 /// <summary>The simulator's answer.</summary>
 /// <param name="Summary">Which side decided and why (<see cref="SendAuthorizationResult.Describe"/>).</param>
@@ -117,7 +121,7 @@ public sealed class PolicySimulator(IDbContextFactory<ConsoleDbContext> dbFactor
         {
             var source = compiled.First(c => c.Name == s.Statement.PolicyName).Document.Statements[s.Statement.Index];
             return new SimulatedStatement(s.Statement.PolicyName, s.Statement.Sid, s.Statement.Index, s.Effect, s.Outcome, s.Describe(), source.Location.Line,
-                deciding.Contains(s.Statement));
+                deciding.Contains(s.Statement)) { PrincipalMatched = s.PrincipalMatched };
         }).ToList();
 
         string? delegateSide = null;
