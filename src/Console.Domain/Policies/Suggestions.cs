@@ -1,7 +1,7 @@
 namespace SesConsole.Domain.Policies;
 
 /// <summary>"Did you mean …?" hints by case-insensitive edit distance.</summary>
-internal static class Suggestions
+public static class Suggestions
 {
     public static string? DidYouMean(string input, IEnumerable<string> candidates)
     {

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
+using SesConsole.Domain.Policies;
 using SesConsole.Domain.Principals;
 using SesConsole.Web.Features.Accounts;
 using SesConsole.Web.Features.Iam;
@@ -676,35 +677,10 @@ public sealed class ProvisioningService(
                 continue;
             }
 
-            var nearest = Nearest(property.Name, known);
+            var nearest = Suggestions.Closest(property.Name, known);
             error($"{pointer}/{Escape(property.Name)}", $"unknown property \"{property.Name}\"" + (nearest is null
                 ? $"; the known properties here are {string.Join(", ", known)}"
                 : $"; did you mean \"{nearest}\"?"));
         }
-    }
-
-    /// <summary>The known name within a small edit distance (case-insensitive) of <paramref name="name"/>, if any.</summary>
-    private static string? Nearest(string name, string[] known)
-    {
-        var best = known.Select(k => (Name: k, Distance: Distance(name.ToUpperInvariant(), k.ToUpperInvariant()))).MinBy(x => x.Distance);
-        return best.Distance <= Math.Max(2, name.Length / 3) ? best.Name : null;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 }
