@@ -19,7 +19,8 @@ builder.Configuration.AddCommandLine(settings, new Dictionary<string, string>
 });
 if (builder.Configuration.GetValue("UseStaticWebAssets", false))
 {
-    // Package static assets (MudBlazor) outside Development without publishing; see stack-notes gotcha 2.
+    // Package static assets (MudBlazor) outside Development without publishing: the static-web-assets manifest is read
+    // only in Development by default, so without this `_content/*` answers 500.
     builder.WebHost.UseStaticWebAssets();
 }
 

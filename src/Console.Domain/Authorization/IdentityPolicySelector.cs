@@ -3,7 +3,7 @@ using SesConsole.Domain.Primitives;
 namespace SesConsole.Domain.Authorization;
 
 /// <summary>
-/// Picks whose policies apply to an address (§8 item 1): among the owner's verified identities that cover the address and
+/// Picks whose policies apply to an address (docs/ses-behaviour.md#policy-selection): among the owner's verified identities that cover the address and
 /// have at least one policy, the most specific wins. An address identity beats any domain; a longer domain beats a
 /// shorter one; a domain covers its subdomains. Domains compare case-insensitively; an address's local part is
 /// case-sensitive.

@@ -2,7 +2,7 @@ namespace SesConsole.Domain.Authorization;
 
 /// <summary>
 /// The condition-key values of one request. Null means the key is absent (so positive operators are false on it,
-/// negated ones true, §1.9). Time comes from here, never from a clock: the caller sets <see cref="CurrentTime"/> from its
+/// negated ones true, docs/ses-behaviour.md#condition-operators). Time comes from here, never from a clock: the caller sets <see cref="CurrentTime"/> from its
 /// <see cref="TimeProvider"/>; <c>aws:EpochTime</c> is derived from it.
 /// </summary>
 /// <remarks>
@@ -10,7 +10,7 @@ namespace SesConsole.Domain.Authorization;
 /// </remarks>
 public sealed record RequestContext
 {
-    /// <summary><c>ses:FromAddress</c>: the bare From address (§8 item 3).</summary>
+    /// <summary><c>ses:FromAddress</c>: the bare From address (docs/ses-behaviour.md#condition-keys).</summary>
     public string? FromAddress { get; init; }
 
     /// <summary><c>ses:FromDisplayName</c>.</summary>
@@ -19,7 +19,7 @@ public sealed record RequestContext
     /// <summary><c>ses:Recipients</c>: every To, CC and BCC address (multi-valued; empty means an empty set).</summary>
     public IReadOnlyList<string>? Recipients { get; init; }
 
-    /// <summary><c>ses:FeedbackAddress</c>: the Return-Path; absent when none is given (§8 item 3).</summary>
+    /// <summary><c>ses:FeedbackAddress</c>: the Return-Path; absent when none is given (docs/ses-behaviour.md#condition-keys).</summary>
     public string? FeedbackAddress { get; init; }
 
     /// <summary><c>ses:ApiVersion</c>: "1" or "2" (SMTP counts as "2").</summary>

@@ -5,7 +5,7 @@ namespace SesConsole.Domain.Authorization;
 
 /// <summary>
 /// The combined decision for a send: the owner's resource-policy side and the caller's identity-based side, as IAM's
-/// cross-account rules combine them (reference §1.8 rules 5–7).
+/// cross-account rules combine them (docs/ses-behaviour.md#evaluation).
 /// </summary>
 /// <param name="Decision">The final decision.</param>
 /// <param name="ResourceSide">The owner's sending authorization policies on the identity.</param>

@@ -91,7 +91,7 @@ internal sealed class CompiledCondition
 
     public required ConditionKey Key { get; init; }
 
-    /// <summary>The set mode used: a plain operator on ses:Recipients behaves as ForAnyValue (§8 item 6).</summary>
+    /// <summary>The set mode used: a plain operator on ses:Recipients behaves as ForAnyValue (docs/ses-behaviour.md#condition-keys).</summary>
     public required SetQualifier EffectiveSet { get; init; }
 
     public required bool Negated { get; init; }

@@ -35,7 +35,7 @@ public enum OperatorKind
 /// <summary>How a condition treats several request values.</summary>
 public enum SetQualifier
 {
-    /// <summary>No prefix: a single-valued comparison (on <c>ses:Recipients</c> it behaves as ForAnyValue, §8 item 6).</summary>
+    /// <summary>No prefix: a single-valued comparison (on <c>ses:Recipients</c> it behaves as ForAnyValue, docs/ses-behaviour.md#condition-keys).</summary>
     None,
 
     /// <summary><c>ForAllValues:</c> every request value must match; true when the key is absent or empty.</summary>

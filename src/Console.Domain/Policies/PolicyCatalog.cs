@@ -1,6 +1,6 @@
 namespace SesConsole.Domain.Policies;
 
-/// <summary>The condition keys SES policies may use (catalogue of §8 item 11 of the reference).</summary>
+/// <summary>The condition keys SES policies may use (the catalogue in docs/ses-behaviour.md#condition-keys).</summary>
 public enum ConditionKey
 {
     FromAddress,

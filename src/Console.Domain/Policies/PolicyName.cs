@@ -4,7 +4,7 @@ namespace SesConsole.Domain.Policies;
 
 /// <summary>
 /// The name of a sending authorization policy: 1 to 64 characters from <c>[A-Za-z0-9_-]</c> (botocore shape
-/// <c>PolicyName</c>). Error messages are the ones SES returns (reference §1.7).
+/// <c>PolicyName</c>). Error messages are the ones SES returns (docs/ses-behaviour.md#policy-limits).
 /// </summary>
 /// <remarks>Equality is ordinal (names are case-sensitive). The default value is not valid; use <see cref="Parse"/>.</remarks>
 public readonly record struct PolicyName
@@ -43,7 +43,7 @@ public readonly record struct PolicyName
     public override string ToString() => Value ?? "";
 }
 
-/// <summary>The SES limits on sending authorization policies (reference §1.7).</summary>
+/// <summary>The SES limits on sending authorization policies (docs/ses-behaviour.md#policy-limits).</summary>
 public static class PolicyLimits
 {
     /// <summary>At most 20 policies per identity.</summary>

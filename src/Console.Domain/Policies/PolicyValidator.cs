@@ -38,7 +38,7 @@ public static class PolicyValidator
     /// <summary>Validates a sending authorization policy to be attached to <paramref name="identity"/>.</summary>
     /// <param name="text">The policy JSON.</param>
     /// <param name="identity">The identity the policy is attached to; its account is the owner.</param>
-    /// <param name="directory">The principal registry; every named principal must exist (§8 item 10).</param>
+    /// <param name="directory">The principal registry; every named principal must exist (docs/ses-behaviour.md#principals).</param>
     public static PolicyValidationResult ValidateResourcePolicy(string? text, IdentityArn identity, IPrincipalDirectory directory)
     {
         ArgumentNullException.ThrowIfNull(directory);

@@ -5,7 +5,7 @@ namespace SesConsole.Domain.Sending;
 
 /// <summary>
 /// A mailbox as SES accepts it: <c>addr</c>, <c>Name &lt;addr&gt;</c> or <c>"Name" &lt;addr&gt;</c>. The address must be
-/// 7-bit ASCII; a Unicode domain is converted to punycode (SES has no SMTPUTF8, §5.1); a non-ASCII local part is refused.
+/// 7-bit ASCII; a Unicode domain is converted to punycode (SES has no SMTPUTF8, docs/ses-behaviour.md#message-limits); a non-ASCII local part is refused.
 /// </summary>
 /// <remarks>Equality is ordinal on <see cref="Address"/> and <see cref="DisplayName"/>.</remarks>
 public sealed record MailAddress(string Address, string? DisplayName)

@@ -1,6 +1,6 @@
 namespace SesConsole.Domain.Sending;
 
-/// <summary>The mailbox simulator's scenarios (§5.4).</summary>
+/// <summary>The mailbox simulator's scenarios (docs/ses-behaviour.md#mailbox-simulator).</summary>
 public enum SimulatorScenario
 {
     /// <summary>Not a simulator address.</summary>

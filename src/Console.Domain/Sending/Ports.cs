@@ -86,7 +86,7 @@ public interface ISendingAccountDirectory
     ValueTask<SendingAccount?> GetAsync(string account, string region, CancellationToken cancellationToken);
 }
 
-/// <summary>How many recipients a message charges: the daily quota excludes simulator recipients, the rate includes them (§5.1, §5.4).</summary>
+/// <summary>How many recipients a message charges: the daily quota excludes simulator recipients, the rate includes them (docs/ses-behaviour.md#quotas, docs/ses-behaviour.md#mailbox-simulator).</summary>
 public readonly record struct QuotaCharge(int DailyRecipients, int RateRecipients);
 
 /// <summary>The quota's answer.</summary>
@@ -120,7 +120,7 @@ public interface ISendingQuota
     /// <summary>The same checks without reserving anything (dry run).</summary>
     ValueTask<QuotaResult> PeekAsync(string account, string region, QuotaCharge charge, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Gives back a reservation when a later step rejected the send (a failed send is not charged, §2.6).</summary>
+    /// <summary>Gives back a reservation when a later step rejected the send (a failed send is not charged, docs/ses-behaviour.md#quotas).</summary>
     ValueTask ReleaseAsync(string reservationId, CancellationToken cancellationToken);
 }
 
@@ -131,7 +131,7 @@ public enum SuppressionReason
     Complaint,
 }
 
-/// <summary>Port: the sending account's account-level suppression list (§8 item 5: the delegate's list applies).</summary>
+/// <summary>Port: the sending account's account-level suppression list (docs/ses-behaviour.md#suppression: the delegate's list applies).</summary>
 public interface ISuppressionList
 {
     /// <summary>Which of <paramref name="addresses"/> are suppressed for <paramref name="account"/> in <paramref name="region"/>, with the reason.</summary>

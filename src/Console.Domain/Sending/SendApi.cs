@@ -44,7 +44,7 @@ public enum ErrorDialect
     Smtp,
 }
 
-/// <summary>The reference's §8 item 4 action mapping and the other per-API facts.</summary>
+/// <summary>The per-API action mapping (docs/ses-behaviour.md#actions) and the other per-API facts.</summary>
 public static class SendApiRules
 {
     private static readonly string[] SendEmail = ["ses:SendEmail"];
@@ -53,7 +53,7 @@ public static class SendApiRules
     private static readonly string[] SendBulkTemplatedEmail = ["ses:SendBulkTemplatedEmail"];
     private static readonly string[] SendBulkEmail = ["ses:SendBulkEmail", "ses:SendBulkTemplatedEmail"];
 
-    /// <summary>The IAM action(s) every identity used must be authorized for (§8 item 4).</summary>
+    /// <summary>The IAM action(s) every identity used must be authorized for (docs/ses-behaviour.md#actions).</summary>
     public static IReadOnlyList<string> Actions(this SendApi api) => api switch
     {
         SendApi.V1SendEmail or SendApi.V2Simple => SendEmail,
@@ -74,7 +74,7 @@ public static class SendApiRules
         _ => ErrorDialect.V1,
     };
 
-    /// <summary>Whether the call carries a raw MIME message (and so may carry the <c>X-SES-*-ARN</c> headers, §2.2).</summary>
+    /// <summary>Whether the call carries a raw MIME message (and so may carry the <c>X-SES-*-ARN</c> headers, docs/ses-behaviour.md#x-ses-headers).</summary>
     public static bool IsRaw(this SendApi api) => api is SendApi.V1SendRawEmail or SendApi.V2Raw or SendApi.Smtp;
 
     public static bool IsV2(this SendApi api) => api is SendApi.V2Simple or SendApi.V2Raw or SendApi.V2Template or SendApi.V2Bulk;

@@ -18,7 +18,7 @@ public enum SendErrorKind
     /// <summary>An address is not covered by a verified identity in this region (or, in the sandbox, a recipient is not verified).</summary>
     NotVerified,
 
-    /// <summary>The policy engine denied an identity used (§8 item 8).</summary>
+    /// <summary>The policy engine denied an identity used (docs/ses-behaviour.md#error-wording).</summary>
     AccessDenied,
 
     /// <summary>The sending account's sending is paused (disabled by its administrator or by review).</summary>
@@ -39,7 +39,7 @@ public enum SendErrorKind
 
 /// <summary>
 /// A pipeline rejection: the kind and a message in SES's words. For <see cref="SendErrorKind.AccessDenied"/> the three parts
-/// of the sentence are kept, because each API quotes them differently (§8 item 8).
+/// of the sentence are kept, because each API quotes them differently (docs/ses-behaviour.md#error-wording).
 /// </summary>
 public sealed record SendError(SendErrorKind Kind, string Message)
 {
@@ -63,7 +63,7 @@ public sealed record SendError(SendErrorKind Kind, string Message)
 
     /// <summary>
     /// <c>Email address is not verified. The following identities failed the check in region REGION: a, b</c> (region in
-    /// upper case, §2.6).
+    /// upper case, docs/ses-behaviour.md#error-wording).
     /// </summary>
     public static SendError NotVerified(string region, IEnumerable<string> addresses) =>
         new(SendErrorKind.NotVerified,
@@ -84,7 +84,7 @@ public sealed record SendError(SendErrorKind Kind, string Message)
 public sealed record WireError(string Code, int HttpStatus, string Message);
 
 /// <summary>
-/// The one table from pipeline errors to what each API returns (§2.6 and §8 item 8). Pinned by
+/// The one table from pipeline errors to what each API returns (docs/ses-behaviour.md#error-wording). Pinned by
 /// <c>SendErrorCatalogTests</c>; change both together.
 /// </summary>
 public static class SendErrorCatalog

@@ -2,7 +2,7 @@ using SesConsole.Domain.Authorization;
 
 namespace SesConsole.Domain.Sending;
 
-/// <summary>Which address of a message an identity is checked for (§1.8: each address is checked separately).</summary>
+/// <summary>Which address of a message an identity is checked for (docs/ses-behaviour.md#evaluation: each address is checked separately).</summary>
 public enum AddressRole
 {
     /// <summary>The envelope sender / v1 <c>Source</c>, named by <c>SourceArn</c>.</summary>
@@ -15,7 +15,7 @@ public enum AddressRole
     ReturnPath,
 }
 
-/// <summary>Where an identity ARN came from (step 2's precedence: parameter, then first header, then SourceArn, §8 item 2).</summary>
+/// <summary>Where an identity ARN came from (step 2's precedence: parameter, then first header, then SourceArn, docs/ses-behaviour.md#arns-in-requests).</summary>
 public enum ArnOrigin
 {
     /// <summary>No ARN: the caller's own verified identity is used.</summary>
@@ -42,14 +42,14 @@ public sealed record ArnChoice(string? Arn, ArnOrigin Origin)
 
 /// <summary>Step 2's output: the message's addresses, recipients, ARNs, size and the headers to strip.</summary>
 /// <param name="Source">The envelope sender (v1 Source; for raw without Source, the From header).</param>
-/// <param name="From">The From mailbox (<c>ses:FromAddress</c>, <c>ses:FromDisplayName</c>, §8 item 3).</param>
+/// <param name="From">The From mailbox (<c>ses:FromAddress</c>, <c>ses:FromDisplayName</c>, docs/ses-behaviour.md#condition-keys).</param>
 /// <param name="FeedbackAddress">The Return-Path (<c>ses:FeedbackAddress</c>); null when none was given (the key is then absent).</param>
-/// <param name="FeedbackForwardingAddress">Where bounces and complaints are mailed (§4.1 rules).</param>
+/// <param name="FeedbackForwardingAddress">Where bounces and complaints are mailed (docs/ses-behaviour.md#feedback-channels).</param>
 /// <param name="Recipients">Every distinct recipient (To, Cc, Bcc or Destinations), normalized to 7-bit ASCII.</param>
 /// <param name="SourceArn">The ARN for <see cref="Source"/>.</param>
 /// <param name="FromArn">The ARN for <see cref="From"/>.</param>
 /// <param name="ReturnPathArn">The ARN for <see cref="FeedbackAddress"/>.</param>
-/// <param name="HeadersToRemove">The <c>X-SES-*</c> header names present in a raw message (removed before delivery, §2.2).</param>
+/// <param name="HeadersToRemove">The <c>X-SES-*</c> header names present in a raw message (removed before delivery, docs/ses-behaviour.md#x-ses-headers).</param>
 /// <param name="SizeBytes">The message size.</param>
 public sealed record ParsedMessage(
     MailAddress Source,
@@ -68,7 +68,7 @@ public sealed record ParsedMessage(
 /// <param name="Address">The address.</param>
 /// <param name="Identity">The named identity (from the ARN), or the caller's own most specific identity.</param>
 /// <param name="ViaArn">Whether an ARN named it (a delegated or explicit send).</param>
-/// <param name="OwnerIdentities">The owner's verified identities in the region (for §8 item 1 policy selection, DKIM and MAIL FROM).</param>
+/// <param name="OwnerIdentities">The owner's verified identities in the region (for policy selection, docs/ses-behaviour.md#policy-selection, and for DKIM and MAIL FROM).</param>
 public sealed record ResolvedIdentity(
     IReadOnlyList<AddressRole> Roles,
     string Address,
@@ -84,7 +84,7 @@ public sealed record ResolvedIdentity(
 /// <param name="Address">The address.</param>
 /// <param name="IdentityArn">The resource: the identity ARN named (or the caller's own identity).</param>
 /// <param name="Action">The IAM action.</param>
-/// <param name="PolicyIdentity">Whose policies applied (§8 item 1); null when no covering identity of the owner has policies.</param>
+/// <param name="PolicyIdentity">Whose policies applied (docs/ses-behaviour.md#policy-selection); null when no covering identity of the owner has policies.</param>
 /// <param name="Result">Both sides' decisions from <see cref="SendAuthorizer"/>.</param>
 /// <param name="OwnerSendsAsItself">The account root sends from its own identity: allowed without any policy.</param>
 /// <param name="ResourceExplanation">The owner side statement by statement (when <see cref="SendRequest.Explain"/>).</param>
@@ -197,7 +197,7 @@ public sealed record AcceptedMessage
     /// <summary>The Return-Path given by the sender, if any.</summary>
     public string? FeedbackAddress { get; init; }
 
-    /// <summary>Where feedback forwarding mails bounces and complaints (§4.1).</summary>
+    /// <summary>Where feedback forwarding mails bounces and complaints (docs/ses-behaviour.md#feedback-channels).</summary>
     public required string FeedbackForwardingAddress { get; init; }
 
     /// <summary>All recipients (<c>mail.destination</c>).</summary>
@@ -206,10 +206,10 @@ public sealed record AcceptedMessage
     /// <summary>Filled by step 8.</summary>
     public IReadOnlyList<RecipientDisposition> Recipients { get; init; } = [];
 
-    /// <summary>Header names to remove from a raw message before signing (every <c>X-SES-*</c> header, §2.2).</summary>
+    /// <summary>Header names to remove from a raw message before signing (every <c>X-SES-*</c> header, docs/ses-behaviour.md#x-ses-headers).</summary>
     public required IReadOnlyList<string> HeadersToRemove { get; init; }
 
-    /// <summary>Headers to set, replacing any existing ones: <c>Message-ID</c> and <c>Date</c> (SES replaces both, §2.2).</summary>
+    /// <summary>Headers to set, replacing any existing ones: <c>Message-ID</c> and <c>Date</c> (SES replaces both, docs/ses-behaviour.md#x-ses-headers).</summary>
     public required IReadOnlyList<RawHeader> HeadersToSet { get; init; }
 
     /// <summary>

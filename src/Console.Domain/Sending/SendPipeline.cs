@@ -5,13 +5,13 @@ namespace SesConsole.Domain.Sending;
 /// <summary>Deployment settings of the pipeline.</summary>
 public sealed record SendPipelineOptions
 {
-    /// <summary>To + Cc + Bcc (or Destinations) per message (§5.1).</summary>
+    /// <summary>To + Cc + Bcc (or Destinations) per message (docs/ses-behaviour.md#message-limits).</summary>
     public int MaxRecipients { get; init; } = 50;
 
     /// <summary>Maximum message size in bytes; SES v1's 10 MB by default.</summary>
     public long MaxMessageBytes { get; init; } = 10 * 1024 * 1024;
 
-    /// <summary>§8 item 2: when true, a raw message whose From differs from Source needs its own FromArn.</summary>
+    /// <summary>When true, a raw message whose From differs from Source needs its own FromArn (docs/ses-behaviour.md#arns-in-requests).</summary>
     public bool StrictRawArns { get; init; }
 
     /// <summary>The default MAIL FROM is <c>{messageId}@{region}.{this}</c>; Message-ID headers use the same domain.</summary>

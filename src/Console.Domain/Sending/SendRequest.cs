@@ -63,7 +63,7 @@ public sealed record RawContent(ReadOnlyMemory<byte> Mime) : SendContent;
 /// <summary>
 /// One send attempt, whatever API or SMTP session it came through. Parameter names follow SES v1; the v2 adapter maps
 /// <c>FromEmailAddress</c> → <see cref="Source"/>, <c>FromEmailAddressIdentityArn</c> → <see cref="FromArn"/> (which then
-/// also stands for <see cref="SourceArn"/>, §2.3), <c>FeedbackForwardingEmailAddress</c> → <see cref="ReturnPath"/>,
+/// also stands for <see cref="SourceArn"/>, docs/ses-behaviour.md#arns-in-requests), <c>FeedbackForwardingEmailAddress</c> → <see cref="ReturnPath"/>,
 /// <c>FeedbackForwardingEmailAddressIdentityArn</c> → <see cref="ReturnPathArn"/>.
 /// </summary>
 /// <param name="Caller">Who is sending.</param>

@@ -2,7 +2,7 @@ using SesConsole.Domain.Sending;
 
 namespace SesConsole.Domain.Tests.Sending;
 
-/// <summary>Pins §2.6 / §8 item 8 wording exactly.</summary>
+/// <summary>Pins the wording of docs/ses-behaviour.md#error-wording exactly.</summary>
 public sealed class SendErrorCatalogTests
 {
     private const string User = "arn:aws:iam::111122223333:user/x";

@@ -7,7 +7,7 @@ using static SesConsole.Domain.Tests.Sending.SendWorld;
 
 namespace SesConsole.Domain.Tests.Sending;
 
-/// <summary>The condition keys the pipeline feeds the engine (§8 item 3) and the per-API actions, end to end.</summary>
+/// <summary>The condition keys the pipeline feeds the engine (docs/ses-behaviour.md#condition-keys) and the per-API actions, end to end.</summary>
 public sealed class SendPipelineConditionTests
 {
     private static SendWorld WithOwnerPolicy(string action, string? condition)

@@ -1,6 +1,6 @@
 namespace SesConsole.Domain.Sending.Events;
 
-/// <summary>A feedback channel (§4.1).</summary>
+/// <summary>A feedback channel (docs/ses-behaviour.md#feedback-channels).</summary>
 public enum FeedbackChannel
 {
     /// <summary>An SNS topic the identity owner set on the identity (it may belong to the delegate).</summary>
@@ -34,10 +34,10 @@ public sealed record IdentityNotificationSettings(
 public sealed record EventDestination(string Name, IReadOnlySet<SendEventType> EventTypes, bool Enabled = true);
 
 /// <summary>
-/// Who receives an event under sending authorization (§4.2), as a pure function: the owner's identity topics (per type), the
-/// delegate's configuration-set destinations (only its own set, §8 item 5), email forwarding of bounces and complaints to
+/// Who receives an event under sending authorization (docs/ses-behaviour.md#feedback-routing), as a pure function: the owner's identity topics (per type), the
+/// delegate's configuration-set destinations (only its own set, docs/ses-behaviour.md#configuration-sets), email forwarding of bounces and complaints to
 /// the feedback-forwarding address when the owner left it on, and the fallback email when no channel took a bounce or
-/// complaint (even with forwarding off, §4.1).
+/// complaint (even with forwarding off, docs/ses-behaviour.md#feedback-channels).
 /// </summary>
 public static class FeedbackRouting
 {

@@ -1,6 +1,6 @@
 namespace SesConsole.Domain.Sending.Events;
 
-/// <summary>The event types we store and publish (§4.4; the JSON spelling is <see cref="SendEventTypes.JsonName"/>).</summary>
+/// <summary>The event types we store and publish (docs/ses-behaviour.md#event-types; the JSON spelling is <see cref="SendEventTypes.JsonName"/>).</summary>
 public enum SendEventType
 {
     Send,
@@ -27,7 +27,7 @@ public static class SendEventTypes
 }
 
 /// <summary>
-/// The notification's <c>mail</c> object (§4.3): under delegation <see cref="SourceArn"/> is the <em>owner's</em> identity and
+/// The notification's <c>mail</c> object (docs/ses-behaviour.md#notification-json): under delegation <see cref="SourceArn"/> is the <em>owner's</em> identity and
 /// <see cref="SendingAccountId"/> the <em>delegate</em>. <see cref="Source"/> is the sender's Source address as given (SES's
 /// examples show <c>john@example.com</c>, not the rewritten <c>…@amazonses.com</c> envelope).
 /// </summary>
@@ -136,7 +136,7 @@ public sealed record SendEvent(SendEventType Type, MailInfo Mail)
     };
 
     /// <summary>
-    /// Whether this event counts toward the sending account's bounce or complaint rate (§5.3, §5.5): hard bounces and
+    /// Whether this event counts toward the sending account's bounce or complaint rate (docs/ses-behaviour.md#reputation, docs/ses-behaviour.md#suppression): hard bounces and
     /// complaints, except account-suppressed ones and the mailbox simulator. (SES also excludes hard bounces to the sender's
     /// own verified domains; the reputation counter applies that rule, it needs the account's identities.)
     /// </summary>

@@ -8,7 +8,7 @@ namespace SesConsole.Domain.Sending.Events;
 /// </summary>
 /// <remarks>
 /// Pipeline rejections are errors returned to the caller, not events: SES's Reject event means "accepted, then found to carry
-/// a virus" (§4.4), which <see cref="Reject"/> models for completeness.
+/// a virus" (docs/ses-behaviour.md#event-types), which <see cref="Reject"/> models for completeness.
 /// </remarks>
 public static class SendEvents
 {
@@ -17,7 +17,7 @@ public static class SendEvents
 
     /// <summary>
     /// The events known at acceptance: Send; per suppressed recipient a Permanent/OnAccountSuppressionList bounce; per
-    /// simulator recipient its documented outcome (§5.4): success → Delivery; bounce → Delivery-less Permanent/General bounce
+    /// simulator recipient its documented outcome (docs/ses-behaviour.md#mailbox-simulator): success → Delivery; bounce → Delivery-less Permanent/General bounce
     /// 550 5.1.1; ooto → Delivery (the auto-reply to the feedback address is enqueued at acceptance by the web layer's
     /// SimulatorAutoReply and delivered by the worker); complaint → Delivery
     /// and an <c>abuse</c> Complaint; suppressionlist → Permanent/Suppressed bounce. Simulated bounces in one message merge.

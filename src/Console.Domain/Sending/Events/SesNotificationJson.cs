@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace SesConsole.Domain.Sending.Events;
 
-/// <summary>Which top-level field names the type: identity notifications use <c>notificationType</c>, event publishing <c>eventType</c> (§4.3).</summary>
+/// <summary>Which top-level field names the type: identity notifications use <c>notificationType</c>, event publishing <c>eventType</c> (docs/ses-behaviour.md#notification-json).</summary>
 public enum NotificationFormat
 {
     IdentityNotification,
@@ -12,7 +12,7 @@ public enum NotificationFormat
 }
 
 /// <summary>
-/// Serializes a <see cref="SendEvent"/> to SES's notification JSON (§4.3, §4.4). Timestamps are ISO 8601 UTC with
+/// Serializes a <see cref="SendEvent"/> to SES's notification JSON (docs/ses-behaviour.md#notification-json, docs/ses-behaviour.md#event-types). Timestamps are ISO 8601 UTC with
 /// milliseconds (<c>2016-01-27T14:59:38.237Z</c>); absent optional fields are omitted.
 /// </summary>
 public static class SesNotificationJson

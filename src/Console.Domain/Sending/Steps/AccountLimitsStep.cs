@@ -2,7 +2,7 @@ namespace SesConsole.Domain.Sending.Steps;
 
 /// <summary>
 /// Step 6: the sending (delegate) account's status, then its quota through <see cref="ISendingQuota"/>: the rolling 24 h
-/// quota counts recipients except the simulator's (suppressed recipients count), the rate counts every recipient (§5.1).
+/// quota counts recipients except the simulator's (suppressed recipients count), the rate counts every recipient (docs/ses-behaviour.md#quotas).
 /// A dry run peeks without reserving.
 /// </summary>
 public sealed class AccountLimitsStep : ISendStep

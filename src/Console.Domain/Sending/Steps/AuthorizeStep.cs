@@ -5,11 +5,11 @@ using SesConsole.Domain.Principals;
 namespace SesConsole.Domain.Sending.Steps;
 
 /// <summary>
-/// Step 4: every identity used (Source, From, Return-Path) must be authorized for every action of the API (§8 item 4), with
+/// Step 4: every identity used (Source, From, Return-Path) must be authorized for every action of the API (docs/ses-behaviour.md#actions), with
 /// <see cref="SendAuthorizer"/>'s two-sided rule: cross-account needs an Allow on both sides; in the same account either side
 /// is enough; an explicit Deny anywhere wins. The owner's policies are those of the most specific covering identity with
-/// policies (§8 item 1). The account root sending from its own identity needs no policy at all (its own IAM side always
-/// allows) unless a Deny applies. Deny → <c>AccessDenied</c> with SES's sentence (§8 item 8).
+/// policies (docs/ses-behaviour.md#policy-selection). The account root sending from its own identity needs no policy at all (its own IAM side always
+/// allows) unless a Deny applies. Deny → <c>AccessDenied</c> with SES's sentence (docs/ses-behaviour.md#error-wording).
 /// </summary>
 public sealed class AuthorizeStep : ISendStep
 {

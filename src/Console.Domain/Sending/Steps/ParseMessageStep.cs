@@ -8,9 +8,9 @@ namespace SesConsole.Domain.Sending.Steps;
 /// <item>Raw messages are parsed through <see cref="IMimeParser"/>; Source defaults to the From header.</item>
 /// <item>1–50 recipients (Destinations, else To+Cc+Bcc), each 7-bit ASCII with a punycode domain; size ≤ the maximum.</item>
 /// <item>ARNs: the parameter wins over the header; the first header of a name wins; FromArn and ReturnPathArn default to
-/// SourceArn (§8 item 2); a v2 <c>FromEmailAddressIdentityArn</c> also stands for SourceArn (§2.3).</item>
+/// SourceArn (docs/ses-behaviour.md#arns-in-requests); a v2 <c>FromEmailAddressIdentityArn</c> also stands for SourceArn (docs/ses-behaviour.md#arns-in-requests).</item>
 /// <item><c>ses:FromAddress</c> is the From header's bare address, else Source's; <c>ses:FeedbackAddress</c> is the
-/// Return-Path, absent when none (§8 item 3).</item>
+/// Return-Path, absent when none (docs/ses-behaviour.md#condition-keys).</item>
 /// </list>
 /// </summary>
 public sealed class ParseMessageStep : ISendStep
@@ -148,7 +148,7 @@ public sealed class ParseMessageStep : ISendStep
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToArray();
 
-        // §4.1: SendEmail → ReturnPath, else Source. Raw/SMTP → Source parameter, else Return-Path header, else From.
+        // docs/ses-behaviour.md#feedback-channels: SendEmail → ReturnPath, else Source. Raw/SMTP → Source parameter, else Return-Path header, else From.
         var forwarding = raw is null
             ? feedback ?? source.Address
             : request.Source is not null ? source.Address : feedback ?? from.Address;

@@ -1,8 +1,8 @@
 namespace SesConsole.Domain.Sending.Steps;
 
 /// <summary>
-/// Step 8: what happens to each recipient. First the sending account's suppression list (§8 item 5): not delivered, a
-/// Permanent/OnAccountSuppressionList bounce. Then the mailbox simulator's synthetic outcomes (§5.4). Otherwise deliver.
+/// Step 8: what happens to each recipient. First the sending account's suppression list (docs/ses-behaviour.md#suppression): not delivered, a
+/// Permanent/OnAccountSuppressionList bounce. Then the mailbox simulator's synthetic outcomes (docs/ses-behaviour.md#mailbox-simulator). Otherwise deliver.
 /// Never rejects: SES accepts mail to suppressed addresses.
 /// </summary>
 public sealed class RecipientDispositionStep : ISendStep

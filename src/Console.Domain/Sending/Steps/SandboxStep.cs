@@ -3,9 +3,9 @@ using SesConsole.Domain.Identities;
 namespace SesConsole.Domain.Sending.Steps;
 
 /// <summary>
-/// Step 5: when the sending account <em>or</em> any identity owner is in the sandbox (§2.5: both must be out), every
+/// Step 5: when the sending account <em>or</em> any identity owner is in the sandbox (docs/ses-behaviour.md#sandbox: both must be out), every
 /// recipient must be the mailbox simulator or covered by a verified identity of the <em>sending</em> (delegate) account in
-/// this region — our choice where AWS is unclear (§2.5; boto3 #3873 verified the recipient in the delegate account).
+/// this region — our choice where AWS is unclear (docs/ses-behaviour.md#sandbox; boto3 #3873 verified the recipient in the delegate account).
 /// </summary>
 public sealed class SandboxStep : ISendStep
 {

@@ -5,7 +5,7 @@ using SesConsole.Domain.Primitives;
 namespace SesConsole.Web.Features.Api;
 
 /// <summary>
-/// Turns errors into the shapes the AWS SDKs parse (tests/sdk-client and ../shared/reference/sdk-wire.md): v2 REST-JSON
+/// Turns errors into the shapes the AWS SDKs parse (tests/sdk-client and docs/ses-behaviour.md#wire-shapes): v2 REST-JSON
 /// with <c>x-amzn-ErrorType</c> plus <c>{"__type","message"}</c>; v1 awsQuery <c>&lt;ErrorResponse&gt;</c> XML. Both carry
 /// <c>x-amzn-RequestId</c>.
 /// </summary>

@@ -12,7 +12,7 @@ namespace SesConsole.Web.Features.Api;
 /// Sending authorization policy operations of the SES API, owner only, over the same service as the console's editor
 /// (validation, SES limits and messages): v2 Create/Update/Delete/GetEmailIdentityPolicies, v1 Put/Get/List/DeleteIdentityPolicy.
 /// As in SES, v1 PutIdentityPolicy creates or replaces and v1 DeleteIdentityPolicy succeeds for a missing name; v2
-/// create fails on a duplicate and update/delete fail on a missing policy (floci's observations, §1.7).
+/// create fails on a duplicate and update/delete fail on a missing policy (floci's observations, docs/ses-behaviour.md#policy-limits).
 /// </summary>
 public static class SesApiPolicyEndpoints
 {

@@ -69,7 +69,7 @@ public sealed record SimulationResult(Decision Decision, string Summary, IReadOn
 
 /// <summary>
 /// Runs a send through the policy engine: the owner's side over the given (possibly unsaved) policy texts, and the
-/// delegate's side over the principal's identity-based policies stored in IAM (cross-account rule of §1.8).
+/// delegate's side over the principal's identity-based policies stored in IAM (cross-account rule of docs/ses-behaviour.md#evaluation).
 /// </summary>
 public sealed class PolicySimulator(IDbContextFactory<ConsoleDbContext> dbFactory, PrincipalDirectoryLoader directoryLoader, TimeProvider time)
 {

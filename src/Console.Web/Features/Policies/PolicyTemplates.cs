@@ -1,6 +1,6 @@
 namespace SesConsole.Web.Features.Policies;
 
-/// <summary>One starting point: a documented SES example (reference §1.6) filled in for an identity.</summary>
+/// <summary>One starting point: a documented SES example (docs/ses-behaviour.md#policy-examples) filled in for an identity.</summary>
 public sealed record PolicyTemplate(string Key, string Title, string Description, string SuggestedName, string Document);
 
 /// <summary>

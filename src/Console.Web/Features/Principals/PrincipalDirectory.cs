@@ -9,7 +9,7 @@ namespace SesConsole.Web.Features.Principals;
 
 /// <summary>
 /// Loads the principal registry (accounts, IAM users and roles, configured services) that policy validation checks
-/// principals against (§8 item 10: principals must exist at save time). A loaded snapshot is immutable and thread-safe.
+/// principals against (docs/ses-behaviour.md#principals: principals must exist at save time). A loaded snapshot is immutable and thread-safe.
 /// </summary>
 public sealed class PrincipalDirectoryLoader(IDbContextFactory<ConsoleDbContext> dbFactory, IOptions<ConsoleOptions> options)
 {

@@ -6,7 +6,7 @@ using SesConsole.Domain.Sending;
 namespace SesConsole.Web.Features.Sending;
 
 /// <summary>
-/// The mailbox simulator's out-of-the-office answer (§5.4): a message accepted for <c>ooto@simulator.amazonses.com</c> is
+/// The mailbox simulator's out-of-the-office answer (docs/ses-behaviour.md#mailbox-simulator): a message accepted for <c>ooto@simulator.amazonses.com</c> is
 /// "delivered" (a Delivery event at acceptance) and the simulator mails an RFC 3834 auto-reply to the message's
 /// feedback address (the Return-Path, else the Source / From). The reply is built at acceptance and enqueued as its own
 /// outbox row in the same commit as the message, so the delivery worker takes it to the transport like any other mail:
