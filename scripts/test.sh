@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution (unit, bUnit, integration on real SQLite, e2e in real Chromium) and prints one plain
-# closing line "N passed, N failed, N skipped". Installs Debian's chromium and swaks when they are missing. Extra arguments go to
-# `dotnet test` (e.g. --no-build).
+# closing line "N passed, N failed, N skipped". Installs Debian's chromium, swaks, awscli and python3-boto3 when they are
+# missing. Extra arguments go to `dotnet test` (e.g. --no-build).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +21,16 @@ if ! command -v swaks >/dev/null 2>&1; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq swaks >/dev/null
   else
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq swaks >/dev/null
+  fi
+fi
+
+# Debian's AWS CLI v2 and boto3, the other real clients the API tests drive (/usr/bin/aws, /usr/bin/python3).
+if [ ! -x /usr/bin/aws ] || ! /usr/bin/python3 -c "import boto3" >/dev/null 2>&1; then
+  echo "awscli or python3-boto3 not found: installing Debian's awscli and python3-boto3 for the API tests"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli python3-boto3 >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli python3-boto3 >/dev/null
   fi
 fi
 
