@@ -53,10 +53,25 @@ public static class SendAuthorizer
     /// <param name="request">The request; <see cref="AuthorizationRequest.Resource"/> is the identity ARN.</param>
     /// <param name="resourcePolicies">The owner's compiled policies on the applicable identity (see <see cref="IdentityPolicySelector"/>).</param>
     /// <param name="identityPolicies">The caller's compiled identity-based policies (user or role; for an assumed role, the role's).</param>
-    public static SendAuthorizationResult Authorize(AuthorizationRequest request, CompiledPolicySet resourcePolicies, CompiledPolicySet identityPolicies)
+    public static SendAuthorizationResult Authorize(AuthorizationRequest request, CompiledPolicySet resourcePolicies, CompiledPolicySet identityPolicies) =>
+        Authorize(request, request, resourcePolicies, identityPolicies);
+
+    /// <summary>
+    /// As <see cref="Authorize(AuthorizationRequest, CompiledPolicySet, CompiledPolicySet)"/>, with the owner's side evaluated
+    /// against <paramref name="resourceRequest"/>: the same request with <see cref="AuthorizationRequest.Resource"/> set to
+    /// the ARN of the identity whose policies apply. A resource policy can only name the identity it is attached to, so
+    /// when an address identity's policies decide a send made with its domain's ARN (docs/policy-engine.md, "Which
+    /// identity's policies"), they must be evaluated against the address's ARN. The caller's side keeps the ARN it named.
+    /// </summary>
+    /// <param name="request">The request as made: the caller's identity-based policies are evaluated against it.</param>
+    /// <param name="resourceRequest">The request against the policy identity's ARN (same principal, action, context and owner).</param>
+    /// <param name="resourcePolicies">The owner's compiled policies on the policy identity.</param>
+    /// <param name="identityPolicies">The caller's compiled identity-based policies.</param>
+    public static SendAuthorizationResult Authorize(AuthorizationRequest request, AuthorizationRequest resourceRequest, CompiledPolicySet resourcePolicies, CompiledPolicySet identityPolicies)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var resource = PolicyEvaluator.Evaluate(request, resourcePolicies);
+        ArgumentNullException.ThrowIfNull(resourceRequest);
+        var resource = PolicyEvaluator.Evaluate(resourceRequest, resourcePolicies);
         var principal = request.Principal;
         if (principal.IsService)
         {
@@ -86,7 +101,7 @@ public static class SendAuthorizer
     }
 
     /// <summary>
-    /// The fast, allocation-free form of <see cref="Authorize"/>: only the final decision.
+    /// The fast, allocation-free form of <see cref="Authorize(AuthorizationRequest, CompiledPolicySet, CompiledPolicySet)"/>: only the final decision.
     /// </summary>
     public static Decision Decide(AuthorizationRequest request, CompiledPolicySet resourcePolicies, CompiledPolicySet identityPolicies)
     {

@@ -10,6 +10,26 @@ public readonly record struct VerificationState(VerificationStatus Status, DateT
 
     public static VerificationState Pending(DateTimeOffset since) => new(VerificationStatus.Pending, since);
 
+    /// <summary>
+    /// The state as the clock sees it at <paramref name="now"/>: a <see cref="VerificationStatus.TemporaryFailure"/> whose
+    /// 72 h window (<see cref="DnsVerification.SearchWindow"/>) has passed is <see cref="VerificationStatus.Failed"/> from
+    /// the end of that window, whether or not a re-check has written it yet (SES revokes a domain whose records were
+    /// not restored within 72 h). Every other state is returned unchanged. See docs/identities.md, "Can it send?".
+    /// </summary>
+    public VerificationState AsOf(DateTimeOffset now) =>
+        Status == VerificationStatus.TemporaryFailure && now - Since >= DnsVerification.SearchWindow
+            ? new VerificationState(VerificationStatus.Failed, Since + DnsVerification.SearchWindow)
+            : this;
+
+    /// <summary>
+    /// The one rule for "can this identity send now?", used by the send pipeline, the SES API
+    /// (<c>VerifiedForSendingStatus</c>, <c>SendingEnabled</c>, v1 <c>VerificationStatus</c>) and the identity page:
+    /// <see cref="VerificationStatus.Success"/>, or <see cref="VerificationStatus.TemporaryFailure"/> inside its 72 h
+    /// window (SES keeps a verified domain while it waits for its records to return). Pending, Failed, NotStarted and a
+    /// TemporaryFailure past its window cannot send.
+    /// </summary>
+    public bool CanSendAt(DateTimeOffset now) => AsOf(now).Status is VerificationStatus.Success or VerificationStatus.TemporaryFailure;
+
     public override string ToString() => $"{Status} since {Since:O}";
 }
 

@@ -26,8 +26,8 @@ public sealed record DkimKeyReference(string SigningDomain, string Selector);
 /// </summary>
 /// <param name="Arn">The identity ARN (owner account, region, name).</param>
 /// <param name="Name">The identity's name.</param>
-/// <param name="Status">Its verification status; <see cref="VerificationStatus.Success"/> and
-/// <see cref="VerificationStatus.TemporaryFailure"/> count as verified (SES keeps sending while it re-checks).</param>
+/// <param name="Status">Its stored verification status (since <see cref="StatusSince"/>); whether it can send is
+/// <see cref="CanSendAt"/>.</param>
 /// <param name="Policies">Its compiled sending authorization policies (possibly empty).</param>
 /// <param name="DkimSigningEnabled">The owner's DKIM signing switch for this identity.</param>
 /// <param name="DkimKey">For a domain whose DKIM setup is verified, its key; otherwise null.</param>
@@ -41,7 +41,11 @@ public sealed record SendingIdentity(
     DkimKeyReference? DkimKey = null,
     MailFromSetting? MailFrom = null)
 {
-    public bool IsVerified => Status is VerificationStatus.Success or VerificationStatus.TemporaryFailure;
+    /// <summary>When <see cref="Status"/> began (a TemporaryFailure's 72 h window starts here).</summary>
+    public DateTimeOffset StatusSince { get; init; }
+
+    /// <summary>Whether it can send at <paramref name="now"/>: <see cref="VerificationState.CanSendAt"/>, the rule the API and the console report.</summary>
+    public bool CanSendAt(DateTimeOffset now) => new VerificationState(Status, StatusSince).CanSendAt(now);
 }
 
 /// <summary>

@@ -84,11 +84,13 @@ public sealed record ResolvedIdentity(
 /// <param name="Address">The address.</param>
 /// <param name="IdentityArn">The resource: the identity ARN named (or the caller's own identity).</param>
 /// <param name="Action">The IAM action.</param>
-/// <param name="PolicyIdentity">Whose policies applied (docs/ses-behaviour.md#policy-selection); null when no covering identity of the owner has policies.</param>
+/// <param name="PolicyIdentity">The ARN of the identity whose policies applied, and against which they were evaluated (docs/ses-behaviour.md#policy-selection);
+/// null when no covering identity of the owner has policies.</param>
 /// <param name="Result">Both sides' decisions from <see cref="SendAuthorizer"/>.</param>
 /// <param name="OwnerSendsAsItself">The account root sends from its own identity: allowed without any policy.</param>
 /// <param name="ResourceExplanation">The owner side statement by statement (when <see cref="SendRequest.Explain"/>).</param>
 /// <param name="CallerExplanation">The caller side statement by statement (when asked and evaluated).</param>
+/// <param name="PolicySource">Which identity's policies were the owner's side, and why, in one sentence.</param>
 public sealed record IdentityAuthorization(
     IReadOnlyList<AddressRole> Roles,
     string Address,
@@ -98,14 +100,19 @@ public sealed record IdentityAuthorization(
     SendAuthorizationResult Result,
     bool OwnerSendsAsItself,
     PolicyExplanation? ResourceExplanation = null,
-    PolicyExplanation? CallerExplanation = null)
+    PolicyExplanation? CallerExplanation = null,
+    string? PolicySource = null)
 {
     public bool IsAllowed => Result.IsAllowed || OwnerSendsAsItself;
 
-    /// <summary>One line for the trace.</summary>
-    public string Describe() => OwnerSendsAsItself
-        ? $"{Action} on {IdentityArn} ({string.Join("/", Roles)} {Address}): allowed — the owner account sends from its own identity."
-        : $"{Action} on {IdentityArn} ({string.Join("/", Roles)} {Address}): {Result.Describe()}";
+    /// <summary>One line for the trace: the decision, then whose policies were the owner's side and why.</summary>
+    public string Describe()
+    {
+        var head = OwnerSendsAsItself
+            ? $"{Action} on {IdentityArn} ({string.Join("/", Roles)} {Address}): allowed — the owner account sends from its own identity."
+            : $"{Action} on {IdentityArn} ({string.Join("/", Roles)} {Address}): {Result.Describe()}";
+        return PolicySource is null || OwnerSendsAsItself ? head : $"{head} {PolicySource}";
+    }
 }
 
 /// <summary>The envelope sender decision of step 7.</summary>

@@ -58,12 +58,12 @@ internal sealed class SendWorld
     public static SendCaller Root(string account) => new(RequestPrincipal.ForAccount(AccountId.Parse(account).GetValueOrThrow()), SourceIp: "192.0.2.10");
 
     public static SendingIdentity Identity(string arn, IEnumerable<CompiledPolicy> policies, bool dkim = false,
-        VerificationStatus status = VerificationStatus.Success, MailFromSetting? mailFrom = null)
+        VerificationStatus status = VerificationStatus.Success, MailFromSetting? mailFrom = null, DateTimeOffset? since = null)
     {
         var parsed = IdentityArn.Parse(arn).GetValueOrThrow();
         var name = SendingIdentityName.Parse(parsed.IdentityName).GetValueOrThrow();
         return new SendingIdentity(parsed, name, status, new CompiledPolicySet(policies), dkim,
-            dkim && name.IsDomain ? new DkimKeyReference(name.Domain, "sel1") : null, mailFrom);
+            dkim && name.IsDomain ? new DkimKeyReference(name.Domain, "sel1") : null, mailFrom) { StatusSince = since ?? Now.AddHours(-1) };
     }
 
     /// <summary>A resource policy compiled for <paramref name="identityArn"/>.</summary>

@@ -27,7 +27,7 @@ public sealed class ResolveIdentitiesStep : ISendStep
             checks.Add((AddressRole.ReturnPath, message.FeedbackAddress, message.ReturnPathArn));
         }
 
-        var cache = new Dictionary<string, IReadOnlyList<SendingIdentity>>(StringComparer.Ordinal);
+        var cache = new Dictionary<string, (IReadOnlyList<SendingIdentity> All, IReadOnlyList<SendingIdentity> CanSend)>(StringComparer.Ordinal);
         var resolved = new List<ResolvedIdentity>();
         var failed = new List<string>();
         foreach (var group in checks.GroupBy(c => (c.Address, c.Arn.Arn)))
@@ -63,22 +63,22 @@ public sealed class ResolveIdentitiesStep : ISendStep
             if (!cache.TryGetValue(owner, out var ownerIdentities))
             {
                 var all = await context.Ports.Identities.GetIdentitiesAsync(owner, request.Region, cancellationToken).ConfigureAwait(false);
-                ownerIdentities = [.. all.Where(i => i.IsVerified)];
+                ownerIdentities = (all, [.. all.Where(i => i.CanSendAt(request.Time))]);
                 cache[owner] = ownerIdentities;
             }
 
-            var identity = pick(ownerIdentities);
+            var identity = pick(ownerIdentities.CanSend);
             if (identity is null)
             {
                 context.Details.Add(arnText is null
-                    ? $"{string.Join("/", roles)} {address}: no verified identity of account {owner} in {request.Region} covers it."
-                    : $"{string.Join("/", roles)} {address}: {arnText} is not a verified identity of account {owner} in {request.Region} that covers it.");
+                    ? $"{string.Join("/", roles)} {address}: no verified identity of account {owner} in {request.Region} covers it.{CannotSend(ownerIdentities.All, address, request.Time)}"
+                    : $"{string.Join("/", roles)} {address}: {arnText} is not a verified identity of account {owner} in {request.Region} that covers it.{CannotSend(ownerIdentities.All, address, request.Time)}");
                 Fail(failed, address);
                 continue;
             }
 
             context.Details.Add($"{string.Join("/", roles)} {address}: {identity.Arn}{(arnText is null ? " (caller's own identity)" : "")}.");
-            resolved.Add(new ResolvedIdentity(roles, address, identity, arnText is not null, ownerIdentities));
+            resolved.Add(new ResolvedIdentity(roles, address, identity, arnText is not null, ownerIdentities.CanSend));
         }
 
         if (failed.Count > 0)
@@ -88,6 +88,17 @@ public sealed class ResolveIdentitiesStep : ISendStep
 
         context.Identities = resolved;
         return StepResult.Continue(string.Join("; ", resolved.Select(r => $"{string.Join("/", r.Roles)} → {r.Identity.Arn}")) + ".");
+    }
+
+    /// <summary>The covering identities that exist but cannot send now, with their status, for the trace.</summary>
+    private static string CannotSend(IReadOnlyList<SendingIdentity> all, string address, DateTimeOffset now)
+    {
+        var blocked = all.Where(i => !i.CanSendAt(now) && IdentityCoverage.Covers(i.Name, address))
+            .Select(i => new VerificationState(i.Status, i.StatusSince).AsOf(now) is var state && state.Status != i.Status
+                ? $"{i.Name.Value} ({i.Status} since {i.StatusSince.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC, past its 72 h window: {state.Status})"
+                : $"{i.Name.Value} ({i.Status})")
+            .ToList();
+        return blocked.Count == 0 ? "" : $" Covering identities that cannot send now: {string.Join(", ", blocked)}.";
     }
 
     private static void Fail(List<string> failed, string address)

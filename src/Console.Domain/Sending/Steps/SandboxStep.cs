@@ -50,7 +50,7 @@ public sealed class SandboxStep : ISendStep
         }
 
         var identities = await context.Ports.Identities.GetIdentitiesAsync(sending.AccountId, request.Region, cancellationToken).ConfigureAwait(false);
-        var verified = identities.Where(i => i.IsVerified).Select(i => i.Name).ToArray();
+        var verified = identities.Where(i => i.CanSendAt(request.Time)).Select(i => i.Name).ToArray();
         var failed = message.Recipients
             .Where(r => !MailboxSimulator.IsSimulator(r) && !verified.Any(v => IdentityCoverage.Covers(v, r)))
             .ToArray();

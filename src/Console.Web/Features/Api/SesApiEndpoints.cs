@@ -134,7 +134,7 @@ public static class SesApiEndpoints
             {
                 IdentityType = i.Type == SendingIdentityType.Domain ? "DOMAIN" : "EMAIL_ADDRESS",
                 IdentityName = i.Name,
-                SendingEnabled = i.Status == VerificationStatus.Success,
+                SendingEnabled = i.CanSend,
                 VerificationStatus = V2Status(i.Status),
             }),
         }, Json);
@@ -181,7 +181,7 @@ public static class SesApiEndpoints
         return Results.Json(new
         {
             IdentityType = created.Value.Type == SendingIdentityType.Domain ? "DOMAIN" : "EMAIL_ADDRESS",
-            VerifiedForSendingStatus = false,
+            VerifiedForSendingStatus = details.Identity.CanSend,
             DkimAttributes = DkimAttributes(details),
         }, Json);
     }
@@ -200,7 +200,7 @@ public static class SesApiEndpoints
         {
             IdentityType = d.Identity.Type == SendingIdentityType.Domain ? "DOMAIN" : "EMAIL_ADDRESS",
             FeedbackForwardingStatus = true,
-            VerifiedForSendingStatus = d.Identity.Status == VerificationStatus.Success,
+            VerifiedForSendingStatus = d.Identity.CanSend,
             VerificationStatus = V2Status(d.Identity.Status),
             DkimAttributes = DkimAttributes(d),
             MailFromAttributes = d.MailFromDomain is null ? null : new

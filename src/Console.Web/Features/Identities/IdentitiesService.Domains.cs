@@ -144,14 +144,15 @@ public sealed partial class IdentitiesService
             return Result.Failure("identity.not_a_domain", "Email addresses restart verification with \"Resend verification email\".");
         }
 
-        if (identity.VerificationStatus != VerificationStatus.Failed && identity.DkimStatus != VerificationStatus.Failed)
+        var now = time.GetUtcNow();
+        var verification = Verification(identity, now);
+        if (verification.Status != VerificationStatus.Failed && identity.DkimStatus != VerificationStatus.Failed)
         {
             return Result.Failure("identity.not_failed",
-                $"Verification of {identity.Name} has not failed ({identity.VerificationStatus}); there is nothing to restart.");
+                $"Verification of {identity.Name} has not failed ({verification.Status}); there is nothing to restart.");
         }
 
-        var now = time.GetUtcNow();
-        if (identity.VerificationStatus == VerificationStatus.Failed)
+        if (verification.Status == VerificationStatus.Failed)
         {
             (identity.VerificationStatus, identity.VerificationStatusSince) = (VerificationStatus.Pending, now);
         }
@@ -276,7 +277,7 @@ public sealed partial class IdentitiesService
     private async Task CheckAsync(SendingIdentityEntity identity, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var result = await checker.CheckAsync(Snapshot(identity), now, ct);
+        var result = await checker.CheckAsync(Snapshot(identity, now), now, ct);
         if (result.Verification.Status == VerificationStatus.Success && identity.VerificationStatus != VerificationStatus.Success)
         {
             identity.VerifiedAt = now;
@@ -299,12 +300,14 @@ public sealed partial class IdentitiesService
         || i.DkimStatus is VerificationStatus.Pending or VerificationStatus.Success or VerificationStatus.TemporaryFailure
         || i.MailFromStatus is VerificationStatus.Pending or VerificationStatus.Success or VerificationStatus.TemporaryFailure;
 
-    private static DomainIdentitySnapshot Snapshot(SendingIdentityEntity i) => new()
+    /// <param name="now">When given (a check), the verification state is taken as of then: a TemporaryFailure past its
+    /// 72 h window is Failed, as reported, and the check writes it so (a restart is needed, as in SES).</param>
+    private static DomainIdentitySnapshot Snapshot(SendingIdentityEntity i, DateTimeOffset? now = null) => new()
     {
         Domain = i.Name,
         Region = i.Region,
         VerificationToken = i.VerificationToken,
-        Verification = new VerificationState(i.VerificationStatus, i.VerificationStatusSince),
+        Verification = now is { } at ? Verification(i, at) : new VerificationState(i.VerificationStatus, i.VerificationStatusSince),
         DkimOrigin = i.DkimOrigin is { } origin ? (DkimKeyOrigin)(int)origin : null,
         DkimKeys = i.DkimKeys.OrderBy(k => k.Selector, StringComparer.Ordinal).Select(k => new DkimSelectorKey(k.Selector, k.PublicKey)).ToList(),
         Dkim = new VerificationState(i.DkimStatus, i.DkimStatusSince ?? i.CreatedAt),
@@ -325,7 +328,7 @@ public sealed partial class IdentitiesService
             }).ToList();
         }
 
-        return new IdentityDetails(Row(i, i.Policies.Count), i.VerificationStatusSince, i.VerifiedAt, i.LastCheckedAt, i.DkimOrigin, i.DkimKeyLength,
+        return new IdentityDetails(Row(i, i.Policies.Count), Verification(i, time.GetUtcNow()).Since, i.VerifiedAt, i.LastCheckedAt, i.DkimOrigin, i.DkimKeyLength,
             i.DkimKeys.Select(k => k.Selector).OrderBy(s => s, StringComparer.Ordinal).ToList(), i.MailFromDomain, i.MailFromStatus, i.MailFromBehavior, records);
     }
 

@@ -310,8 +310,17 @@ public sealed partial class IdentitiesService(
         return (tracking ? query : query.AsNoTracking()).SingleOrDefaultAsync(ct);
     }
 
-    private static IdentityRow Row(SendingIdentityEntity i, int policies) =>
-        new(i.Name, i.Arn, i.Type, i.Region, i.VerificationStatus, i.DkimStatus, i.DkimSigningEnabled, policies, i.CreatedAt);
+    /// <summary>The row as of now: status and "can send" from the one domain rule (<see cref="VerificationState.CanSendAt"/>).</summary>
+    private IdentityRow Row(SendingIdentityEntity i, int policies)
+    {
+        var now = time.GetUtcNow();
+        var state = Verification(i, now);
+        return new(i.Name, i.Arn, i.Type, i.Region, state.Status, i.DkimStatus, i.DkimSigningEnabled, policies, i.CreatedAt, state.CanSendAt(now));
+    }
+
+    /// <summary>The identity's verification state as the clock sees it at <paramref name="now"/> (<see cref="VerificationState.AsOf"/>).</summary>
+    private static VerificationState Verification(SendingIdentityEntity i, DateTimeOffset now) =>
+        new VerificationState(i.VerificationStatus, i.VerificationStatusSince).AsOf(now);
 
     private static Error NotFound(string name, string region) =>
         new("identity.not_found", $"{name} is not an identity of your account in {region}.");

@@ -4,9 +4,13 @@ using SesConsole.Domain.Identities;
 namespace SesConsole.Web.Features.Identities;
 
 /// <summary>A row of the identities list.</summary>
+/// <param name="Status">The verification status as the clock sees it now (<see cref="VerificationState.AsOf"/>: a
+/// TemporaryFailure past its 72 h window is Failed), as the API and the console report it.</param>
+/// <param name="CanSend">Whether it can send now (<see cref="VerificationState.CanSendAt"/>, the rule the send pipeline uses):
+/// v2 <c>VerifiedForSendingStatus</c> and <c>SendingEnabled</c>.</param>
 public sealed record IdentityRow(
     string Name, string Arn, SendingIdentityType Type, string Region, VerificationStatus Status, VerificationStatus DkimStatus,
-    bool DkimSigningEnabled, int Policies, DateTimeOffset CreatedAt);
+    bool DkimSigningEnabled, int Policies, DateTimeOffset CreatedAt, bool CanSend = false);
 
 /// <summary>One DNS record the owner must publish.</summary>
 /// <param name="Found">What the last check found: true, false, or null when it has not been checked since the console started.</param>

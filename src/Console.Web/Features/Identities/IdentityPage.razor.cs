@@ -79,13 +79,14 @@ public sealed partial class IdentityPage : IDisposable
     {
         var since = (Time.GetUtcNow() - d.StatusSince).TotalHours;
         var checkedAt = d.LastCheckedAt is { } at ? $" Last checked {at.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}." : "";
+        // Status and CanSend come from the domain's one rule (VerificationState.AsOf / CanSendAt), as the API and the send pipeline use it.
         return (d.Identity.Type, d.Identity.Status) switch
         {
-            (SendingIdentityType.EmailAddress, VerificationStatus.Pending) => $"Waiting for the link in the verification email to be opened ({Math.Max(0, 24 - since):0} h left).",
-            (SendingIdentityType.EmailAddress, VerificationStatus.Failed) => "The verification link expired after 24 hours. Resend the verification email to start again.",
-            (SendingIdentityType.Domain, VerificationStatus.Pending) => $"Looking for the DNS records below ({Math.Max(0, 72 - since):0} h left before verification fails).{checkedAt}",
-            (SendingIdentityType.Domain, VerificationStatus.TemporaryFailure) => $"The records of this verified domain are gone. Put them back within {Math.Max(0, 72 - since):0} h or verification fails.{checkedAt}",
-            (SendingIdentityType.Domain, VerificationStatus.Failed) => "The records were not found within 72 hours. Publish them, then restart verification: we look for them for another 72 hours.",
+            (SendingIdentityType.EmailAddress, VerificationStatus.Pending) => $"Waiting for the link in the verification email to be opened ({Math.Max(0, 24 - since):0} h left). Sends from it are refused until then.",
+            (SendingIdentityType.EmailAddress, VerificationStatus.Failed) => "The verification link expired after 24 hours, and sends from it are refused. Resend the verification email to start again.",
+            (SendingIdentityType.Domain, VerificationStatus.Pending) => $"Looking for the DNS records below ({Math.Max(0, 72 - since):0} h left before verification fails). Sends from it are refused until they are found.{checkedAt}",
+            (SendingIdentityType.Domain, VerificationStatus.TemporaryFailure) => $"The records of this verified domain are gone. You and your delegates can still send from it: put them back within {Math.Max(0, 72 - since):0} h, or verification fails and sending stops.{checkedAt}",
+            (SendingIdentityType.Domain, VerificationStatus.Failed) => "The records were not found within 72 hours, and sends from it are refused. Publish them, then restart verification: we look for them for another 72 hours.",
             (_, VerificationStatus.Success) => $"Verified{(d.VerifiedAt is { } v ? " on " + v.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "")}. You can send from it, and let delegates send as it with a policy.{checkedAt}",
             _ => "",
         };

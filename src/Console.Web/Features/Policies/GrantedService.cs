@@ -21,7 +21,7 @@ public sealed record GrantedIdentity(string IdentityName, string IdentityArn, st
 /// account or IAM user for at least one send action, with what applies to the viewer in plain words, and a
 /// "can I send this?" check through both sides of the engine.
 /// </summary>
-public sealed class GrantedService(IDbContextFactory<ConsoleDbContext> dbFactory, PolicySimulator simulator)
+public sealed class GrantedService(IDbContextFactory<ConsoleDbContext> dbFactory, PolicySimulator simulator, TimeProvider time)
 {
     public async Task<Result<IReadOnlyList<GrantedIdentity>>> ListAsync(Caller caller, string region, CancellationToken ct = default)
     {
@@ -39,10 +39,11 @@ public sealed class GrantedService(IDbContextFactory<ConsoleDbContext> dbFactory
         }
 
         var identities = await db.SendingIdentities.AsNoTracking().Include(i => i.Policies)
-            .Where(i => i.Region == region && i.VerificationStatus == VerificationStatus.Success && i.Policies.Any())
+            .Where(i => i.Region == region && (i.VerificationStatus == VerificationStatus.Success || i.VerificationStatus == VerificationStatus.TemporaryFailure) && i.Policies.Any())
             .ToListAsync(ct);
+        var now = time.GetUtcNow();
         var result = new List<GrantedIdentity>();
-        foreach (var identity in identities.OrderBy(i => i.Name, StringComparer.Ordinal))
+        foreach (var identity in identities.Where(i => new VerificationState(i.VerificationStatus, i.VerificationStatusSince).CanSendAt(now)).OrderBy(i => i.Name, StringComparer.Ordinal))
         {
             // As a send evaluates them: principals as checked when saved, so one deleted since keeps its statements (Denies included).
             var rules = Rules(resolved.Value.Principal, identity.Arn, identity.Policies.Select(p => (p.Name, p.Document)), SavedPrincipals.Instance);

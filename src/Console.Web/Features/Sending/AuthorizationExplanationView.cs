@@ -18,7 +18,9 @@ public sealed record ExplainedStatement(string Text, StatementOutcome Outcome);
 public sealed record ExplainedSide(string Title, string Decision, IReadOnlyList<ExplainedStatement> Statements, string? HiddenNote);
 
 /// <summary>One authorization check of a send (an identity and an action) with both sides explained.</summary>
-public sealed record ExplainedAuthorization(string Heading, bool Allowed, string Summary, IReadOnlyList<ExplainedSide> Sides);
+/// <param name="PolicySource">Whose policies were the owner's side and why (the address identity's take precedence over its
+/// domain's); null when the owner sends from its own identity without needing them.</param>
+public sealed record ExplainedAuthorization(string Heading, bool Allowed, string Summary, IReadOnlyList<ExplainedSide> Sides, string? PolicySource = null);
 
 /// <summary>
 /// Turns the pipeline's <see cref="IdentityAuthorization"/>s (computed with <see cref="SendRequest.Explain"/>) into what
@@ -51,7 +53,8 @@ public static class AuthorizationExplanationView
                 : Side(CallerTitle, identitySide, authorization.CallerExplanation, foreign: false, notNeeded: false));
         }
 
-        return new ExplainedAuthorization(heading, authorization.IsAllowed, Summary(authorization), sides);
+        return new ExplainedAuthorization(heading, authorization.IsAllowed, Summary(authorization), sides,
+            authorization.OwnerSendsAsItself ? null : authorization.PolicySource);
     }
 
     private static string Summary(IdentityAuthorization authorization)

@@ -58,7 +58,10 @@ public sealed class DbSendingIdentityDirectory(IDbContextFactory<ConsoleDbContex
                 row.DkimSigningEnabled && row.DkimStatus == VerificationStatus.Success,
                 dkimKey is null ? null : new DkimKeyReference(row.Name, dkimKey.Selector),
                 row.MailFromDomain is null ? null : new MailFromSetting(row.MailFromDomain, row.MailFromStatus,
-                    row.MailFromBehavior == MailFromBehavior.RejectMessage ? MailFromFailureBehavior.RejectMessage : MailFromFailureBehavior.UseDefaultValue)));
+                    row.MailFromBehavior == MailFromBehavior.RejectMessage ? MailFromFailureBehavior.RejectMessage : MailFromFailureBehavior.UseDefaultValue))
+            {
+                StatusSince = row.VerificationStatusSince,
+            });
         }
 
         return result;

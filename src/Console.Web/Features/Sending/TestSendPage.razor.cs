@@ -56,7 +56,7 @@ public sealed partial class TestSendPage
         _caller = await CurrentCaller.GetAsync();
         var own = (await Identities.ListAsync(_caller!, Region.Current)).Value ?? [];
         var granted = (await Granted.ListAsync(_caller!, Region.Current)).Value ?? [];
-        _arns = [.. own.Where(i => i.Status == Domain.Identities.VerificationStatus.Success).Select(i => i.Arn), .. granted.Select(g => g.IdentityArn)];
+        _arns = [.. own.Where(i => i.CanSend).Select(i => i.Arn), .. granted.Select(g => g.IdentityArn)];
         _arns = _arns.Distinct(StringComparer.Ordinal).ToList();
     }
 

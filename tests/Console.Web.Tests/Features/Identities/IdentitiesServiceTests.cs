@@ -220,6 +220,53 @@ public sealed class IdentitiesServiceTests(IdentitiesFixture app) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_TemporaryFailure_past_its_72_hours_is_Failed_before_any_recheck_and_stays_Failed_when_the_records_return()
+    {
+        var service = app.Service();
+        await service.CreateDomainAsync(app.OwnerA, "us-east-1", "lapsed.example", new NewDomainIdentity { DkimKeyLength = 1024 }, Ct);
+        var records = (await service.GetAsync(app.OwnerA, "us-east-1", "lapsed.example", Ct)).Value!.Records;
+        foreach (var record in records)
+        {
+            app.Dns.Set(record.Name, "TXT", record.Value);
+        }
+
+        await service.CheckNowAsync(app.OwnerA, "us-east-1", "lapsed.example", Ct);
+        foreach (var record in records)
+        {
+            app.Dns.Remove(record.Name);
+        }
+
+        await service.CheckNowAsync(app.OwnerA, "us-east-1", "lapsed.example", Ct);
+        var temporary = (await service.GetAsync(app.OwnerA, "us-east-1", "lapsed.example", Ct)).Value!;
+        Assert.Equal(VerificationStatus.TemporaryFailure, temporary.Identity.Status);
+        Assert.True(temporary.Identity.CanSend);
+        var gone = temporary.StatusSince;
+
+        app.Time.Advance(TimeSpan.FromHours(72));
+
+        // No re-check ran (the resolver might be down): the clock alone ends the window.
+        var lapsed = (await service.GetAsync(app.OwnerA, "us-east-1", "lapsed.example", Ct)).Value!;
+        Assert.Equal(VerificationStatus.Failed, lapsed.Identity.Status);
+        Assert.False(lapsed.Identity.CanSend);
+        Assert.Equal(gone + TimeSpan.FromHours(72), lapsed.StatusSince);
+        Assert.Equal(VerificationStatus.Failed, (await service.ListAsync(app.OwnerA, "us-east-1", Ct)).Value!.Single(i => i.Name == "lapsed.example").Status);
+
+        // Records back after the window: like SES, a revoked domain needs a restart.
+        foreach (var record in records)
+        {
+            app.Dns.Set(record.Name, "TXT", record.Value);
+        }
+
+        await service.CheckNowAsync(app.OwnerA, "us-east-1", "lapsed.example", Ct);
+        Assert.Equal(VerificationStatus.Failed, (await service.GetAsync(app.OwnerA, "us-east-1", "lapsed.example", Ct)).Value!.Identity.Status);
+        Assert.True((await service.RestartVerificationAsync(app.OwnerA, "us-east-1", "lapsed.example", Ct)).IsSuccess);
+        await service.CheckNowAsync(app.OwnerA, "us-east-1", "lapsed.example", Ct);
+        var again = (await service.GetAsync(app.OwnerA, "us-east-1", "lapsed.example", Ct)).Value!;
+        Assert.Equal(VerificationStatus.Success, again.Identity.Status);
+        Assert.True(again.Identity.CanSend);
+    }
+
+    [Fact]
     public async Task Failed_domain_restarts_verification_with_the_same_token_and_keys_and_a_new_72_hour_window()
     {
         var service = app.Service();

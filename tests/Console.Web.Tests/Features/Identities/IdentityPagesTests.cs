@@ -118,6 +118,47 @@ public sealed class IdentityPagesTests : ConsoleTestContext
         Assert.Equal(VerificationStatus.Pending, stored.Identity.DkimStatus);
     }
 
+    [Theory]
+    [InlineData("pending", VerificationStatus.Pending, 1, "Pending", false, "Sends from it are refused until they are found.")]
+    [InlineData("success", VerificationStatus.Success, 1, "Verified", true, "You can send from it")]
+    [InlineData("tempfail-inside", VerificationStatus.TemporaryFailure, 1, "Temporary failure", true, "You and your delegates can still send from it")]
+    [InlineData("tempfail-past", VerificationStatus.TemporaryFailure, 73, "Failed", false, "sends from it are refused")]
+    [InlineData("failed", VerificationStatus.Failed, 1, "Failed", false, "sends from it are refused")]
+    public async Task IdentityPage_says_whether_the_identity_can_send_as_a_real_send_finds(string state, VerificationStatus stored, int hoursAgo, string chip, bool canSend, string wording)
+    {
+        var domain = $"{state}.page-status.example";
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        await using (var db = Service<IDbContextFactory<ConsoleDbContext>>().CreateDbContext())
+        {
+            var now = DateTimeOffset.UtcNow;
+            db.SendingIdentities.Add(new SesConsole.Data.Entities.SendingIdentityEntity
+            {
+                Id = Guid.NewGuid(), AccountId = AccountA, Region = "us-east-1", Type = SendingIdentityType.Domain, Name = domain,
+                VerificationStatus = stored, VerificationStatusSince = now.AddHours(-hoursAgo), VerificationToken = "token", CreatedAt = now.AddDays(-5),
+            });
+            await db.SaveChangesAsync(ct);
+        }
+
+        SignInAsRoot(AccountA);
+
+        var page = Render<IdentityPage>(p => p.Add(x => x.Name, domain));
+
+        page.WaitForAssertion(() => Assert.Contains(chip, page.Find("[data-testid=identity-status]").TextContent, StringComparison.Ordinal));
+        var canSendChip = page.Find("[data-testid=identity-can-send]");
+        Assert.Equal(canSend ? "true" : "false", canSendChip.GetAttribute("data-can-send"));
+        Assert.Contains(canSend ? "Can send" : "Cannot send", canSendChip.TextContent, StringComparison.Ordinal);
+        Assert.Contains(wording, page.Find("[data-testid=identity-status-explanation]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(stored == VerificationStatus.Failed || (stored == VerificationStatus.TemporaryFailure && !canSend), page.FindAll("[data-testid=restart-verification]").Count == 1);
+
+        var caller = new SesConsole.Domain.Sending.SendCaller(
+            SesConsole.Domain.Authorization.RequestPrincipal.ForAccount(SesConsole.Domain.Principals.AccountId.Parse(AccountA).Value), SourceIp: "127.0.0.1");
+        var send = await Service<SesConsole.Web.Features.Sending.SendService>().SendAsync(
+            new SesConsole.Domain.Sending.SendRequest(caller, SesConsole.Domain.Sending.SendApi.V2Simple, "us-east-1", DateTimeOffset.UtcNow,
+                new SesConsole.Domain.Sending.SimpleContent(["success@simulator.amazonses.com"], Subject: "State", TextBody: "Hello")) { Source = $"news@{domain}" },
+            "Test", ct);
+        Assert.True(canSend == send.IsAccepted, send.Rejection?.Error.Message);
+    }
+
     [Fact]
     public async Task IdentityPage_of_another_account_says_not_found()
     {

@@ -151,4 +151,52 @@ public sealed class TestSendPageTests : ConsoleTestContext
         Assert.Contains("Statement `NoAgencyB` denies the request", explanation, StringComparison.Ordinal);
         Assert.DoesNotContain("OwnersDenyPolicy", root.Markup, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Sending_from_an_address_with_its_own_policy_under_the_domain_ARN_says_the_address_policy_decided_and_why()
+    {
+        const string domain = "owner-a.example";
+        const string domainArn = $"arn:aws:ses:us-east-1:{AccountA}:identity/{domain}";
+        await using (var db = await Service<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync(Ct))
+        {
+            var now = DateTimeOffset.UtcNow;
+            foreach (var (name, type, arn, effect) in new[]
+                     {
+                         (domain, SendingIdentityType.Domain, domainArn, "Allow"),
+                         ("ceo@owner-a.example", SendingIdentityType.EmailAddress, $"arn:aws:ses:us-east-1:{AccountA}:identity/ceo@owner-a.example", "Deny"),
+                     })
+            {
+                var identity = new SendingIdentityEntity
+                {
+                    Id = Guid.NewGuid(), AccountId = AccountA, Region = "us-east-1", Name = name, Type = type,
+                    VerificationStatus = VerificationStatus.Success, VerificationStatusSince = now, VerifiedAt = now, CreatedAt = now,
+                };
+                db.SendingIdentities.Add(identity);
+                db.IdentityPolicies.Add(new IdentityPolicyEntity
+                {
+                    Id = Guid.NewGuid(), IdentityId = identity.Id, Name = "Policy" + effect, UpdatedBy = "test",
+                    Document = $$"""{ "Version": "2012-10-17", "Statement": [ { "Sid": "{{effect}}AgencyB", "Effect": "{{effect}}", "Principal": { "AWS": "{{AccountB}}" }, "Action": "ses:SendEmail", "Resource": "{{arn}}" } ] }""",
+                });
+            }
+
+            await db.SaveChangesAsync(Ct);
+        }
+
+        SignInAsRoot(AccountB);
+        var root = RenderPage();
+        root.Find("input[data-testid=send-identity]").Input(domainArn);
+        root.Find("input[data-testid=send-from]").Change("ceo@owner-a.example");
+        root.Find("input[data-testid=send-to]").Change("reader@customer.example");
+
+        root.Find("[data-testid=send-dry-run]").Click();
+
+        root.WaitForAssertion(() => Assert.Contains("AccessDenied", root.Find("[data-testid=send-result]").TextContent, StringComparison.Ordinal));
+        var source = root.Find("[data-testid=send-policy-source]").TextContent;
+        Assert.Equal("Owner's policies: those of ceo@owner-a.example, not of owner-a.example (named by the ARN): ceo@owner-a.example is the most specific " +
+                     "verified identity covering ceo@owner-a.example that has policies, so its policies take precedence, evaluated against its own ARN " +
+                     $"arn:aws:ses:us-east-1:{AccountA}:identity/ceo@owner-a.example.", source.Trim());
+        var explanation = Step(root, "authorization").QuerySelector("[data-testid=send-explanation]")!.TextContent;
+        Assert.Contains("Denied: an explicit Deny on either side wins.", explanation, StringComparison.Ordinal);
+        Assert.Contains("Explicitly denied by statement `DenyAgencyB`.", explanation, StringComparison.Ordinal);
+    }
 }
