@@ -14,6 +14,7 @@ internal sealed class IamPrincipalConfiguration : IEntityTypeConfiguration<IamPr
         builder.Property(p => p.Name).HasMaxLength(64).IsRequired();
         builder.Property(p => p.NormalizedName).HasMaxLength(64).IsRequired();
         builder.Property(p => p.Description).HasMaxLength(1000);
+        builder.Property(p => p.MaxSessionDurationSeconds).HasDefaultValue(3600);
         builder.HasIndex(p => new { p.AccountId, p.Type, p.NormalizedName }).IsUnique();
         builder.HasOne<AccountEntity>().WithMany().HasForeignKey(p => p.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(p => p.Policies).WithOne().HasForeignKey(p => p.PrincipalId).OnDelete(DeleteBehavior.Cascade);

@@ -26,6 +26,12 @@ public sealed class IamPrincipalEntity
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>A role's trust policy (who may assume it with STS AssumeRole); null for users and for a role nobody may assume.</summary>
+    public string? TrustPolicy { get; set; }
+
+    /// <summary>A role's maximum session duration in seconds (3,600 to 43,200; IAM's default is 3,600).</summary>
+    public int MaxSessionDurationSeconds { get; set; } = 3600;
+
     public List<IamPolicyEntity> Policies { get; set; } = [];
 
     public string Arn => $"arn:aws:iam::{AccountId}:{(Type == IamPrincipalType.User ? "user" : "role")}/{Name}";

@@ -90,6 +90,8 @@ public sealed class AuthorizationRequest
         Set(ConditionKey.PrincipalAccount, c.PrincipalAccount ?? principal.Account);
         Set(ConditionKey.PrincipalArn, c.PrincipalArn ?? (principal.IsService ? null : principal.RoleArn ?? principal.Arn));
         Set(ConditionKey.PrincipalType, c.PrincipalType ?? principal.PrincipalTypeValue);
+        Set(ConditionKey.ExternalId, c.ExternalId);
+        Set(ConditionKey.RoleSessionName, c.RoleSessionName);
     }
 
     public RequestPrincipal Principal { get; }

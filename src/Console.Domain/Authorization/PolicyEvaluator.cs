@@ -85,7 +85,7 @@ public static class PolicyEvaluator
         return new PolicyExplanation(request, decision, statements);
     }
 
-    private static bool Applies(CompiledStatement s, AuthorizationRequest request, out bool error)
+    internal static bool Applies(CompiledStatement s, AuthorizationRequest request, out bool error)
     {
         error = false;
         if (!StatementMatcher.MatchesAction(s, request.LowerAction) ||

@@ -55,6 +55,12 @@ public sealed record RequestContext
     /// <summary>Overrides <c>aws:PrincipalType</c>.</summary>
     public string? PrincipalType { get; init; }
 
+    /// <summary><c>sts:ExternalId</c>: the <c>ExternalId</c> an AssumeRole request gave; absent otherwise.</summary>
+    public string? ExternalId { get; init; }
+
+    /// <summary><c>sts:RoleSessionName</c>: the session name an AssumeRole request asked for; absent otherwise.</summary>
+    public string? RoleSessionName { get; init; }
+
     /// <summary>An empty context (every key absent).</summary>
     public static RequestContext Empty { get; } = new();
 }

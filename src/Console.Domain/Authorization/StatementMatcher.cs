@@ -60,6 +60,31 @@ internal static class StatementMatcher
         return false;
     }
 
+    /// <summary>
+    /// Whether the statement's Principal names the caller itself rather than only its account: its ARN, for a session the
+    /// session ARN or its role's ARN, or everyone (<c>"*"</c>). IAM lets a same-account trust policy that names the caller
+    /// this way grant AssumeRole alone; naming only the account needs the caller's own identity-based Allow too.
+    /// </summary>
+    public static bool NamesPrincipalItself(CompiledStatement s, RequestPrincipal p)
+    {
+        if (s.Everyone || s.AnyAws)
+        {
+            return true;
+        }
+
+        var arns = s.PrincipalArns;
+        for (var i = 0; i < arns.Length; i++)
+        {
+            if (string.Equals(arns[i], p.Arn, StringComparison.Ordinal) ||
+                (p.RoleArn is not null && string.Equals(arns[i], p.RoleArn, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static bool MatchesAction(CompiledStatement s, string lowerAction)
     {
         var actions = s.Actions;

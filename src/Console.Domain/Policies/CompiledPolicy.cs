@@ -29,7 +29,10 @@ public sealed class CompiledPolicy
     internal CompiledStatement[] StatementArray { get; }
 }
 
-/// <summary>One compiled statement. Identity-based statements have no principal element and match any caller.</summary>
+/// <summary>
+/// One compiled statement. Identity-based statements have no principal element and match any caller; trust-policy
+/// statements have no resource element and match any resource (the role they are attached to).
+/// </summary>
 public sealed class CompiledStatement
 {
     internal CompiledStatement(string policyName, PolicyKind kind, PolicyStatement source, PolicyEffect effect)
@@ -208,14 +211,15 @@ public static class PolicyCompiler
 
         return new CompiledStatement(policyName, kind, statement, statement.ParsedEffect ?? PolicyEffect.Deny)
         {
-            HasPrincipalElement = kind == PolicyKind.Resource,
+            HasPrincipalElement = kind != PolicyKind.IdentityBased,
             Everyone = statement.Principal?.IsEveryone ?? false,
             AnyAws = anyAws,
             Accounts = [.. accounts],
             PrincipalArns = [.. arns],
             Services = [.. statement.Principal?.Services.Select(s => s.Value) ?? []],
             Actions = [.. statement.Actions.Select(a => new ActionPattern(a.Value.ToLowerInvariant(), Wildcard.HasWildcard(a.Value)))],
-            Resources = [.. statement.Resources.Select(r => ArnPattern.Create(r.Value))],
+            // A trust policy has no Resource: it governs the role it is attached to, whatever ARN the request names.
+            Resources = kind == PolicyKind.Trust ? [ArnPattern.Create("*")] : [.. statement.Resources.Select(r => ArnPattern.Create(r.Value))],
             Conditions = conditions,
         };
     }

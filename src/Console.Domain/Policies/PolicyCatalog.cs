@@ -19,6 +19,8 @@ public enum ConditionKey
     PrincipalAccount,
     PrincipalArn,
     PrincipalType,
+    ExternalId,
+    RoleSessionName,
 }
 
 /// <summary>The value type a condition key carries (used for the operator/key mismatch warning).</summary>
@@ -33,8 +35,9 @@ public enum ConditionValueType
 }
 
 /// <summary>
-/// What SES policies may name: the known actions (send actions and the email-identity management actions of the
-/// "identity authorization policies" feature) and the condition-key catalogue.
+/// What policies may name: the known actions (SES send actions, the email-identity management actions of the
+/// "identity authorization policies" feature, and the STS actions a role's trust policy governs) and the condition-key
+/// catalogue. Which of them a policy may use depends on its <see cref="PolicyKind"/> (see <see cref="ActionsFor"/>).
 /// </summary>
 public static class PolicyCatalog
 {
@@ -53,9 +56,37 @@ public static class PolicyCatalog
         "ses:DeleteEmailIdentityPolicy", "ses:GetEmailIdentityPolicies", "ses:ListRecommendations",
     ];
 
+    /// <summary>The SES actions (send and identity management); what a sending authorization policy may name.</summary>
     public static IReadOnlyList<string> AllActions { get; } = [.. SendActions, .. ManagementActions];
 
+    /// <summary>
+    /// The STS actions a role's trust policy grants (docs/sts.md): <c>sts:AssumeRole</c>, and the two session options IAM
+    /// lets a trust policy name alongside it. An identity-based policy may name them too (the caller's own side of AssumeRole).
+    /// </summary>
+    public static IReadOnlyList<string> StsActions { get; } = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"];
+
+    private static readonly string[] IdentityBasedActions = [.. AllActions, .. StsActions];
+
+    /// <summary>The actions a policy of <paramref name="kind"/> may name.</summary>
+    public static IReadOnlyList<string> ActionsFor(PolicyKind kind) => kind switch
+    {
+        PolicyKind.Resource => AllActions,
+        PolicyKind.Trust => StsActions,
+        _ => IdentityBasedActions,
+    };
+
+    internal static string[] LowerActionsFor(PolicyKind kind) => kind switch
+    {
+        PolicyKind.Resource => LowerActions,
+        PolicyKind.Trust => LowerStsActions,
+        _ => LowerIdentityBasedActions,
+    };
+
     internal static readonly string[] LowerActions = [.. AllActions.Select(a => a.ToLowerInvariant())];
+
+    private static readonly string[] LowerStsActions = [.. StsActions.Select(a => a.ToLowerInvariant())];
+
+    private static readonly string[] LowerIdentityBasedActions = [.. IdentityBasedActions.Select(a => a.ToLowerInvariant())];
 
     private static readonly (string Name, ConditionKey Key, ConditionValueType Type, bool MultiValued)[] Keys =
     [
@@ -75,15 +106,36 @@ public static class PolicyCatalog
         ("aws:PrincipalAccount", ConditionKey.PrincipalAccount, ConditionValueType.Text, false),
         ("aws:PrincipalArn", ConditionKey.PrincipalArn, ConditionValueType.Arn, false),
         ("aws:PrincipalType", ConditionKey.PrincipalType, ConditionValueType.Text, false),
+        ("sts:ExternalId", ConditionKey.ExternalId, ConditionValueType.Text, false),
+        ("sts:RoleSessionName", ConditionKey.RoleSessionName, ConditionValueType.Text, false),
     ];
 
     public static int KeyCount => Keys.Length;
 
-    /// <summary>The catalogue's key names in their documented spelling.</summary>
-    public static IReadOnlyList<string> ConditionKeyNames { get; } = [.. Keys.Select(k => k.Name)];
+    /// <summary>The key names a sending authorization policy may use (<c>ses:</c> and <c>aws:</c>), in their documented spelling.</summary>
+    public static IReadOnlyList<string> ConditionKeyNames { get; } = ConditionKeyNamesFor(PolicyKind.Resource);
 
     /// <summary>
-    /// Looks a key up. The <c>ses:</c>/<c>aws:</c> prefix must be lowercase (SES rejected <c>AWS:SourceAccount</c>);
+    /// The key names a policy of <paramref name="kind"/> may use: <c>ses:</c> keys exist only in a send, <c>sts:</c> keys
+    /// only in an AssumeRole request, <c>aws:</c> keys in both.
+    /// </summary>
+    public static IReadOnlyList<string> ConditionKeyNamesFor(PolicyKind kind) =>
+        [.. Keys.Where(k => IsApplicable(k.Key, kind)).Select(k => k.Name)];
+
+    /// <summary>Whether <paramref name="key"/> can be present in a request that a policy of <paramref name="kind"/> governs.</summary>
+    public static bool IsApplicable(ConditionKey key, PolicyKind kind)
+    {
+        var service = Keys[(int)key].Name.AsSpan(0, 3);
+        return service switch
+        {
+            "aws" => true,
+            "ses" => kind != PolicyKind.Trust,
+            _ => kind != PolicyKind.Resource,
+        };
+    }
+
+    /// <summary>
+    /// Looks a key up. The <c>ses:</c>/<c>aws:</c>/<c>sts:</c> prefix must be lowercase (SES rejected <c>AWS:SourceAccount</c>);
     /// the rest is case-insensitive, as IAM key names are.
     /// </summary>
     public static bool TryGetConditionKey(string name, out ConditionKey key)
@@ -108,10 +160,13 @@ public static class PolicyCatalog
 
     public static bool IsMultiValued(ConditionKey key) => Keys[(int)key].MultiValued;
 
-    /// <summary>Whether <paramref name="action"/> names a known action, case-insensitively.</summary>
-    public static bool IsKnownAction(string action)
+    /// <summary>Whether <paramref name="action"/> names a known SES action, case-insensitively.</summary>
+    public static bool IsKnownAction(string action) => IsKnownAction(action, PolicyKind.Resource);
+
+    /// <summary>Whether <paramref name="action"/> names an action a policy of <paramref name="kind"/> may use, case-insensitively.</summary>
+    public static bool IsKnownAction(string action, PolicyKind kind)
     {
-        foreach (var a in AllActions)
+        foreach (var a in ActionsFor(kind))
         {
             if (string.Equals(a, action, StringComparison.OrdinalIgnoreCase))
             {

@@ -64,6 +64,7 @@ public static class PolicyDiagnosticCodes
     public const string ResourceCount = "policy.resource_count";
     public const string ResourceMismatch = "policy.resource_mismatch";
     public const string InvalidResource = "policy.invalid_resource";
+    public const string ResourceNotAllowed = "policy.resource_not_allowed";
     public const string UnknownOperator = "policy.unknown_operator";
     public const string UnknownConditionKey = "policy.unknown_condition_key";
     public const string InvalidConditionValue = "policy.invalid_condition_value";

@@ -34,6 +34,10 @@ public static class PolicyEngine
     /// <summary>Save-time validation of an identity-based policy for an IAM user or role.</summary>
     public static PolicyValidationResult ValidateIdentityPolicy(string? text) => PolicyValidator.ValidateIdentityPolicy(text);
 
+    /// <summary>Save-time validation of a role's trust policy.</summary>
+    public static PolicyValidationResult ValidateTrustPolicy(string? text, IPrincipalDirectory directory) =>
+        PolicyValidator.ValidateTrustPolicy(text, directory);
+
     /// <summary>Compiles a validated policy; fails when validation found errors.</summary>
     public static Result<CompiledPolicy> Compile(string policyName, PolicyValidationResult validated) =>
         PolicyCompiler.Compile(policyName, validated);
@@ -50,6 +54,10 @@ public static class PolicyEngine
     /// <summary>Both sides of a send combined with the cross-account rule.</summary>
     public static SendAuthorizationResult AuthorizeSend(AuthorizationRequest request, CompiledPolicySet ownerPolicies, CompiledPolicySet callerPolicies) =>
         SendAuthorizer.Authorize(request, ownerPolicies, callerPolicies);
+
+    /// <summary>An STS AssumeRole request: the role's trust policy and the caller's identity-based policies combined.</summary>
+    public static AssumeRoleAuthorizationResult AuthorizeAssumeRole(AuthorizationRequest request, CompiledPolicySet trustPolicy, CompiledPolicySet callerPolicies) =>
+        AssumeRoleAuthorizer.Authorize(request, trustPolicy, callerPolicies);
 
     /// <summary>The canonical JSON text of a document (what to store and show).</summary>
     public static string Canonicalize(PolicyDocument document) => PolicySerializer.Serialize(document);

@@ -12,6 +12,12 @@ public enum PolicyKind
 
     /// <summary>An identity-based policy attached to an IAM user or role (no <c>Principal</c>; <c>Resource</c> may use wildcards).</summary>
     IdentityBased,
+
+    /// <summary>
+    /// A role's trust policy (IAM's <c>AssumeRolePolicyDocument</c>): who may assume the role. It has <c>Principal</c>,
+    /// STS actions only (<c>sts:AssumeRole</c>) and no <c>Resource</c>: it always governs the role it is attached to.
+    /// </summary>
+    Trust,
 }
 
 /// <summary>The outcome of validation: the parsed document (when the text was JSON) and every diagnostic, errors first.</summary>
@@ -47,6 +53,15 @@ public static class PolicyValidator
 
     /// <summary>Validates an identity-based policy attached to an IAM user or role (the delegate side).</summary>
     public static PolicyValidationResult ValidateIdentityPolicy(string? text) => Validate(text, PolicyKind.IdentityBased, default, null);
+
+    /// <summary>Validates a role's trust policy (docs/sts.md): Principal required, STS actions only, no Resource.</summary>
+    /// <param name="text">The policy JSON.</param>
+    /// <param name="directory">The principal registry; every named principal must exist, as IAM checks at save time.</param>
+    public static PolicyValidationResult ValidateTrustPolicy(string? text, IPrincipalDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return Validate(text, PolicyKind.Trust, default, directory);
+    }
 
     private static PolicyValidationResult Validate(string? text, PolicyKind kind, IdentityArn identity, IPrincipalDirectory? directory)
     {
@@ -116,7 +131,7 @@ public static class PolicyValidator
                 statement.Effect.Location, Suggestions.DidYouMean(statement.Effect.Value, ["Allow", "Deny"])));
         }
 
-        if (kind == PolicyKind.Resource)
+        if (kind != PolicyKind.IdentityBased)
         {
             CheckPrincipal(statement, name, identity, directory!, diagnostics);
         }
@@ -126,11 +141,11 @@ public static class PolicyValidator
                 "An identity-based policy has no Principal: it applies to the user or role it is attached to.", statement.Principal.Location));
         }
 
-        CheckActions(statement, name, diagnostics);
+        CheckActions(statement, name, kind, diagnostics);
         CheckResources(statement, name, kind, identity, diagnostics);
         foreach (var condition in statement.Conditions)
         {
-            CheckCondition(condition, statement, diagnostics);
+            CheckCondition(condition, statement, kind, diagnostics);
         }
     }
 
@@ -252,8 +267,9 @@ public static class PolicyValidator
         }
     }
 
-    private static void CheckActions(PolicyStatement statement, string name, List<PolicyDiagnostic> diagnostics)
+    private static void CheckActions(PolicyStatement statement, string name, PolicyKind kind, List<PolicyDiagnostic> diagnostics)
     {
+        var trust = kind == PolicyKind.Trust;
         if (statement.Actions.Count == 0)
         {
             if (HasErrorUnder(diagnostics, statement.ActionLocation))
@@ -261,7 +277,7 @@ public static class PolicyValidator
                 return;
             }
 
-            diagnostics.Add(Error(PolicyDiagnosticCodes.MissingAction, $"{name} has no Action; for example \"ses:SendEmail\".",
+            diagnostics.Add(Error(PolicyDiagnosticCodes.MissingAction, $"{name} has no Action; for example \"{(trust ? "sts:AssumeRole" : "ses:SendEmail")}\".",
                 statement.ActionLocation ?? statement.Location));
             return;
         }
@@ -272,27 +288,41 @@ public static class PolicyValidator
             {
                 var lower = action.Value.ToLowerInvariant();
                 var matchesOne = false;
-                foreach (var known in PolicyCatalog.LowerActions)
+                foreach (var known in PolicyCatalog.LowerActionsFor(kind))
                 {
                     matchesOne |= Wildcard.IsMatch(lower, known);
                 }
 
                 if (!matchesOne)
                 {
-                    diagnostics.Add(Error(PolicyDiagnosticCodes.UnknownAction,
-                        $"Action pattern '{action.Value}' matches no SES action.", action.Location, "for example `ses:Send*`"));
+                    diagnostics.Add(trust
+                        ? Error(PolicyDiagnosticCodes.UnknownAction, $"Action pattern '{action.Value}' matches no action a trust policy grants.", action.Location, "use `sts:AssumeRole`")
+                        : Error(PolicyDiagnosticCodes.UnknownAction, $"Action pattern '{action.Value}' matches no SES action.", action.Location, "for example `ses:Send*`"));
                 }
             }
-            else if (!PolicyCatalog.IsKnownAction(action.Value))
+            else if (!PolicyCatalog.IsKnownAction(action.Value, kind))
             {
-                diagnostics.Add(Error(PolicyDiagnosticCodes.UnknownAction, $"'{action.Value}' is not an SES action.", action.Location,
-                    Suggestions.DidYouMean(action.Value, PolicyCatalog.AllActions)));
+                diagnostics.Add(Error(PolicyDiagnosticCodes.UnknownAction,
+                    trust ? $"'{action.Value}' is not an action a trust policy grants ({string.Join(", ", PolicyCatalog.StsActions)})." : $"'{action.Value}' is not an SES action.",
+                    action.Location, Suggestions.DidYouMean(action.Value, PolicyCatalog.ActionsFor(kind))));
             }
         }
     }
 
     private static void CheckResources(PolicyStatement statement, string name, PolicyKind kind, IdentityArn identity, List<PolicyDiagnostic> diagnostics)
     {
+        if (kind == PolicyKind.Trust)
+        {
+            // IAM refuses a trust policy with a Resource ("Has prohibited field Resource"): the resource is always the role.
+            if (statement.ResourceLocation is { } resourceLocation)
+            {
+                diagnostics.Add(Error(PolicyDiagnosticCodes.ResourceNotAllowed,
+                    $"{name} has a Resource, but a trust policy has none: it always governs the role it is attached to.", resourceLocation, "remove \"Resource\""));
+            }
+
+            return;
+        }
+
         if (statement.Resources.Count == 0)
         {
             if (HasErrorUnder(diagnostics, statement.ResourceLocation))
@@ -330,13 +360,21 @@ public static class PolicyValidator
 
         foreach (var resource in statement.Resources)
         {
-            if (!IsIdentityArnPattern(resource.Value))
+            if (!IsIdentityArnPattern(resource.Value) && !IsRoleArnPattern(resource.Value))
             {
                 diagnostics.Add(Error(PolicyDiagnosticCodes.InvalidResource,
                     $"Resource '{resource.Value}' is not \"*\" or an SES identity ARN such as arn:aws:ses:us-east-1:123456789012:identity/example.com.",
-                    resource.Location));
+                    resource.Location, "for sts:AssumeRole, name the role: arn:aws:iam::123456789012:role/NAME"));
             }
         }
+    }
+
+    /// <summary>An IAM role ARN pattern (the resource of <c>sts:AssumeRole</c> in an identity-based policy).</summary>
+    private static bool IsRoleArnPattern(string value)
+    {
+        var parts = value.Split(':', 6);
+        return parts.Length == 6 && parts[0] == "arn" && Wildcard.IsMatch(parts[1], "aws") && Wildcard.IsMatch(parts[2], "iam") &&
+               parts[3].Length == 0 && (parts[5].StartsWith("role/", StringComparison.Ordinal) || Wildcard.IsMatch(parts[5], "role/x"));
     }
 
     private static bool IsIdentityArnPattern(string value)
@@ -352,7 +390,7 @@ public static class PolicyValidator
                                        Wildcard.IsMatch(parts[5], "identity/x") || parts[5].StartsWith("identity", StringComparison.Ordinal));
     }
 
-    private static void CheckCondition(PolicyCondition condition, PolicyStatement statement, List<PolicyDiagnostic> diagnostics)
+    private static void CheckCondition(PolicyCondition condition, PolicyStatement statement, PolicyKind kind, List<PolicyDiagnostic> diagnostics)
     {
         var opOk = ConditionOperator.TryParse(condition.Operator.Value, out var op);
         if (!opOk)
@@ -368,9 +406,9 @@ public static class PolicyValidator
                 suggestion is null ? null : $"did you mean `{(colon >= 0 ? bare[..(colon + 1)] : "")}{suggestion}`?"));
         }
 
-        if (!PolicyCatalog.TryGetConditionKey(condition.Key.Value, out var key))
+        if (!PolicyCatalog.TryGetConditionKey(condition.Key.Value, out var key) || !PolicyCatalog.IsApplicable(key, kind))
         {
-            var hint = Suggestions.DidYouMean(condition.Key.Value, PolicyCatalog.ConditionKeyNames);
+            var hint = Suggestions.DidYouMean(condition.Key.Value, PolicyCatalog.ConditionKeyNamesFor(kind));
             diagnostics.Add(Error(PolicyDiagnosticCodes.UnknownConditionKey,
                 $"Unknown or unapplicable condition field '{condition.Key.Value}'", condition.Key.Location, hint));
             return;

@@ -41,6 +41,13 @@ public readonly record struct PrincipalArn
     public static PrincipalArn ForRole(AccountId account, IamName name) =>
         new(PrincipalKind.Role, account, name.Value, null, $"arn:aws:iam::{account.Value}:role/{name.Value}");
 
+    /// <summary>The ARN of a session of role <paramref name="role"/>: <c>arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION</c>.</summary>
+    public static PrincipalArn ForAssumedRole(AccountId account, IamName role, RoleSessionName session) =>
+        new(PrincipalKind.AssumedRole, account, role.Value, session.Value, $"arn:aws:sts::{account.Value}:assumed-role/{role.Value}/{session.Value}");
+
+    /// <summary>For an assumed-role session, its role's ARN (<c>arn:aws:iam::ACCOUNT:role/ROLE</c>); otherwise null.</summary>
+    public string? RoleArn => Kind == PrincipalKind.AssumedRole ? $"arn:aws:iam::{Account.Value}:role/{Name}" : null;
+
     public static Result<PrincipalArn> Parse(string? text)
     {
         var value = text?.Trim() ?? "";

@@ -14,6 +14,7 @@ using SesConsole.Web.Features.Mail;
 using SesConsole.Web.Features.Policies;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Features.Provisioning;
+using SesConsole.Web.Features.Sts;
 
 namespace SesConsole.Web.Hosting;
 
@@ -120,6 +121,7 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<SesConsole.Web.Features.Sending.MimeKitParser>();
         services.AddScoped<SesConsole.Web.Features.Sending.SendService>();
         services.AddScoped<SesConsole.Web.Features.Api.SesApiAuthentication>();
+        services.AddConsoleSts();
         services.Configure<SesConsole.Web.Features.Smtp.SmtpOptions>(builder.Configuration.GetSection(SesConsole.Web.Features.Smtp.SmtpOptions.SectionName));
         services.AddSingleton<SesConsole.Web.Features.Smtp.SmtpListener>();
         services.AddScoped<SesConsole.Web.Features.Smtp.ISmtpSubmissionHandler, SesConsole.Web.Features.Smtp.SmtpSubmissionHandler>();

@@ -43,12 +43,20 @@ public sealed class PolicyCorpusTests
         foreach (var p in root.GetProperty("policies").EnumerateArray())
         {
             var name = p.GetProperty("name").GetString()!;
-            var kind = p.TryGetProperty("kind", out var k) && k.GetString() == "identity" ? PolicyKind.IdentityBased : PolicyKind.Resource;
+            var kind = (p.TryGetProperty("kind", out var k) ? k.GetString() : null) switch
+            {
+                "identity" => PolicyKind.IdentityBased,
+                "trust" => PolicyKind.Trust,
+                _ => PolicyKind.Resource,
+            };
             var text = p.TryGetProperty("text", out var t) ? t.GetString()! : p.GetProperty("policy").GetRawText();
             var identityArn = IdentityArn.Parse(p.TryGetProperty("identity", out var pi) ? pi.GetString() : defaultIdentity).GetValueOrThrow();
-            var result = kind == PolicyKind.Resource
-                ? PolicyValidator.ValidateResourcePolicy(text, identityArn, directory)
-                : PolicyValidator.ValidateIdentityPolicy(text);
+            var result = kind switch
+            {
+                PolicyKind.Resource => PolicyValidator.ValidateResourcePolicy(text, identityArn, directory),
+                PolicyKind.Trust => PolicyValidator.ValidateTrustPolicy(text, directory),
+                _ => PolicyValidator.ValidateIdentityPolicy(text),
+            };
             var expectValid = p.GetProperty("valid").GetBoolean();
             if (result.IsValid != expectValid)
             {
@@ -80,10 +88,12 @@ public sealed class PolicyCorpusTests
             var resourceSet = new CompiledPolicySet(compiled.Values.Where(c => c.Kind == PolicyKind.Resource && (names is null || names.Contains(c.Name))));
             var identityNames = r.TryGetProperty("identityPolicies", out var ipn) ? ipn.EnumerateArray().Select(x => x.GetString()!).ToList() : null;
             var identitySet = new CompiledPolicySet(compiled.Values.Where(c => c.Kind == PolicyKind.IdentityBased && (identityNames is null || identityNames.Contains(c.Name))));
+            var trustSet = new CompiledPolicySet(compiled.Values.Where(c => c.Kind == PolicyKind.Trust && (names is null || names.Contains(c.Name))));
             var side = r.TryGetProperty("side", out var s) ? s.GetString() : "resource";
-            var evaluated = PolicyEvaluator.Evaluate(request, side == "identity" ? identitySet : resourceSet);
-            var fast = PolicyEvaluator.Decide(request, side == "identity" ? identitySet : resourceSet);
-            var explanation = PolicyEvaluator.Explain(request, side == "identity" ? identitySet : resourceSet);
+            var sideSet = side switch { "identity" => identitySet, "trust" => trustSet, _ => resourceSet };
+            var evaluated = PolicyEvaluator.Evaluate(request, sideSet);
+            var fast = PolicyEvaluator.Decide(request, sideSet);
+            var explanation = PolicyEvaluator.Explain(request, sideSet);
             _ = explanation.Describe();
 
             if (r.TryGetProperty("decision", out var dec))
@@ -122,6 +132,16 @@ public sealed class PolicyCorpusTests
                 if (both.Decision != expected || bothFast != expected)
                 {
                     failures.Add($"{label}: expected combined {expected}, got {both.Decision} (fast {bothFast}): {both.Describe()}");
+                }
+            }
+
+            if (r.TryGetProperty("assumeRole", out var assumeRole))
+            {
+                var expected = Enum.Parse<Decision>(assumeRole.GetString()!);
+                var both = AssumeRoleAuthorizer.Authorize(request, trustSet, identitySet);
+                if (both.Decision != expected)
+                {
+                    failures.Add($"{label}: expected AssumeRole {expected}, got {both.Decision}: {both.Describe()}");
                 }
             }
 
@@ -204,6 +224,8 @@ public sealed class PolicyCorpusTests
             "aws:PrincipalAccount" => c with { PrincipalAccount = S() },
             "aws:PrincipalArn" => c with { PrincipalArn = S() },
             "aws:PrincipalType" => c with { PrincipalType = S() },
+            "sts:ExternalId" => c with { ExternalId = S() },
+            "sts:RoleSessionName" => c with { RoleSessionName = S() },
             _ => throw new InvalidOperationException($"Unknown context key {key} in corpus"),
         };
     }

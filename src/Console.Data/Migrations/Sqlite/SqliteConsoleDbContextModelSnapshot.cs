@@ -397,6 +397,11 @@ namespace SesConsole.Data.Migrations.Sqlite
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("MaxSessionDurationSeconds")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(3600);
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -405,6 +410,9 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.Property<string>("NormalizedName")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TrustPolicy")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Type")

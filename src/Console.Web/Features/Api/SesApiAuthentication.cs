@@ -15,12 +15,13 @@ public sealed record ApiCaller(Caller Caller, string AccessKeyId, string Region)
 }
 
 /// <summary>
-/// Authenticates SES API requests signed with SigV4 by one of the console's access keys: looks the key up (its secret
-/// is decrypted only here), verifies the signature over the buffered body, checks the key is active and the region is
+/// Authenticates SES API requests signed with SigV4 by one of the console's access keys or by temporary STS credentials:
+/// looks the key up (its secret is decrypted only here), verifies the signature over the buffered body, checks the key is active and the region is
 /// served, and records the key's last use. Errors carry AWS's codes and messages.
 /// </summary>
 public sealed class SesApiAuthentication(
     AccessKeysService accessKeys,
+    Sts.SigningCredentials signingCredentials,
     IOptions<ConsoleOptions> options,
     TimeProvider time)
 {
@@ -36,11 +37,14 @@ public sealed class SesApiAuthentication(
         }
 
         var keyId = parsed.Value.Credential.AccessKeyId;
-        var key = await accessKeys.FindForSigningAsync(keyId, ct);
-        if (key is null || key.Status != AccessKeyStatus.Active)
+        // A console key, or temporary STS credentials with their session token (docs/sts.md).
+        var resolved = await signingCredentials.ResolveAsync(keyId, Sts.SigningCredentials.SecurityToken(context.Request), ct);
+        if (!resolved.IsSuccess)
         {
-            return new Error("InvalidClientTokenId", InvalidToken);
+            return resolved.Error;
         }
+
+        var key = resolved.Value;
 
         // The path as it arrived (still percent-encoded): Request.Path is decoded, and SigV4 signs the encoded form.
         var rawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? (context.Request.PathBase + context.Request.Path).ToString();

@@ -48,7 +48,9 @@ public static class SesApiEndpoints
         v2.MapDelete("/identities/{identity}", Handler(c => V2Async(c, (ctx, api, body) => DeleteIdentityAsync(ctx, api, RouteValue(ctx, "identity")))));
 
         // v1 (Query): POST / with a form body. Ordered before the Razor page at "/" so a signed API call never reaches it.
-        endpoints.MapPost("/", Handler(V1Async)).DisableAntiforgery().WithOrder(-1);
+        // The STS Query API shares this path; a signature scoped to the service "sts" goes there (docs/sts.md).
+        endpoints.MapPost("/", Handler(c => Sts.StsEndpoints.IsStsRequest(c.Request) ? Sts.StsEndpoints.HandleAsync(c) : V1Async(c)))
+            .DisableAntiforgery().WithOrder(-1);
         return endpoints;
     }
 

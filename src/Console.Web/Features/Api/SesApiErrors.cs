@@ -17,6 +17,7 @@ public static class SesApiErrors
         "MissingAuthenticationToken" => ("MissingAuthenticationToken", "MissingAuthenticationTokenException", 403),
         "IncompleteSignature" => ("IncompleteSignature", "IncompleteSignatureException", 403),
         "InvalidClientTokenId" => ("InvalidClientTokenId", "UnrecognizedClientException", 403),
+        "ExpiredToken" => ("ExpiredToken", "ExpiredTokenException", 403),
         "SignatureDoesNotMatch" => ("SignatureDoesNotMatch", "InvalidSignatureException", 403),
         "RequestExpired" => ("RequestExpired", "InvalidSignatureException", 403),
         "InvalidParameterValue" => ("InvalidParameterValue", "BadRequestException", 400),

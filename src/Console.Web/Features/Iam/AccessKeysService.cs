@@ -16,6 +16,9 @@ public sealed record AccessKeyOwner(string AccessKeyId, string AccountId, string
 
     /// <summary>When the key last signed a request, as stored (see <see cref="AccessKeysService.LastUsedGranularity"/>).</summary>
     public DateTimeOffset? LastUsedAt { get; init; }
+
+    /// <summary>Temporary STS credentials (<c>ASIA…</c>, docs/sts.md): nothing is stored for them, so there is no "last used".</summary>
+    public bool IsTemporary { get; init; }
 }
 
 /// <summary>
@@ -138,7 +141,7 @@ public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFact
     public Task MarkUsedAsync(AccessKeyOwner key, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return key.LastUsedAt is { } last && time.GetUtcNow() - last < LastUsedGranularity ? Task.CompletedTask : MarkUsedAsync(key.AccessKeyId, ct);
+        return key.IsTemporary ? Task.CompletedTask : key.LastUsedAt is { } last && time.GetUtcNow() - last < LastUsedGranularity ? Task.CompletedTask : MarkUsedAsync(key.AccessKeyId, ct);
     }
 
     /// <summary>Records that a key signed a request (shown as "Last used").</summary>

@@ -15,7 +15,12 @@ namespace SesConsole.Web.Features.Iam;
 /// IAM users and roles of the caller's account and their inline identity-based policies. Only the account root manages
 /// them; every query is scoped to the caller's account, so another account's users are never found, whatever name is asked for.
 /// </summary>
-public sealed class IamService(IDbContextFactory<ConsoleDbContext> dbFactory, UserManager<ConsoleUser> userManager, SendingReadCache cache, TimeProvider time)
+public sealed class IamService(
+    IDbContextFactory<ConsoleDbContext> dbFactory,
+    UserManager<ConsoleUser> userManager,
+    SendingReadCache cache,
+    PrincipalDirectoryLoader directoryLoader,
+    TimeProvider time)
 {
     internal static readonly Error RootOnly = new("auth.root_only", "Only the account's root user can manage IAM users and roles.");
 
@@ -66,7 +71,11 @@ public sealed class IamService(IDbContextFactory<ConsoleDbContext> dbFactory, Us
             row,
             p.Policies.OrderBy(x => x.Name, StringComparer.Ordinal).Select(x => new IamPolicyView(x.Name, x.Document, x.UpdatedAt, x.UpdatedBy)).ToList(),
             keys.OrderBy(k => k.CreatedAt).Select(k => new AccessKeyView(k.Id, k.Status, k.CreatedAt, k.LastUsedAt)).ToList(),
-            consoleUser);
+            consoleUser)
+        {
+            TrustPolicy = p.TrustPolicy,
+            MaxSessionDurationSeconds = p.MaxSessionDurationSeconds,
+        };
     }
 
     public async Task<Result<IamPrincipalRow>> CreateAsync(Caller caller, IamPrincipalType type, string name, string? description, CancellationToken ct = default)
@@ -204,6 +213,56 @@ public sealed class IamService(IDbContextFactory<ConsoleDbContext> dbFactory, Us
         return deleted == 0 ? Result.Failure("policy.not_found", $"Policy '{policyName}' does not exist.") : Result.Success();
     }
 
+    /// <summary>
+    /// Sets a role's trust policy: who may assume it with STS AssumeRole (docs/sts.md). The policy must validate (named
+    /// principals must exist); the first error is returned with its line and column, and nothing is saved.
+    /// </summary>
+    public async Task<Result> PutTrustPolicyAsync(Caller caller, string roleName, string document, CancellationToken ct = default)
+    {
+        if (!caller.IsAccountRoot)
+        {
+            return RootOnly;
+        }
+
+        var check = CheckTrustPolicy(document, await directoryLoader.LoadAsync(ct));
+        if (!check.IsSuccess)
+        {
+            return check;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var role = await db.IamPrincipals.SingleOrDefaultAsync(x => x.AccountId == caller.AccountId && x.Type == IamPrincipalType.Role && x.Name == roleName, ct);
+        if (role is null)
+        {
+            return NotFound(IamPrincipalType.Role, roleName);
+        }
+
+        role.TrustPolicy = document;
+        await db.SaveChangesAsync(ct);
+        return Result.Success();
+    }
+
+    /// <summary>Sets how long a session of the role may last at most (the limit of STS AssumeRole's DurationSeconds).</summary>
+    public async Task<Result> SetMaxSessionDurationAsync(Caller caller, string roleName, int seconds, CancellationToken ct = default)
+    {
+        if (!caller.IsAccountRoot)
+        {
+            return RootOnly;
+        }
+
+        if (!SessionDuration.IsValidRoleMaximum(seconds))
+        {
+            return Result.Failure("role.invalid_max_session_duration",
+                "The maximum session duration is 3,600 to 43,200 seconds (1 to 12 hours).", "MaxSessionDuration");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var updated = await db.IamPrincipals
+            .Where(x => x.AccountId == caller.AccountId && x.Type == IamPrincipalType.Role && x.Name == roleName)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.MaxSessionDurationSeconds, seconds), ct);
+        return updated == 0 ? NotFound(IamPrincipalType.Role, roleName) : Result.Success();
+    }
+
     /// <summary>Gives an IAM user a console sign-in (<c>ACCOUNT/NAME</c>) with a generated password, shown once.</summary>
     public async Task<Result<(string UserName, string Password)>> EnableConsoleAccessAsync(Caller caller, string name, CancellationToken ct = default)
     {
@@ -237,9 +296,28 @@ public sealed class IamService(IDbContextFactory<ConsoleDbContext> dbFactory, Us
     public static IReadOnlyList<PolicyDiagnostic> Diagnose(string? document) => PolicyValidator.ValidateIdentityPolicy(document).Diagnostics;
 
     /// <summary>The first error of an identity-based policy as an <see cref="Error"/> located at its line and column.</summary>
-    internal static Result CheckPolicy(string? document)
+    internal static Result CheckPolicy(string? document) => FirstError(PolicyValidator.ValidateIdentityPolicy(document));
+
+    /// <summary>The first error of a role's trust policy as an <see cref="Error"/> located at its line and column.</summary>
+    internal static Result CheckTrustPolicy(string? document, IPrincipalDirectory directory) => FirstError(PolicyValidator.ValidateTrustPolicy(document, directory));
+
+    /// <summary>A trust policy to start from: the role's own account may assume it (its users then also need an identity policy).</summary>
+    public static string TrustPolicyTemplate(string accountId) => $$"""
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {
+              "Sid": "TrustThisAccount",
+              "Effect": "Allow",
+              "Principal": { "AWS": "arn:aws:iam::{{accountId}}:root" },
+              "Action": "sts:AssumeRole"
+            }
+          ]
+        }
+        """;
+
+    private static Result FirstError(PolicyValidationResult validation)
     {
-        var validation = PolicyValidator.ValidateIdentityPolicy(document);
         var errors = validation.Errors.ToList();
         if (errors.Count == 0)
         {

@@ -5,26 +5,38 @@ using SesConsole.Domain.Policies;
 namespace SesConsole.Web.Features.Policies;
 
 /// <summary>
-/// A JSON schema for sending authorization and IAM identity-based policies: elements, actions, condition operators and
-/// keys, and the principals known here, with descriptions Monaco shows on hover and completion.
+/// A JSON schema for sending authorization policies, IAM identity-based policies and role trust policies: elements,
+/// actions, condition operators and keys, and the principals known here, with descriptions Monaco shows on hover and completion.
 /// </summary>
 public static class PolicySchema
 {
-    /// <summary>What an identity-based policy's Resource may be: "*" or an SES identity ARN pattern (the validator has the last word).</summary>
-    /// <remarks>Partition "aws" and service "ses", or wildcards there; any region and account; a non-empty resource.</remarks>
-    public const string IdentityResourcePattern = @"^(\*|arn:(aws|[^:]*[*?][^:]*):(ses|[^:]*[*?][^:]*):[^:]*:[^:]*:.+)$";
+    /// <summary>
+    /// What an identity-based policy's Resource may be: "*", an SES identity ARN pattern, or an IAM role ARN pattern (the
+    /// resource of sts:AssumeRole). The validator has the last word.
+    /// </summary>
+    /// <remarks>Partition "aws" and service "ses" (any region and account, a non-empty resource) or "iam" (no region, role/…), or wildcards there.</remarks>
+    public const string IdentityResourcePattern =
+        @"^(\*|arn:(aws|[^:]*[*?][^:]*):(ses|[^:]*[*?][^:]*):[^:]*:[^:]*:.+|arn:(aws|[^:]*[*?][^:]*):(iam|[^:]*[*?][^:]*)::[^:]*:role/.+)$";
 
     /// <summary>The schema of a sending authorization policy: Principal from the principals known here, Resource the identity.</summary>
-    public static string Build(IEnumerable<string> knownPrincipals, IEnumerable<string> services) => Build(knownPrincipals, services, identityBased: false);
+    public static string Build(IEnumerable<string> knownPrincipals, IEnumerable<string> services) => Build(knownPrincipals, services, PolicyKind.Resource);
 
     /// <summary>
     /// The schema of an IAM identity-based policy (attached to a user or role): the same actions, condition operators and
     /// keys, Resource as "*" or identity ARN patterns, and no Principal (the policy applies to whom it is attached to).
     /// </summary>
-    public static string BuildIdentityPolicy() => Build([], [], identityBased: true);
+    public static string BuildIdentityPolicy() => Build([], [], PolicyKind.IdentityBased);
 
-    private static string Build(IEnumerable<string> knownPrincipals, IEnumerable<string> services, bool identityBased)
+    /// <summary>
+    /// The schema of a role's trust policy (docs/sts.md): Principal from the principals known here, STS actions
+    /// (<c>sts:AssumeRole</c>), the <c>aws:</c> and <c>sts:</c> condition keys, and no Resource.
+    /// </summary>
+    public static string BuildTrustPolicy(IEnumerable<string> knownPrincipals, IEnumerable<string> services) => Build(knownPrincipals, services, PolicyKind.Trust);
+
+    private static string Build(IEnumerable<string> knownPrincipals, IEnumerable<string> services, PolicyKind kind)
     {
+        var identityBased = kind == PolicyKind.IdentityBased;
+        var trust = kind == PolicyKind.Trust;
         var operators = ConditionOperator.BaseNames
             .SelectMany(n => n == "Null" ? new[] { n } : [n, n + "IfExists", "ForAllValues:" + n, "ForAnyValue:" + n])
             .ToList();
@@ -33,7 +45,7 @@ public static class PolicySchema
             ["anyOf"] = new JsonArray(item.DeepClone(), new JsonObject { ["type"] = "array", ["items"] = item.DeepClone() }),
         };
         var keyProps = new JsonObject();
-        foreach (var key in PolicyCatalog.ConditionKeyNames)
+        foreach (var key in PolicyCatalog.ConditionKeyNamesFor(kind))
         {
             keyProps[key] = new JsonObject
             {
@@ -61,19 +73,29 @@ public static class PolicySchema
             ["description"] = "An account ID, an account root ARN, or an IAM user or role ARN registered here.",
         };
         var serviceValue = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray([.. services.Select(s => (JsonNode)JsonValue.Create(s)!)]) };
-        var action = new JsonObject
-        {
-            ["type"] = "string",
-            ["examples"] = new JsonArray([.. PolicyCatalog.SendActions.Append("ses:Send*").Select(a => (JsonNode)JsonValue.Create(a)!)]),
-            ["description"] = "SES actions (case-insensitive). ses:Send* covers every send action; SMTP needs ses:SendRawEmail.",
-        };
+        var action = trust
+            ? new JsonObject
+            {
+                ["type"] = "string",
+                ["examples"] = new JsonArray([.. PolicyCatalog.StsActions.Select(a => (JsonNode)JsonValue.Create(a)!)]),
+                ["description"] = "sts:AssumeRole lets the principal assume this role and act with its identity-based policies.",
+            }
+            : new JsonObject
+            {
+                ["type"] = "string",
+                ["examples"] = new JsonArray([.. PolicyCatalog.SendActions.Append("ses:Send*").Concat(identityBased ? ["sts:AssumeRole"] : []).Select(a => (JsonNode)JsonValue.Create(a)!)]),
+                ["description"] = identityBased
+                    ? "SES actions (case-insensitive). ses:Send* covers every send action; SMTP needs ses:SendRawEmail. sts:AssumeRole (with a role ARN as Resource) lets this user or role assume the role."
+                    : "SES actions (case-insensitive). ses:Send* covers every send action; SMTP needs ses:SendRawEmail.",
+            };
         var resource = identityBased
             ? new JsonObject
             {
                 ["type"] = "string",
                 ["pattern"] = IdentityResourcePattern,
-                ["examples"] = new JsonArray("*", "arn:aws:ses:*:*:identity/*", "arn:aws:ses:us-east-1:123456789012:identity/example.com", "arn:aws:ses:us-east-1:123456789012:identity/*@example.com"),
-                ["description"] = "Which identities this user or role may send as: \"*\" or SES identity ARNs, with * and ? (arn:aws:ses:REGION:ACCOUNT:identity/NAME).",
+                ["examples"] = new JsonArray("*", "arn:aws:ses:*:*:identity/*", "arn:aws:ses:us-east-1:123456789012:identity/example.com", "arn:aws:ses:us-east-1:123456789012:identity/*@example.com",
+                    "arn:aws:iam::123456789012:role/NAME"),
+                ["description"] = "Which identities this user or role may send as: \"*\" or SES identity ARNs, with * and ? (arn:aws:ses:REGION:ACCOUNT:identity/NAME); for sts:AssumeRole, role ARNs (arn:aws:iam::ACCOUNT:role/NAME).",
             }
             : new JsonObject { ["type"] = "string", ["description"] = "The identity's ARN (sending authorization policies name exactly one: this identity)." };
         var statementProps = new JsonObject
@@ -85,7 +107,9 @@ public static class PolicySchema
         {
             statementProps["Principal"] = new JsonObject
             {
-                ["description"] = "Who may send: \"*\" (everyone, use with a condition), {\"AWS\": accounts/users/roles}, or {\"Service\": a service}.",
+                ["description"] = trust
+                    ? "Who may assume this role: {\"AWS\": accounts, users, roles or role sessions}. Naming an account also needs that caller's own policy to allow sts:AssumeRole on the role."
+                    : "Who may send: \"*\" (everyone, use with a condition), {\"AWS\": accounts/users/roles}, or {\"Service\": a service}.",
                 ["anyOf"] = new JsonArray(
                     new JsonObject { ["const"] = "*" },
                     new JsonObject
@@ -97,7 +121,11 @@ public static class PolicySchema
         }
 
         statementProps["Action"] = StringOrArray(action);
-        statementProps["Resource"] = StringOrArray(resource);
+        if (!trust)
+        {
+            statementProps["Resource"] = StringOrArray(resource);
+        }
+
         statementProps["Condition"] = new JsonObject
         {
             ["type"] = "object", ["properties"] = conditionProps, ["additionalProperties"] = false,
@@ -106,7 +134,7 @@ public static class PolicySchema
         var statement = new JsonObject
         {
             ["type"] = "object",
-            ["required"] = new JsonArray("Effect", "Action", "Resource"),
+            ["required"] = trust ? new JsonArray("Effect", "Principal", "Action") : new JsonArray("Effect", "Action", "Resource"),
             ["additionalProperties"] = false,
             ["properties"] = statementProps,
         };

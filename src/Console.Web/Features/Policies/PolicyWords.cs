@@ -149,6 +149,8 @@ public static class PolicyWords
         "aws:PrincipalAccount" => "the sender's account",
         "aws:PrincipalArn" => "the sender's ARN",
         "aws:PrincipalType" => "the sender's principal type",
+        "sts:ExternalId" => "the external ID the caller gave to AssumeRole",
+        "sts:RoleSessionName" => "the session name the caller asked AssumeRole for",
         _ => key,
     };
 }

@@ -29,6 +29,7 @@ public sealed class ProvisioningService(
     IDbContextFactory<ConsoleDbContext> dbFactory,
     UserManager<ConsoleUser> userManager,
     AccessKeysService accessKeys,
+    PrincipalDirectoryLoader directoryLoader,
     IOptions<ConsoleOptions> options,
     TimeProvider time)
 {
@@ -89,11 +90,18 @@ public sealed class ProvisioningService(
     private static readonly string[] UserProperties = ["name", "description", "policies", "accessKeys"];
 
     // A role's accessKeys is listed so that it gets its own, clearer error ("roles have no access keys") instead of "unknown property".
-    private static readonly string[] RoleProperties = ["name", "description", "policies", "accessKeys"];
+    private static readonly string[] RoleProperties = ["name", "description", "policies", "trustPolicy", "maxSessionDuration", "accessKeys"];
 
     private static readonly string[] KeyProperties = ["id", "secret", "status"];
 
-    private sealed record PrincipalPlan(IamPrincipalType Type, string Name, string? Description, Dictionary<string, string> Policies, List<KeyPlan> Keys, string Pointer);
+    private sealed record PrincipalPlan(IamPrincipalType Type, string Name, string? Description, Dictionary<string, string> Policies, List<KeyPlan> Keys, string Pointer)
+    {
+        /// <summary>A role's trust policy text when the file sets it (checked against the database and the file in <see cref="CheckAgainstDatabaseAsync"/>).</summary>
+        public string? TrustPolicy { get; init; }
+
+        /// <summary>A role's maximum session duration in seconds when the file sets it.</summary>
+        public int? MaxSessionDuration { get; init; }
+    }
 
     private sealed record AccountPlan(string Id, string Name, string? Org, List<string> Regions, bool Sandbox, bool SendingEnabled,
         string? RootEmail, List<KeyPlan> RootKeys, List<PrincipalPlan> Principals, string Pointer)
@@ -233,7 +241,13 @@ public sealed class ProvisioningService(
                         Error(up + "/accessKeys", "roles have no access keys; give them to an IAM user");
                     }
 
-                    principals.Add(new PrincipalPlan(type, uname ?? "", String(u, "description", up, Error, required: false), policies, keys, up));
+                    principals.Add(new PrincipalPlan(type, uname ?? "", String(u, "description", up, Error, required: false), policies, keys, up)
+                    {
+                        TrustPolicy = type == IamPrincipalType.Role ? TrustPolicyText(u, up, Error) : null,
+                        MaxSessionDuration = type == IamPrincipalType.Role
+                            ? (int?)Number(u, "maxSessionDuration", up, Error, min: SessionDuration.MinRoleMaximumSeconds, max: SessionDuration.MaxSeconds, whole: true)
+                            : null,
+                    });
                 }
             }
 
@@ -284,6 +298,23 @@ public sealed class ProvisioningService(
         }
 
         return result;
+    }
+
+    /// <summary>A role's <c>trustPolicy</c>: a policy document (an object, or its JSON as a string); validated later, when the principals are known.</summary>
+    private static string? TrustPolicyText(JsonElement role, string pointer, Action<string, string> error)
+    {
+        if (role.ValueKind != JsonValueKind.Object || !role.TryGetProperty("trustPolicy", out var policy) || policy.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (policy.ValueKind is not (JsonValueKind.Object or JsonValueKind.String))
+        {
+            error(pointer + "/trustPolicy", $"\"trustPolicy\" must be a policy document (an object), not {Describe(policy)}");
+            return null;
+        }
+
+        return policy.ValueKind == JsonValueKind.String ? policy.GetString()! : JsonSerializer.Serialize(policy, IndentedJson);
     }
 
     private static List<KeyPlan> Keys(JsonElement owner, string pointer, Action<string, string> error, HashSet<string> seen)
@@ -420,6 +451,19 @@ public sealed class ProvisioningService(
             }
         }
 
+        // Trust policies name principals, which must exist (as IAM checks): those in the database and those this file declares.
+        if (plan.Any(a => a.Principals.Any(p => p.TrustPolicy is not null)))
+        {
+            var directory = new PlannedPrincipals(await directoryLoader.LoadAsync(ct), plan);
+            foreach (var role in plan.SelectMany(a => a.Principals).Where(p => p.TrustPolicy is not null))
+            {
+                if (IamService.CheckTrustPolicy(role.TrustPolicy, directory).Error is { } trustError)
+                {
+                    Error(role.Pointer + "/trustPolicy", trustError.Message);
+                }
+            }
+        }
+
         var signIns = new List<(AccountPlan, RootSignIn)>();
         foreach (var account in plan.Where(a => a.RootEmail is not null))
         {
@@ -525,6 +569,18 @@ public sealed class ProvisioningService(
                         changes.Add($"updated {arn}");
                     }
 
+                    if (p.TrustPolicy is { } trust && principal.TrustPolicy != trust)
+                    {
+                        principal.TrustPolicy = trust;
+                        changes.Add($"set the trust policy of {arn}");
+                    }
+
+                    if (p.MaxSessionDuration is { } maxSession && principal.MaxSessionDurationSeconds != maxSession)
+                    {
+                        principal.MaxSessionDurationSeconds = maxSession;
+                        changes.Add($"set the maximum session duration of {arn} to {maxSession} seconds");
+                    }
+
                     foreach (var (name, document) in p.Policies)
                     {
                         var policy = principal.Policies.SingleOrDefault(x => x.Name == name);
@@ -595,6 +651,22 @@ public sealed class ProvisioningService(
     }
 
     private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
+
+    /// <summary>The principals in the database plus the accounts, users and roles the file declares.</summary>
+    private sealed class PlannedPrincipals(IPrincipalDirectory saved, List<AccountPlan> plan) : IPrincipalDirectory
+    {
+        public bool AccountExists(AccountId account) => saved.AccountExists(account) || plan.Any(a => a.Id == account.Value);
+
+        public bool PrincipalExists(PrincipalArn arn) => saved.PrincipalExists(arn) || arn.Kind switch
+        {
+            PrincipalKind.AccountRoot => AccountExists(arn.Account),
+            PrincipalKind.User or PrincipalKind.Role or PrincipalKind.AssumedRole => plan.Any(a => a.Id == arn.Account.Value && a.Principals.Any(p =>
+                p.Name == arn.Name && p.Type == (arn.Kind == PrincipalKind.User ? IamPrincipalType.User : IamPrincipalType.Role))),
+            _ => false,
+        };
+
+        public bool IsKnownService(string service) => saved.IsKnownService(service);
+    }
 
     private static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 

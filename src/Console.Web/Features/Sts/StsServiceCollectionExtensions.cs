@@ -1,0 +1,14 @@
+namespace SesConsole.Web.Features.Sts;
+
+public static class StsServiceCollectionExtensions
+{
+    /// <summary>The STS API and temporary credentials (docs/sts.md).</summary>
+    public static IServiceCollection AddConsoleSts(this IServiceCollection services)
+    {
+        services.AddSingleton<StsSessionTokens>();
+        services.AddScoped<SigningCredentials>();
+        services.AddScoped<StsAuthentication>();
+        services.AddScoped<StsService>();
+        return services;
+    }
+}
