@@ -56,6 +56,7 @@ public sealed class IdentityOwnerJourneyTests(ConsoleServer server)
         await Expect(other.GetByText("There is no IAM user named 'campaigns' in your account.")).ToBeVisibleAsync();
         await other.GotoInteractiveAsync("/security-credentials");
         await Expect(other.GetByText(keyId)).ToHaveCountAsync(0);
+        server.AssertNoCspViolations();
     }
 
     [Fact]

@@ -66,6 +66,7 @@ public sealed class PolicyEditorJourneyTests(ConsoleServer server)
         await page.WaitForCircuitAsync();
 
         // 1. JSON mode: an invalid action gets a marker at its line; fix it; save through the diff.
+        var jsonWorker = page.WaitForWorkerAsync(); // Monaco's JSON language service runs in a web worker the CSP allows
         await page.GotoInteractiveAsync($"/identities/{Domain}/policies/new?template=account&region={Region}");
         await Expect(page.Locator(".monaco-editor[role='code']")).ToBeVisibleAsync();
         await page.GetByTestId("policy-name").FillAsync("Marketing");
@@ -79,6 +80,7 @@ public sealed class PolicyEditorJourneyTests(ConsoleServer server)
         await Expect(problem).ToHaveAttributeAsync("data-column", column.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Expect(page.Locator(".monaco-editor .squiggly-error").First).ToBeAttachedAsync();
         Assert.True(await page.EvaluateAsync<bool>("() => monaco.languages.json.jsonDefaults.diagnosticsOptions.schemas.length === 1"), "the policy schema is registered");
+        Assert.StartsWith(server.BaseUrl, (await jsonWorker).Url, StringComparison.Ordinal);
         var markers = await page.EvaluateAsync<int[]>(
             "() => monaco.editor.getModelMarkers({ owner: 'sesconsole-policy' }).filter(m => m.code === 'policy.unknown_action').map(m => [m.startLineNumber, m.startColumn]).flat()");
         Assert.Equal([line, column], markers);
@@ -152,5 +154,6 @@ public sealed class PolicyEditorJourneyTests(ConsoleServer server)
         Assert.DoesNotContain("\"Statement\"", await delegatePage.ContentAsync(), StringComparison.Ordinal);
         await ConsoleServer.ScreenshotAsync(delegatePage, "granted");
         server.AssertNoServerErrors();
+        server.AssertNoCspViolations();
     }
 }

@@ -10,6 +10,7 @@ var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : null;
 var settings = command is null ? args : args[1..];
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = settings });
+builder.Configuration.AddRepositoryDevelopmentSettings(builder.Environment);
 builder.Configuration.AddCommandLine(settings, new Dictionary<string, string>
 {
     ["--provision"] = "Console:ProvisioningFile",
@@ -38,6 +39,7 @@ await using (var scope = app.Services.CreateAsyncScope())
     }
 }
 
+app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);

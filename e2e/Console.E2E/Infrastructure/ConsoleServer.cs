@@ -38,6 +38,13 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
     /// <summary>Errors the server logged (unhandled exceptions in a circuit land here).</summary>
     public ServerErrorLog Errors { get; } = new();
 
+    /// <summary>What the browser reported against the console's Content-Security-Policy, on every page of every test.</summary>
+    public CspViolationLog CspViolations { get; } = new();
+
+    /// <summary>Fails with the CSP violations the browser reported, if any.</summary>
+    public void AssertNoCspViolations() =>
+        Xunit.Assert.True(CspViolations.Entries.Count == 0, "The browser reported CSP violations:" + Environment.NewLine + string.Join(Environment.NewLine, CspViolations.Entries));
+
     /// <summary>Fails with the server's logged errors, if any (journeys end with it).</summary>
     public void AssertNoServerErrors() =>
         Xunit.Assert.True(Errors.Entries.Count == 0, "The server logged errors:" + Environment.NewLine + string.Join(Environment.NewLine, Errors.Entries));
@@ -92,6 +99,7 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         context.SetDefaultTimeout(15_000);
+        await CspViolations.AttachAsync(context);
         return await context.NewPageAsync();
     }
 
@@ -126,8 +134,9 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
             // The OS temp cleaner takes what a finishing thread still holds.
         }
 
-        // Any journey that made the server log an error fails the run, even if its own assertions passed.
+        // Any journey that made the server log an error, or a page break the CSP, fails the run, even if its own assertions passed.
         AssertNoServerErrors();
+        AssertNoCspViolations();
     }
 }
 

@@ -24,6 +24,7 @@ public static class WebServiceCollectionExtensions
     public static WebApplicationBuilder AddConsoleWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        var development = builder.Environment.IsDevelopment();
         var consoleSection = builder.Configuration.GetSection(ConsoleOptions.SectionName);
         services.Configure<ConsoleOptions>(consoleSection);
         var consoleOptions = consoleSection.Get<ConsoleOptions>() ?? new ConsoleOptions();
@@ -44,6 +45,14 @@ public static class WebServiceCollectionExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
+        services.AddOptions<SignInThrottleOptions>().Bind(builder.Configuration.GetSection(SignInThrottleOptions.SectionName))
+            .Validate(o => o.MaxDelay > TimeSpan.Zero && o.MaxDelay <= TimeSpan.FromMinutes(1), "SignIn:Throttle:MaxDelay must be more than 0 and at most 00:01:00.")
+            .Validate(o => o.FirstDelay > TimeSpan.Zero && o.FirstDelay <= o.MaxDelay, "SignIn:Throttle:FirstDelay must be more than 0 and at most MaxDelay.")
+            .Validate(o => o.Window > TimeSpan.Zero && o.FreeFailuresPerUserName >= 1 && o.FreeFailuresPerAddress >= 1 && o.MaxTrackedKeys >= 100,
+                "SignIn:Throttle needs a positive Window, FreeFailuresPerUserName and FreeFailuresPerAddress of at least 1, and MaxTrackedKeys of at least 100.")
+            .ValidateOnStart();
+        services.AddSingleton<SignInThrottle>();
+        services.AddScoped<ConsoleSignIn>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddAuthentication(o =>
             {
@@ -59,7 +68,12 @@ public static class WebServiceCollectionExtensions
             o.Cookie.Name = "SesConsole.Auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure whenever the request is HTTPS; outside Development always (docs/console-security.md).
+            o.Cookie.SecurePolicy = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         });
+        // The anti-forgery cookie only pairs with a form's token; Secure over HTTPS, and the sign-in form still renders over
+        // plain HTTP (where it explains that sign-in needs HTTPS) instead of failing.
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireRole(Caller.AdminRole))
             .AddPolicy(Policies.AccountMember, p => p.RequireClaim(Caller.AccountClaim))
@@ -71,7 +85,6 @@ public static class WebServiceCollectionExtensions
                 o.User.RequireUniqueEmail = false;
                 o.User.AllowedUserNameCharacters += "/";
                 o.Password.RequiredLength = 10;
-                o.Lockout.MaxFailedAccessAttempts = 5;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ConsoleDbContext>()
