@@ -62,7 +62,7 @@ public sealed class AdminJourneyTests(ConsoleServer server)
         {
             var owner = new Caller("owner", "owner@example.com", "111111111111", null, "arn:aws:iam::111111111111:root", false);
             var created = await scope.ServiceProvider.GetRequiredService<IdentitiesService>()
-                .CreateDomainAsync(owner, "us-east-1", "zone-listed.example", new NewDomainIdentity { DkimKeyLength = 1024 });
+                .CreateDomainAsync(owner, "us-east-1", "zone-listed.example", new NewDomainIdentity { DkimKeyLength = 1024 }, TestContext.Current.CancellationToken);
             Assert.True(created.IsSuccess, created.Error?.Message);
         }
 

@@ -86,7 +86,7 @@ public sealed class IdentityVerificationJourneyTests(ConsoleServer server)
         using (var scope = server.Services.CreateScope())
         {
             var admin = new Caller("admin", "admin@example.com", null, null, null, true);
-            var zone = await scope.ServiceProvider.GetRequiredService<IdentitiesService>().ListPlatformDkimRecordsAsync(admin);
+            var zone = await scope.ServiceProvider.GetRequiredService<IdentitiesService>().ListPlatformDkimRecordsAsync(admin, TestContext.Current.CancellationToken);
             foreach (var record in zone.Value!.Records.Where(r => r.Identity == "shop.example.org"))
             {
                 server.Dns.Set(record.Name, record.Type, record.Value);

@@ -262,7 +262,7 @@ public static class SesApiEndpoints
     }
 
     /// <summary>
-    /// SES's DkimAttributes, with <c>SigningHostedZone</c> (the zone Easy DKIM's CNAMEs point into; absent in TXT mode and
+    /// SES's DkimAttributes, with <c>SigningHostedZone</c> (the zone Easy DKIM's CNAMEs point into; null in TXT mode and
     /// for BYODKIM) and our extension <c>DnsRecords</c>: the DKIM records to publish, in either mode, as the identity page
     /// lists them (<c>docs/identities.md</c>, "The records through the API").
     /// </summary>
