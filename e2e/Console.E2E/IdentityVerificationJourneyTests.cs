@@ -62,7 +62,8 @@ public sealed class IdentityVerificationJourneyTests(ConsoleServer server)
         await page.GetByTestId("identity-name").FillAsync("shop.example.org");
         await page.GetByTestId("create-identity-submit").ClickAsync();
 
-        await Expect(page.GetByTestId("identity-arn")).ToHaveTextAsync("arn:aws:ses:us-east-1:111111111111:identity/shop.example.org");
+        // Three RSA-2048 key pairs are generated first: seconds on a busy machine.
+        await Expect(page.GetByTestId("identity-arn")).ToHaveTextAsync("arn:aws:ses:us-east-1:111111111111:identity/shop.example.org", new() { Timeout = 30_000 });
         var rows = page.GetByTestId("dns-records").Locator("tbody tr");
         await Expect(rows).ToHaveCountAsync(4);
         await page.GetByTestId("check-now").ClickAsync();
