@@ -1,6 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SesConsole.E2E.Infrastructure;
 using SesConsole.E2E.Pages;
+using SesConsole.Web.Features.Identities;
+using SesConsole.Web.Features.Principals;
 using static Microsoft.Playwright.Assertions;
 
 namespace SesConsole.E2E;
@@ -53,8 +56,16 @@ public sealed class AdminJourneyTests(ConsoleServer server)
     }
 
     [Fact]
-    public async Task Admin_finds_the_DKIM_zone_page_in_the_navigation_and_it_explains_CNAME_mode_when_it_is_off()
+    public async Task Admin_finds_the_DKIM_zone_page_in_the_navigation_and_it_lists_the_TXT_records_to_publish()
     {
+        using (var scope = server.Services.CreateScope())
+        {
+            var owner = new Caller("owner", "owner@example.com", "111111111111", null, "arn:aws:iam::111111111111:root", false);
+            var created = await scope.ServiceProvider.GetRequiredService<IdentitiesService>()
+                .CreateDomainAsync(owner, "us-east-1", "zone-listed.example", new NewDomainIdentity { DkimKeyLength = 1024 }, TestContext.Current.CancellationToken);
+            Assert.True(created.IsSuccess, created.Error?.Message);
+        }
+
         var page = await server.NewPageAsync();
         await new SignInPage(page).SignInAsync("admin@example.com", ConsoleServer.Password);
         await page.WaitForCircuitAsync();
@@ -62,13 +73,24 @@ public sealed class AdminJourneyTests(ConsoleServer server)
         await page.GetByTestId("nav-dkim-zone").ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/dkim-zone$"));
-        await Expect(page.GetByText("CNAME mode is off")).ToBeVisibleAsync();
-        await Expect(page.GetByText("Set Dns:DkimZone to a zone you run", new() { Exact = false })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("dkim-zone-intro")).ToContainTextAsync($"Publish these TXT records in {ConsoleServer.DkimZone}");
+        await page.GetByTestId("dkim-zone-table").Locator("input").First.FillAsync("zone-listed.example");
+        var rows = page.GetByTestId("dkim-zone-table").Locator("tbody tr");
+        await Expect(rows).ToHaveCountAsync(3);
+        for (var i = 0; i < 3; i++)
+        {
+            await Expect(rows.Nth(i)).ToContainTextAsync($".{ConsoleServer.DkimZone}");
+            await Expect(rows.Nth(i)).ToContainTextAsync("v=DKIM1; k=rsa; p=");
+            await Expect(rows.Nth(i).GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Copy record name ") })).ToBeVisibleAsync();
+            await Expect(rows.Nth(i).GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Copy value of ") })).ToBeVisibleAsync();
+        }
+
+        await Expect(page.GetByTestId("copy-zone-file")).ToBeVisibleAsync();
         await ConsoleServer.ScreenshotAsync(page, "admin-dkim-zone");
 
-        var owner = await server.NewPageAsync();
-        await new SignInPage(owner).SignInAsync("owner@example.com", ConsoleServer.Password);
-        await owner.WaitForCircuitAsync();
-        await Expect(owner.GetByTestId("nav-dkim-zone")).ToHaveCountAsync(0);
+        var ownerPage = await server.NewPageAsync();
+        await new SignInPage(ownerPage).SignInAsync("owner@example.com", ConsoleServer.Password);
+        await ownerPage.WaitForCircuitAsync();
+        await Expect(ownerPage.GetByTestId("nav-dkim-zone")).ToHaveCountAsync(0);
     }
 }

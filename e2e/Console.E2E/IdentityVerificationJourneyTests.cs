@@ -1,6 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SesConsole.E2E.Infrastructure;
 using SesConsole.E2E.Pages;
+using SesConsole.Web.Features.Identities;
+using SesConsole.Web.Features.Principals;
 using static Microsoft.Playwright.Assertions;
 
 namespace SesConsole.E2E;
@@ -68,14 +71,29 @@ public sealed class IdentityVerificationJourneyTests(ConsoleServer server)
         await page.GetByTestId("check-now").ClickAsync();
         await Expect(page.GetByTestId("identity-status")).ToContainTextAsync("Pending");
         await Expect(page.GetByTestId("dns-records")).ToContainTextAsync("Not yet");
+        await Expect(page.GetByTestId("dkim-cname-note")).ToContainTextAsync(ConsoleServer.DkimZone);
         await ConsoleServer.ScreenshotAsync(page, "domain-records");
 
+        // The owner publishes the rows as shown (the verification TXT and three Easy DKIM CNAMEs)...
         for (var i = 0; i < 4; i++)
         {
             var cells = rows.Nth(i).Locator("td");
+            var type = (await cells.Nth(1).InnerTextAsync()).Trim();
             var name = (await cells.Nth(2).InnerTextAsync()).Trim();
             var value = (await cells.Nth(3).InnerTextAsync()).Trim();
-            server.Dns.Set(name, "TXT", value);
+            Assert.Equal(i == 0 ? "TXT" : "CNAME", type);
+            server.Dns.Set(name, type, value);
+        }
+
+        // ...and the operator the keys the CNAMEs point at (what Admin → DKIM zone lists).
+        using (var scope = server.Services.CreateScope())
+        {
+            var admin = new Caller("admin", "admin@example.com", null, null, null, true);
+            var zone = await scope.ServiceProvider.GetRequiredService<IdentitiesService>().ListPlatformDkimRecordsAsync(admin, TestContext.Current.CancellationToken);
+            foreach (var record in zone.Value!.Records.Where(r => r.Identity == "shop.example.org"))
+            {
+                server.Dns.Set(record.Name, record.Type, record.Value);
+            }
         }
 
         await page.GetByTestId("check-now").ClickAsync();

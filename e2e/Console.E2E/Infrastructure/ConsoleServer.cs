@@ -23,6 +23,9 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
 {
     public const string Password = "E2e-Passw0rd!";
 
+    /// <summary>The installation's DKIM zone: Easy DKIM hands out CNAMEs into it (CNAME mode, the default).</summary>
+    public const string DkimZone = "dkim.sesconsole.test";
+
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("sesconsole-e2e-").FullName;
     private IPlaywright? _playwright;
 
@@ -57,6 +60,7 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Demo:Password", Password);
         builder.UseSetting("Urls", "");
         builder.UseSetting("Dns:Servers:0", Dns.Endpoint);
+        builder.UseSetting("Dns:DkimZone", DkimZone);
         builder.UseSetting("Identities:RecheckInterval", "00:00:00");
 
         // Until WebServiceCollectionExtensions registers them (idempotent).

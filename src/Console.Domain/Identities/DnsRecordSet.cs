@@ -37,17 +37,39 @@ public sealed record DnsRecord(DnsRecordType Type, string Name, string Value, Dn
 /// <summary>One DKIM key of a domain: its selector and base64 SPKI public key.</summary>
 public sealed record DkimSelectorKey(string Selector, string PublicKey);
 
+/// <summary>Which records Easy DKIM asks owners to publish (<c>Dns:DkimMode</c>; <c>docs/identities.md</c>).</summary>
+public enum DkimRecordMode
+{
+    /// <summary>
+    /// As SES: the owner publishes CNAME <c>SELECTOR._domainkey.DOMAIN</c> → <c>SELECTOR.ZONE</c> and the installation
+    /// publishes the key TXT records in its DKIM zone (SES's <c>dkim.amazonses.com</c>). Without a zone, owners are
+    /// asked for TXT records instead (<see cref="DnsRecordOptions.CnameZone"/> is then null).
+    /// </summary>
+    Cname = 1,
+
+    /// <summary>The owner publishes the key TXT records <c>SELECTOR._domainkey.DOMAIN</c> = <c>v=DKIM1; k=rsa; p=KEY</c>.</summary>
+    Txt = 2,
+}
+
 /// <summary>
 /// Installation-wide settings for the records we ask owners to publish (bound by the web host from configuration).
 /// </summary>
 public sealed record DnsRecordOptions
 {
+    /// <summary>Which records Easy DKIM asks for. Defaults to <see cref="DkimRecordMode.Cname"/>, as SES.</summary>
+    public DkimRecordMode DkimMode { get; init; } = DkimRecordMode.Cname;
+
     /// <summary>
-    /// When set (for example <c>dkim.sesconsole.example</c>), Easy DKIM asks for CNAME
-    /// <c>SELECTOR._domainkey.DOMAIN</c> → <c>SELECTOR.ZONE</c> and the platform publishes the key TXT records in this
-    /// zone (as SES does with <c>dkim.amazonses.com</c>). When empty, owners publish the key TXT records themselves.
+    /// The installation's DKIM zone (for example <c>dkim.sesconsole.example</c>) that Easy DKIM's CNAMEs point into in
+    /// <see cref="DkimRecordMode.Cname"/> mode. Ignored in <see cref="DkimRecordMode.Txt"/> mode.
     /// </summary>
     public string? DkimZone { get; init; }
+
+    /// <summary>
+    /// The zone Easy DKIM's CNAMEs point into (no trailing dot), or <see langword="null"/> when owners publish the key TXT
+    /// records themselves: in TXT mode, and in CNAME mode while no zone is set.
+    /// </summary>
+    public string? CnameZone => DkimMode == DkimRecordMode.Cname && DkimZone?.Trim().TrimEnd('.') is { Length: > 0 } zone ? zone : null;
 
     /// <summary>The MAIL FROM MX host; <c>{region}</c> is replaced by the identity's region.</summary>
     public string MailFromMxHost { get; init; } = "feedback-smtp.{region}.amazonses.com";
@@ -93,8 +115,9 @@ public sealed record DnsRecordSet(IReadOnlyList<DnsRecord> Records, IReadOnlyLis
     /// <summary>
     /// <list type="bullet">
     /// <item>TXT <c>_amazonses.DOMAIN</c> = token (when there is a token);</item>
-    /// <item>Easy DKIM: per selector TXT <c>SELECTOR._domainkey.DOMAIN</c> = <c>v=DKIM1; k=rsa; p=KEY</c>, or with a
-    /// <see cref="DnsRecordOptions.DkimZone"/> a CNAME to <c>SELECTOR.ZONE</c> (the TXT goes to <see cref="PlatformRecords"/>);</item>
+    /// <item>Easy DKIM: per selector a CNAME <c>SELECTOR._domainkey.DOMAIN</c> → <c>SELECTOR.ZONE</c> when there is a
+    /// <see cref="DnsRecordOptions.CnameZone"/> (the key TXT <c>SELECTOR.ZONE</c> goes to <see cref="PlatformRecords"/>),
+    /// otherwise TXT <c>SELECTOR._domainkey.DOMAIN</c> = <c>v=DKIM1; k=rsa; p=KEY</c>;</item>
     /// <item>BYODKIM: TXT <c>SELECTOR._domainkey.DOMAIN</c> = <c>v=DKIM1; k=rsa; p=KEY</c>;</item>
     /// <item>custom MAIL FROM: MX <c>10 feedback-smtp.REGION.amazonses.com</c> and TXT <c>"v=spf1 include:amazonses.com ~all"</c>
     /// (quoted, as the SES console shows it).</item>
@@ -111,11 +134,11 @@ public sealed record DnsRecordSet(IReadOnlyList<DnsRecord> Records, IReadOnlyLis
             records.Add(new DnsRecord(DnsRecordType.Txt, VerificationRecordName(identity.Domain), identity.VerificationToken, DnsRecordPurpose.Verification));
         }
 
-        var zone = options.DkimZone?.Trim().TrimEnd('.');
+        var zone = options.CnameZone;
         foreach (var key in identity.DkimOrigin is null ? Array.Empty<DkimSelectorKey>() : identity.DkimKeys)
         {
             var name = DkimRecordName(key.Selector, identity.Domain);
-            if (identity.DkimOrigin == DkimKeyOrigin.EasyDkim && !string.IsNullOrEmpty(zone))
+            if (identity.DkimOrigin == DkimKeyOrigin.EasyDkim && zone is not null)
             {
                 var target = $"{key.Selector}.{zone}";
                 records.Add(new DnsRecord(DnsRecordType.Cname, name, target, DnsRecordPurpose.Dkim));

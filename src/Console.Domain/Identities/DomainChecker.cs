@@ -18,8 +18,11 @@ public sealed record DomainCheckResult(
 /// <list type="bullet">
 /// <item>Verification: the <c>_amazonses</c> TXT record holds the token, <em>or</em> all DKIM records are found (SES
 /// verifies a domain through Easy DKIM without the TXT record).</item>
-/// <item>DKIM: every selector's record is found: TXT whose <c>p=</c> is the key we hold (compared as RSA keys), or in
-/// platform-zone mode a CNAME pointing at <c>SELECTOR.ZONE</c>.</item>
+/// <item>DKIM: every selector's record is found. TXT mode: a TXT record whose <c>p=</c> is the key we hold (compared as
+/// RSA keys). CNAME mode: a CNAME pointing at <c>SELECTOR.ZONE</c> <em>and</em> the key published there by the
+/// installation (receivers read the key through the CNAME, so a CNAME into an empty zone does not make DKIM work); or,
+/// instead of the CNAME, the key TXT record itself (what TXT mode asked for, so domains verified before a switch to
+/// CNAME mode keep verifying).</item>
 /// <item>MAIL FROM: exactly one MX record, pointing at the configured host (several MX records fail, as in SES), and a
 /// TXT record starting with <c>v=spf1</c>.</item>
 /// <item>A status that is NotStarted or Failed is not looked up; a failed lookup leaves a status unchanged.</item>
@@ -44,7 +47,7 @@ public sealed class DomainChecker(IDnsLookup dns, DnsRecordOptions options)
                 var selector = record.Name[..record.Name.IndexOf("._domainkey.", StringComparison.OrdinalIgnoreCase)];
                 var key = identity.DkimKeys.First(k => string.Equals(k.Selector, selector, StringComparison.OrdinalIgnoreCase));
                 var result = record.Type == DnsRecordType.Cname
-                    ? await CheckCnameAsync(record, cancellationToken).ConfigureAwait(false)
+                    ? await CheckCnameAsync(record, key.PublicKey, cancellationToken).ConfigureAwait(false)
                     : await CheckDkimTxtAsync(record, key.PublicKey, cancellationToken).ConfigureAwait(false);
                 results.Add(result);
                 checks.Add(result.Check);
@@ -111,11 +114,39 @@ public sealed class DomainChecker(IDnsLookup dns, DnsRecordOptions options)
             "a TXT record whose p= is not this identity's public key");
     }
 
-    private async Task<RecordCheckResult> CheckCnameAsync(DnsRecord record, CancellationToken cancellationToken)
+    private async Task<RecordCheckResult> CheckCnameAsync(DnsRecord record, string publicKey, CancellationToken cancellationToken)
     {
         var answer = await dns.CnameAsync(record.Name, cancellationToken).ConfigureAwait(false);
-        return Evaluate(record, answer, values => values.Any(v => SameHost(v, record.Value)),
+        if (answer.Outcome == DnsLookupOutcome.NotFound)
+        {
+            // No CNAME: the key TXT record itself at the name serves receivers just as well (TXT mode's record).
+            var direct = await dns.TxtAsync(record.Name, cancellationToken).ConfigureAwait(false);
+            if (direct.Outcome == DnsLookupOutcome.Found && direct.Records.Any(v => DkimRecord.PublishesKey(v, publicKey)))
+            {
+                return new RecordCheckResult(record, DnsCheck.Found, "found the key TXT record itself instead of the CNAME");
+            }
+
+            return direct.Outcome == DnsLookupOutcome.Failed
+                ? new RecordCheckResult(record, DnsCheck.LookupFailed, $"lookup failed: {direct.Detail}")
+                : new RecordCheckResult(record, DnsCheck.NotFound, $"not found: {answer.Detail}");
+        }
+
+        var cname = Evaluate(record, answer, values => values.Any(v => SameHost(v, record.Value)),
             $"a CNAME to {string.Join(", ", answer.Records)}, not {record.Value}");
+        if (cname.Check != DnsCheck.Found)
+        {
+            return cname;
+        }
+
+        // The CNAME is right; receivers then read the key at its target, which the installation publishes in its zone.
+        var key = await dns.TxtAsync(record.Value, cancellationToken).ConfigureAwait(false);
+        return key.Outcome switch
+        {
+            DnsLookupOutcome.Failed => new RecordCheckResult(record, DnsCheck.LookupFailed, $"the CNAME is right; the lookup of {record.Value} failed: {key.Detail}"),
+            DnsLookupOutcome.Found when key.Records.Any(v => DkimRecord.PublishesKey(v, publicKey)) => new RecordCheckResult(record, DnsCheck.Found, "found"),
+            _ => new RecordCheckResult(record, DnsCheck.NotFound,
+                $"the CNAME is right, but {record.Value} does not publish this identity's key yet: the installation's operator publishes it (Admin → DKIM zone)"),
+        };
     }
 
     private async Task<RecordCheckResult> CheckMxAsync(DnsRecord record, string expectedHost, CancellationToken cancellationToken)

@@ -15,10 +15,24 @@ public sealed class DnsRecordSetTests
     };
 
     [Fact]
-    public void Easy_dkim_without_a_platform_zone_asks_for_txt_records()
+    public void Cname_mode_is_the_default()
     {
-        var set = DnsRecordSet.For(Identity, new DnsRecordOptions());
+        Assert.Equal(DkimRecordMode.Cname, new DnsRecordOptions().DkimMode);
+        Assert.Equal("dkim.sesconsole.example", new DnsRecordOptions { DkimZone = " dkim.sesconsole.example. " }.CnameZone);
+    }
 
+    [Theory]
+    [InlineData(DkimRecordMode.Cname, null)]
+    [InlineData(DkimRecordMode.Cname, "  ")]
+    [InlineData(DkimRecordMode.Txt, null)]
+    [InlineData(DkimRecordMode.Txt, "dkim.sesconsole.example")]
+    public void Easy_dkim_asks_for_txt_records_in_txt_mode_and_in_cname_mode_without_a_zone(DkimRecordMode mode, string? zone)
+    {
+        var options = new DnsRecordOptions { DkimMode = mode, DkimZone = zone };
+
+        var set = DnsRecordSet.For(Identity, options);
+
+        Assert.Null(options.CnameZone);
         Assert.Equal(
         [
             new DnsRecord(DnsRecordType.Txt, "_amazonses.example.com", "tok3n", DnsRecordPurpose.Verification),
@@ -33,10 +47,11 @@ public sealed class DnsRecordSetTests
     }
 
     [Fact]
-    public void Easy_dkim_with_a_platform_zone_asks_for_cnames_and_lists_the_platform_txt_records()
+    public void Easy_dkim_in_cname_mode_asks_for_cnames_and_lists_the_platform_txt_records()
     {
         var options = new DnsRecordOptions
         {
+            DkimMode = DkimRecordMode.Cname,
             DkimZone = "dkim.sesconsole.example.",
             MailFromMxHost = "bounces.{region}.sesconsole.example",
             SpfInclude = "spf.sesconsole.example",
@@ -49,8 +64,14 @@ public sealed class DnsRecordSetTests
             set.Records.Where(r => r.Type == DnsRecordType.Cname).Select(r => r.Value));
         Assert.Equal("sel1._domainkey.example.com", set.Records.First(r => r.Type == DnsRecordType.Cname).Name);
         Assert.Equal(
-            new DnsRecord(DnsRecordType.Txt, "sel1.dkim.sesconsole.example", "v=DKIM1; k=rsa; p=KEY1", DnsRecordPurpose.Dkim),
-            set.PlatformRecords[0]);
+            [
+                new DnsRecord(DnsRecordType.Txt, "sel1.dkim.sesconsole.example", "v=DKIM1; k=rsa; p=KEY1", DnsRecordPurpose.Dkim),
+                new DnsRecord(DnsRecordType.Txt, "sel2.dkim.sesconsole.example", "v=DKIM1; k=rsa; p=KEY2", DnsRecordPurpose.Dkim),
+                new DnsRecord(DnsRecordType.Txt, "sel3.dkim.sesconsole.example", "v=DKIM1; k=rsa; p=KEY3", DnsRecordPurpose.Dkim),
+            ],
+            set.PlatformRecords);
+        Assert.DoesNotContain(set.Records, r => r.Purpose == DnsRecordPurpose.Dkim && r.Type == DnsRecordType.Txt);
+        Assert.Contains(set.Records, r => r == new DnsRecord(DnsRecordType.Txt, "_amazonses.example.com", "tok3n", DnsRecordPurpose.Verification));
         Assert.Contains(set.Records, r => r.Value == "10 bounces.eu-west-1.sesconsole.example");
         Assert.Contains(set.Records, r => r.Value == "\"v=spf1 include:spf.sesconsole.example ~all\"");
     }

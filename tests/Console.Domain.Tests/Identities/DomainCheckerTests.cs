@@ -20,10 +20,12 @@ public sealed class DomainCheckerTests
             return Task.FromResult(Everything ?? Txt.GetValueOrDefault(name) ?? DnsLookupResult<string>.NotFound("NXDOMAIN"));
         }
 
+        public Dictionary<string, DnsLookupResult<string>> Cname { get; } = new(StringComparer.OrdinalIgnoreCase);
+
         public Task<DnsLookupResult<string>> CnameAsync(string name, CancellationToken cancellationToken)
         {
             Queries++;
-            return Task.FromResult(Everything ?? DnsLookupResult<string>.NotFound("NXDOMAIN"));
+            return Task.FromResult(Everything ?? Cname.GetValueOrDefault(name) ?? DnsLookupResult<string>.NotFound("NXDOMAIN"));
         }
 
         public Task<DnsLookupResult<MxRecord>> MxAsync(string name, CancellationToken cancellationToken)
@@ -76,5 +78,27 @@ public sealed class DomainCheckerTests
         Assert.Equal(1, dns.Queries);
         Assert.Equal(VerificationStatus.NotStarted, result.Dkim.Status);
         Assert.Equal(VerificationStatus.NotStarted, result.MailFrom.Status);
+    }
+
+    [Fact]
+    public async Task Cname_mode_a_failed_lookup_of_the_key_behind_a_right_cname_keeps_the_dkim_status()
+    {
+        var dns = new FakeDns();
+        var identity = Pending() with
+        {
+            DkimOrigin = DkimKeyOrigin.EasyDkim,
+            DkimKeys = [new("sel", "KEY")],
+            Dkim = VerificationState.Pending(T0),
+        };
+        dns.Cname["sel._domainkey.example.com"] = DnsLookupResult<string>.Found(["SEL.dkim.platform.example."]);
+        dns.Txt["sel.dkim.platform.example"] = DnsLookupResult<string>.Failed("SERVFAIL");
+
+        var result = await new DomainChecker(dns, new DnsRecordOptions { DkimZone = "dkim.platform.example" })
+            .CheckAsync(identity, T0.AddDays(4), TestContext.Current.CancellationToken);
+
+        Assert.Equal(VerificationState.Pending(T0), result.Dkim);
+        var dkim = Assert.Single(result.Records, r => r.Record.Purpose == DnsRecordPurpose.Dkim);
+        Assert.Equal((DnsRecordType.Cname, DnsCheck.LookupFailed), (dkim.Record.Type, dkim.Check));
+        Assert.Contains("the CNAME is right", dkim.Detail, StringComparison.Ordinal);
     }
 }

@@ -8,7 +8,7 @@ using SesConsole.Web.Tests.Shared;
 
 namespace SesConsole.Web.Tests.Features;
 
-/// <summary>The admin's "DKIM zone" page in CNAME mode (<c>Dns:DkimZone</c> = dkim.platform.example).</summary>
+/// <summary>The admin's "DKIM zone" page in CNAME mode (the default) with <c>Dns:DkimZone</c> = dkim.platform.example.</summary>
 public sealed class DkimZonePageTests() : ConsoleTestContext([new("Dns:DkimZone", Zone)])
 {
     private const string Zone = "dkim.platform.example";
@@ -43,6 +43,7 @@ public sealed class DkimZonePageTests() : ConsoleTestContext([new("Dns:DkimZone"
 
         Assert.DoesNotContain("byo.example", page.Markup, StringComparison.Ordinal);
         Assert.Contains(Zone, page.Find("[data-testid=dkim-zone-intro]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("The zone comes from Dns:DkimZone", page.Find("[data-testid=dkim-zone-intro]").TextContent, StringComparison.Ordinal);
 
         page.Find($"button[aria-label='Copy record name {ownerCnames[0].Value}']").Click();
         Assert.Contains(JSInterop.Invocations, i => i.Identifier == "navigator.clipboard.writeText" && (string?)i.Arguments[0] == ownerCnames[0].Value);
@@ -88,11 +89,31 @@ public sealed class DkimZonePageTests() : ConsoleTestContext([new("Dns:DkimZone"
     }
 }
 
-/// <summary>The same page with CNAME mode off (no <c>Dns:DkimZone</c>).</summary>
-public sealed class DkimZonePageOffTests : ConsoleTestContext
+/// <summary>The same page in CNAME mode (the default) with no zone: neither <c>Dns:DkimZone</c> nor <c>Console:PublicBaseUrl</c>.</summary>
+public sealed class DkimZonePageNoZoneTests : ConsoleTestContext
 {
     [Fact]
-    public async Task Explains_that_CNAME_mode_is_off_even_when_Easy_DKIM_domains_exist()
+    public async Task Says_no_zone_is_configured_and_what_to_set_even_when_Easy_DKIM_domains_exist()
+    {
+        await Service<IdentitiesService>().CreateDomainAsync(new Caller("id", "root", AccountA, null, $"arn:aws:iam::{AccountA}:root", false),
+            "us-east-1", "nozone.example", new NewDomainIdentity { DkimKeyLength = 1024 }, Xunit.TestContext.Current.CancellationToken);
+        SignInAsAdmin();
+
+        var page = Render<DkimZonePage>();
+
+        page.WaitForAssertion(() => Assert.Contains("No DKIM zone is configured", page.Find("[data-testid=dkim-zone-missing]").TextContent, StringComparison.Ordinal));
+        var text = page.Find("[data-testid=dkim-zone-missing]").TextContent;
+        Assert.Contains("Dns:DkimZone is not set and Console:PublicBaseUrl is not set either", text, StringComparison.Ordinal);
+        Assert.Contains("owners are asked for the key TXT records instead of CNAMEs", text, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=dkim-zone-table]"));
+    }
+}
+
+/// <summary>The same page in TXT mode (<c>Dns:DkimMode</c> = Txt), where a zone set as well is ignored.</summary>
+public sealed class DkimZonePageTxtModeTests() : ConsoleTestContext([new("Dns:DkimMode", "Txt"), new("Dns:DkimZone", "dkim.platform.example")])
+{
+    [Fact]
+    public async Task Explains_that_TXT_mode_has_nothing_to_publish_even_when_Easy_DKIM_domains_exist()
     {
         await Service<IdentitiesService>().CreateDomainAsync(new Caller("id", "root", AccountA, null, $"arn:aws:iam::{AccountA}:root", false),
             "us-east-1", "txtmode.example", new NewDomainIdentity { DkimKeyLength = 1024 }, Xunit.TestContext.Current.CancellationToken);
@@ -100,8 +121,9 @@ public sealed class DkimZonePageOffTests : ConsoleTestContext
 
         var page = Render<DkimZonePage>();
 
-        page.WaitForAssertion(() => Assert.Contains("CNAME mode is off", page.Markup, StringComparison.Ordinal));
-        Assert.Contains("Dns:DkimZone is not set", page.Markup, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.Contains("TXT mode: nothing to publish here", page.Markup, StringComparison.Ordinal));
+        Assert.Contains("Dns:DkimMode is Txt", page.Markup, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("[data-testid=dkim-zone-table]"));
+        Assert.Empty(page.FindAll("[data-testid=dkim-zone-missing]"));
     }
 }

@@ -2,13 +2,14 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
 using SesConsole.Web.Features.Identities;
+using SesConsole.Web.Features.Identities.Dns;
 using SesConsole.Web.Features.Principals;
 
 namespace SesConsole.Web.Features.Admin;
 
 /// <summary>
-/// The TXT records the platform operator publishes in its DKIM zone (CNAME mode, <c>Dns:DkimZone</c>), for every
-/// Easy DKIM domain of every account.
+/// The TXT records the platform operator publishes in its DKIM zone (CNAME mode, the default), for every Easy DKIM
+/// domain of every account; or why there are none (TXT mode, or no zone configured).
 /// </summary>
 public sealed partial class DkimZonePage
 {
@@ -22,6 +23,8 @@ public sealed partial class DkimZonePage
     [Inject] public required ISnackbar Snackbar { get; init; }
 
     [Inject] public required IJSRuntime JS { get; init; }
+
+    [Inject] public required DkimZoneSetup Setup { get; init; }
 
     protected override async Task OnInitializedAsync()
     {

@@ -184,7 +184,7 @@ public static class SesApiEndpoints
         {
             IdentityType = created.Value.Type == SendingIdentityType.Domain ? "DOMAIN" : "EMAIL_ADDRESS",
             VerifiedForSendingStatus = details.Identity.CanSend,
-            DkimAttributes = DkimAttributes(details),
+            DkimAttributes = DkimAttributes(context, details),
         }, Json);
     }
 
@@ -204,7 +204,7 @@ public static class SesApiEndpoints
             FeedbackForwardingStatus = true,
             VerifiedForSendingStatus = d.Identity.CanSend,
             VerificationStatus = V2Status(d.Identity.Status),
-            DkimAttributes = DkimAttributes(d),
+            DkimAttributes = DkimAttributes(context, d),
             MailFromAttributes = d.MailFromDomain is null ? null : new
             {
                 MailFromDomain = d.MailFromDomain,
@@ -263,13 +263,20 @@ public static class SesApiEndpoints
             : SesApiErrors.V2(context, deleted.Error!, deleted.Error!.Code == "suppression.not_found" ? "NotFoundException" : null, deleted.Error.Code == "suppression.not_found" ? 404 : null);
     }
 
-    private static object? DkimAttributes(IdentityDetails d) => d.Identity.Type != SendingIdentityType.Domain ? null : new
+    /// <summary>
+    /// SES's DkimAttributes, with <c>SigningHostedZone</c> (the zone Easy DKIM's CNAMEs point into; null in TXT mode and
+    /// for BYODKIM) and our extension <c>DnsRecords</c>: the DKIM records to publish, in either mode, as the identity page
+    /// lists them (<c>docs/identities.md</c>, "The records through the API").
+    /// </summary>
+    private static object? DkimAttributes(HttpContext context, IdentityDetails d) => d.Identity.Type != SendingIdentityType.Domain ? null : new
     {
         SigningEnabled = d.Identity.DkimSigningEnabled,
         Status = V2Status(d.Identity.DkimStatus),
         Tokens = d.DkimSelectors,
+        SigningHostedZone = d.DkimOrigin == Data.Entities.DkimOrigin.EasyDkim ? context.RequestServices.GetRequiredService<DnsRecordOptions>().CnameZone : null,
         SigningAttributesOrigin = d.DkimOrigin == Data.Entities.DkimOrigin.External ? "EXTERNAL" : "AWS_SES",
         CurrentSigningKeyLength = d.DkimKeyLength == 1024 ? "RSA_1024_BIT" : "RSA_2048_BIT",
+        DnsRecords = d.Records.Where(r => r.Purpose == IdentitiesService.DkimRecordPurpose).Select(r => new { r.Type, r.Name, r.Value }),
     };
 
     private static string V2Status(VerificationStatus status) => status switch

@@ -137,6 +137,7 @@ public static class SesApiIdentitySettingsEndpoints
                             .Append("<DkimEnabled>").Append(domain && d.Identity.DkimSigningEnabled ? "true" : "false").Append("</DkimEnabled>")
                             .Append("<DkimVerificationStatus>").Append(domain ? d.Identity.DkimStatus : VerificationStatus.NotStarted).Append("</DkimVerificationStatus>")
                             .Append(domain ? $"<DkimTokens>{MemberList(d.DkimSelectors)}</DkimTokens>" : "")
+                            .Append(domain ? $"<DkimRecords>{RecordList(d)}</DkimRecords>" : "")
                             .Append("</value></entry>");
                     }
                     else if (d.MailFromDomain is not null)
@@ -199,6 +200,10 @@ public static class SesApiIdentitySettingsEndpoints
         SesApiErrors.V2(context, new Error("InvalidParameterValue", message), "BadRequestException", 400);
 
     private static string MemberList(IEnumerable<string> values) => string.Concat(values.Select(v => $"<member>{SecurityElement.Escape(v)}</member>"));
+
+    /// <summary>Our extension to GetIdentityDkimAttributes: the DKIM records to publish, in CNAME or TXT mode (<c>docs/identities.md</c>).</summary>
+    private static string RecordList(IdentityDetails d) => string.Concat(d.Records.Where(r => r.Purpose == IdentitiesService.DkimRecordPurpose).Select(r =>
+        $"<member><Type>{r.Type}</Type><Name>{SecurityElement.Escape(r.Name)}</Name><Value>{SecurityElement.Escape(r.Value)}</Value></member>"));
 
     private static bool TryString(JsonNode? node, out string? value)
     {

@@ -25,6 +25,9 @@ public sealed partial class IdentitiesService
     /// <summary>Easy DKIM publishes three selectors, as SES does.</summary>
     public const int EasyDkimSelectors = 3;
 
+    /// <summary>The <see cref="DnsRecordView.Purpose"/> of the DKIM records (the API returns them: <c>docs/identities.md</c>).</summary>
+    public const string DkimRecordPurpose = "DKIM";
+
     /// <summary>
     /// Creates a domain identity: a verification token for TXT <c>_amazonses.DOMAIN</c> and Easy DKIM keys (three RSA key
     /// pairs, private keys encrypted at rest), or the owner's own key (BYODKIM). Status Pending until DNS shows the records.
@@ -168,9 +171,10 @@ public sealed partial class IdentitiesService
     }
 
     /// <summary>
-    /// For the platform admin: in CNAME mode (<c>Dns:DkimZone</c>), the TXT records the platform must publish in its
-    /// DKIM zone for every Easy DKIM domain of every account and region (whatever its status: an owner's CNAME may be
-    /// published at any time). Empty, with a null zone, when CNAME mode is off. Sorted by account, region, domain.
+    /// For the platform admin: in CNAME mode (the default, with a DKIM zone), the TXT records the platform must publish
+    /// in its DKIM zone for every Easy DKIM domain of every account and region (whatever its status: an owner's CNAME may
+    /// be published at any time). Empty, with a null zone, when owners publish TXT records (TXT mode, or no zone).
+    /// Sorted by account, region, domain.
     /// </summary>
     public async Task<Result<PlatformDkimZone>> ListPlatformDkimRecordsAsync(Caller caller, CancellationToken ct = default)
     {
@@ -179,7 +183,7 @@ public sealed partial class IdentitiesService
             return new Error("auth.admin_only", "Only platform admins can see the records of the platform DKIM zone.");
         }
 
-        if (string.IsNullOrWhiteSpace(recordOptions.DkimZone))
+        if (recordOptions.CnameZone is not { } zone)
         {
             return new PlatformDkimZone(null, []);
         }
@@ -193,7 +197,7 @@ public sealed partial class IdentitiesService
             .SelectMany(i => DnsRecordSet.For(Snapshot(i), recordOptions).PlatformRecords
                 .Select(r => new PlatformDkimRecord(i.AccountId, i.Region, i.Name, i.DkimStatus, r.TypeName, r.Name, r.Value)))
             .ToList();
-        return new PlatformDkimZone(recordOptions.DkimZone.Trim().TrimEnd('.'), records);
+        return new PlatformDkimZone(zone, records);
     }
 
     /// <summary>
@@ -335,7 +339,7 @@ public sealed partial class IdentitiesService
     private static string Purpose(DnsRecordPurpose purpose) => purpose switch
     {
         DnsRecordPurpose.Verification => "Domain verification",
-        DnsRecordPurpose.Dkim => "DKIM",
+        DnsRecordPurpose.Dkim => DkimRecordPurpose,
         DnsRecordPurpose.MailFromMx => "MAIL FROM (MX)",
         DnsRecordPurpose.MailFromSpf => "MAIL FROM (SPF)",
         _ => purpose.ToString(),

@@ -43,7 +43,7 @@ public sealed class NewDomainIdentity
 }
 
 /// <summary>
-/// One TXT record the platform operator publishes in its DKIM zone (CNAME mode, <c>Dns:DkimZone</c>) so that an
+/// One TXT record the platform operator publishes in its DKIM zone (CNAME mode, <c>Dns:DkimMode</c>) so that an
 /// owner's CNAME <c>SELECTOR._domainkey.DOMAIN</c> → <see cref="Name"/> resolves to the identity's public key.
 /// </summary>
 public sealed record PlatformDkimRecord(string AccountId, string Region, string Identity, VerificationStatus DkimStatus, string Type, string Name, string Value)
@@ -62,5 +62,5 @@ public sealed record PlatformDkimRecord(string AccountId, string Region, string 
     }
 }
 
-/// <summary>The platform DKIM zone and the records to publish in it; <see cref="Zone"/> is null when CNAME mode is off.</summary>
+/// <summary>The platform DKIM zone and the records to publish in it; <see cref="Zone"/> is null when owners publish TXT records.</summary>
 public sealed record PlatformDkimZone(string? Zone, IReadOnlyList<PlatformDkimRecord> Records);

@@ -38,6 +38,8 @@ public sealed partial class IdentityPage : IDisposable
 
     [Inject] public required TimeProvider Time { get; init; }
 
+    [Inject] public required DnsRecordOptions RecordOptions { get; init; }
+
     /// <summary>The identity: an email address or a domain.</summary>
     [Parameter] public string Name { get; set; } = "";
 

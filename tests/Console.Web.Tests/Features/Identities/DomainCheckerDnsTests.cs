@@ -88,23 +88,117 @@ public sealed class DomainCheckerDnsTests : IDisposable
         Assert.Equal(VerificationStatus.Success, complete.Verification.Status);
     }
 
-    [Fact]
-    public async Task Easy_dkim_in_platform_zone_mode_succeeds_on_the_cnames()
+    private static readonly DnsRecordOptions CnameMode = new() { DkimMode = DkimRecordMode.Cname, DkimZone = "dkim.sesconsole.example" };
+
+    private DomainIdentitySnapshot EasyDkimDomain(bool withToken = true) => PendingDomain() with
     {
-        var options = new DnsRecordOptions { DkimZone = "dkim.sesconsole.example" };
-        var keys = Selectors
-            .Select(s => new DkimSelectorKey(s, DkimKeyGenerator.Generate(1024).GetValueOrThrow().PublicKey))
-            .ToList();
-        var identity = PendingDomain() with { DkimOrigin = DkimKeyOrigin.EasyDkim, DkimKeys = keys, Dkim = VerificationState.Pending(_time.GetUtcNow()) };
-        foreach (var record in DnsRecordSet.For(identity, options).Records.Where(r => r.Type == DnsRecordType.Cname))
+        VerificationToken = withToken ? Token : null,
+        DkimOrigin = DkimKeyOrigin.EasyDkim,
+        DkimKeys = Selectors.Select(s => new DkimSelectorKey(s, DkimKeyGenerator.Generate(1024).GetValueOrThrow().PublicKey)).ToList(),
+        Dkim = VerificationState.Pending(_time.GetUtcNow()),
+    };
+
+    private void PublishPlatformZone(DomainIdentitySnapshot identity)
+    {
+        foreach (var record in DnsRecordSet.For(identity, CnameMode).PlatformRecords)
+        {
+            _server.Set(record.Name, "TXT", record.Value);
+        }
+    }
+
+    [Fact]
+    public async Task Cname_mode_domain_with_the_cnames_verifies_through_dkim_and_without_them_does_not()
+    {
+        var identity = EasyDkimDomain(withToken: false);
+        PublishPlatformZone(identity);
+
+        var without = await Checker(CnameMode).CheckAsync(identity, _time.GetUtcNow(), TestContext.Current.CancellationToken);
+        Assert.Equal(VerificationStatus.Pending, without.Dkim.Status);
+        Assert.Equal(VerificationStatus.Pending, without.Verification.Status);
+        Assert.All(without.Records, r => Assert.Equal((DnsRecordType.Cname, DnsCheck.NotFound), (r.Record.Type, r.Check)));
+
+        foreach (var record in DnsRecordSet.For(identity, CnameMode).Records.Where(r => r.Type == DnsRecordType.Cname))
         {
             _server.Set(record.Name, "CNAME", record.Value);
         }
 
-        var result = await Checker(options).CheckAsync(identity, _time.GetUtcNow(), TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        var with = await Checker(CnameMode).CheckAsync(identity, _time.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(new VerificationState(VerificationStatus.Success, _time.GetUtcNow()), with.Dkim);
+        Assert.Equal(VerificationStatus.Success, with.Verification.Status);
+        Assert.Equal(3, with.Records.Count(r => r.Record.Type == DnsRecordType.Cname && r.Check == DnsCheck.Found));
+    }
+
+    [Fact]
+    public async Task Cname_mode_cnames_into_a_zone_that_does_not_publish_the_keys_stay_pending_and_say_why()
+    {
+        var identity = EasyDkimDomain();
+        foreach (var record in DnsRecordSet.For(identity, CnameMode).Records.Where(r => r.Type == DnsRecordType.Cname))
+        {
+            _server.Set(record.Name, "CNAME", record.Value);
+        }
+
+        var result = await Checker(CnameMode).CheckAsync(identity, _time.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(VerificationStatus.Pending, result.Dkim.Status);
+        Assert.All(result.Records.Where(r => r.Record.Purpose == DnsRecordPurpose.Dkim), r =>
+        {
+            Assert.Equal(DnsCheck.NotFound, r.Check);
+            Assert.Contains("the CNAME is right, but", r.Detail, StringComparison.Ordinal);
+            Assert.Contains("Admin → DKIM zone", r.Detail, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task Cname_mode_a_cname_to_another_zone_is_not_found()
+    {
+        var identity = EasyDkimDomain();
+        PublishPlatformZone(identity);
+        foreach (var selector in Selectors)
+        {
+            _server.Set($"{selector}._domainkey.{Domain}", "CNAME", $"{selector}.dkim.amazonses.com");
+        }
+
+        var result = await Checker(CnameMode).CheckAsync(identity, _time.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(VerificationStatus.Pending, result.Dkim.Status);
+        Assert.Contains("a CNAME to s1.dkim.amazonses.com, not s1.dkim.sesconsole.example",
+            result.Records.First(r => r.Record.Purpose == DnsRecordPurpose.Dkim).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cname_mode_keeps_verifying_a_domain_that_published_the_key_txt_records_of_txt_mode()
+    {
+        var identity = EasyDkimDomain();
+        foreach (var record in DnsRecordSet.For(identity, new DnsRecordOptions { DkimMode = DkimRecordMode.Txt }).Records.Where(r => r.Purpose == DnsRecordPurpose.Dkim))
+        {
+            _server.Set(record.Name, "TXT", record.Value);
+        }
+
+        var result = await Checker(CnameMode).CheckAsync(identity with { Dkim = new VerificationState(VerificationStatus.Success, _time.GetUtcNow()) },
+            _time.GetUtcNow(), TestContext.Current.CancellationToken);
 
         Assert.Equal(VerificationStatus.Success, result.Dkim.Status);
-        Assert.All(result.Records.Where(r => r.Record.Purpose == DnsRecordPurpose.Dkim), r => Assert.Equal(DnsRecordType.Cname, r.Record.Type));
+        Assert.All(result.Records.Where(r => r.Record.Purpose == DnsRecordPurpose.Dkim), r =>
+            Assert.Equal((DnsRecordType.Cname, DnsCheck.Found, "found the key TXT record itself instead of the CNAME"), (r.Record.Type, r.Check, r.Detail)));
+    }
+
+    [Fact]
+    public async Task Txt_mode_with_a_zone_configured_still_asks_for_and_finds_the_key_txt_records()
+    {
+        var txtMode = CnameMode with { DkimMode = DkimRecordMode.Txt };
+        var identity = EasyDkimDomain();
+        var records = DnsRecordSet.For(identity, txtMode).Records.Where(r => r.Purpose == DnsRecordPurpose.Dkim).ToList();
+        foreach (var record in records)
+        {
+            _server.Set(record.Name, "TXT", record.Value);
+        }
+
+        var result = await Checker(txtMode).CheckAsync(identity, _time.GetUtcNow(), TestContext.Current.CancellationToken);
+
+        Assert.All(records, r => Assert.Equal(DnsRecordType.Txt, r.Type));
+        Assert.Equal(VerificationStatus.Success, result.Dkim.Status);
     }
 
     [Fact]

@@ -36,6 +36,9 @@ public sealed class IdentitiesFixture : IAsyncLifetime
         // Periodic workers on a fake clock would fire once per period on every Advance (86,400 times for a day).
         Factory.Settings["Sending:Delivery:PollInterval"] = "00:00:00";
         Factory.Settings["Console:PublicBaseUrl"] = "https://console.example/";
+        // An installation that chose TXT mode: these tests publish the key TXT records themselves (CNAME mode, the
+        // default, is covered by SesApiDkimRecordsTests and DomainCheckerDnsTests).
+        Factory.Settings["Dns:DkimMode"] = "Txt";
     }
 
     public async ValueTask InitializeAsync()

@@ -19,8 +19,13 @@ public sealed class DnsOptions
     /// <summary>Retries after the first try. Defaults to 1.</summary>
     public int Retries { get; set; } = 1;
 
-    /// <summary>Platform DKIM zone (for example <c>dkim.sesconsole.example</c>): when set, Easy DKIM asks owners for CNAME
-    /// records into it instead of TXT records. Defaults to none.</summary>
+    /// <summary>Which records Easy DKIM asks owners for: <c>Cname</c> (as SES: CNAMEs into <see cref="DkimZone"/>, whose
+    /// key TXT records the operator publishes) or <c>Txt</c> (the key TXT records in the owner's domain). Defaults to
+    /// <c>Cname</c>.</summary>
+    public DkimRecordMode DkimMode { get; set; } = DkimRecordMode.Cname;
+
+    /// <summary>The installation's DKIM zone (for example <c>dkim.sesconsole.example</c>) for CNAME mode. Defaults to
+    /// <c>dkim.</c> + the host of <c>Console:PublicBaseUrl</c>; see <see cref="DkimZoneSetup.Resolve"/>.</summary>
     public string? DkimZone { get; set; }
 
     /// <summary>The custom MAIL FROM MX host; <c>{region}</c> is replaced. Defaults to <c>feedback-smtp.{region}.amazonses.com</c>.</summary>
@@ -32,9 +37,11 @@ public sealed class DnsOptions
     /// <summary>The domain in the MAIL FROM SPF record's <c>include:</c>. Defaults to <c>amazonses.com</c>.</summary>
     public string SpfInclude { get; set; } = "amazonses.com";
 
-    public DnsRecordOptions ToRecordOptions() => new()
+    /// <summary>The record settings, with the DKIM zone <paramref name="dkim"/> resolved (<see cref="DkimZoneSetup.Resolve"/>).</summary>
+    public DnsRecordOptions ToRecordOptions(DkimZoneSetup dkim) => new()
     {
-        DkimZone = string.IsNullOrWhiteSpace(DkimZone) ? null : DkimZone.Trim(),
+        DkimMode = dkim.Mode,
+        DkimZone = dkim.Zone,
         MailFromMxHost = MailFromMxHost,
         MailFromMxPreference = MailFromMxPreference,
         SpfInclude = SpfInclude,
