@@ -72,9 +72,14 @@ public static class SesApiEndpoints
     /// a failed database) is logged and answered with SES's <c>InternalFailure</c> (500) in the API's shape — never the
     /// console's error page or a stack trace. A request Kestrel refuses to read (too large, malformed) is a client error.
     /// </summary>
-    public static RequestDelegate Run(ErrorDialect dialect, Func<HttpContext, Task<IResult>> handler) => async context =>
+    public static RequestDelegate Run(ErrorDialect dialect, Func<HttpContext, Task<IResult>> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        return context => RunAsync(context, dialect, handler);
+    }
+
+    private static async Task RunAsync(HttpContext context, ErrorDialect dialect, Func<HttpContext, Task<IResult>> handler)
+    {
         IResult result;
         try
         {
@@ -94,7 +99,7 @@ public static class SesApiEndpoints
             context.Response.Clear();
             await Failure(context, dialect, ex).ExecuteAsync(context);
         }
-    };
+    }
 
     private static bool Aborted(HttpContext context, Exception ex) => ex is OperationCanceledException && context.RequestAborted.IsCancellationRequested;
 

@@ -18,6 +18,7 @@ public static class SesApiErrors
         "MissingAuthenticationToken" => ("MissingAuthenticationToken", "MissingAuthenticationTokenException"),
         "IncompleteSignature" => ("IncompleteSignature", "IncompleteSignatureException"),
         "InvalidClientTokenId" => ("InvalidClientTokenId", "UnrecognizedClientException"),
+        "ExpiredToken" => ("ExpiredToken", "ExpiredTokenException"),
         "SignatureDoesNotMatch" => ("SignatureDoesNotMatch", "InvalidSignatureException"),
         "RequestExpired" => ("RequestExpired", "InvalidSignatureException"),
         "InternalFailure" => ("InternalFailure", "InternalFailure"),

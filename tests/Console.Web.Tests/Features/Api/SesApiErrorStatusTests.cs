@@ -12,7 +12,7 @@ public sealed class SesApiErrorStatusTests(SesApiServer api) : IClassFixture<Ses
 {
     /// <summary>The console's own error codes that reach the API, and AWS's used as is.</summary>
     public static readonly TheoryData<string> Codes = new(
-        "MissingAuthenticationToken", "IncompleteSignature", "InvalidClientTokenId", "SignatureDoesNotMatch", "RequestExpired",
+        "MissingAuthenticationToken", "IncompleteSignature", "InvalidClientTokenId", "ExpiredToken", "SignatureDoesNotMatch", "RequestExpired",
         "InternalFailure", "InvalidAction", "InvalidParameterValue", "AccessDenied", "auth.root_only", "auth.no_account",
         "identity.not_found", "identity.exists", "identity.limit", "identity.invalid_name", "dkim.invalid_selector",
         "policy.already_exists", "policy.not_found", "policy.invalid", "policy.limit_exceeded", "policy_name.too_long",
