@@ -20,5 +20,6 @@ public sealed class SqlServerConsoleDbContext(DbContextOptions<SqlServerConsoleD
         builder.Entity<IdentityPolicyEntity>().Property(p => p.Name).UseCollation(CaseSensitiveCollation);
         builder.Entity<IamPrincipalEntity>().Property(p => p.Name).UseCollation(CaseSensitiveCollation);
         builder.Entity<IamPolicyEntity>().Property(p => p.Name).UseCollation(CaseSensitiveCollation);
+        builder.Entity<ConfigurationSetEntity>().Property(c => c.Name).UseCollation(CaseSensitiveCollation);
     }
 }

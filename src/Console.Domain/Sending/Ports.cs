@@ -141,3 +141,21 @@ public interface ISuppressionList
     /// <summary>Which of <paramref name="addresses"/> are suppressed for <paramref name="account"/> in <paramref name="region"/>, with the reason.</summary>
     ValueTask<IReadOnlyDictionary<string, SuppressionReason>> FindAsync(string account, string region, IReadOnlyList<string> addresses, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Port: the configuration sets of an account in a region. A send names one of the <em>sending</em> (delegate) account's
+/// own sets, never the identity owner's (docs/configuration-sets.md).
+/// </summary>
+public interface IConfigurationSetDirectory
+{
+    /// <summary>Whether <paramref name="account"/> has a configuration set named <paramref name="name"/> (exact, case-sensitive) in <paramref name="region"/>.</summary>
+    ValueTask<bool> ExistsAsync(string account, string region, string name, CancellationToken cancellationToken);
+}
+
+/// <summary>A directory with no configuration sets: every name a send gives is unknown.</summary>
+public sealed class NoConfigurationSets : IConfigurationSetDirectory
+{
+    public static readonly NoConfigurationSets Instance = new();
+
+    public ValueTask<bool> ExistsAsync(string account, string region, string name, CancellationToken cancellationToken) => ValueTask.FromResult(false);
+}

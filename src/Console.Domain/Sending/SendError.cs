@@ -35,6 +35,9 @@ public enum SendErrorKind
 
     /// <summary>The owner's custom MAIL FROM domain is not verified and its behaviour on MX failure is RejectMessage.</summary>
     MailFromDomainNotVerified,
+
+    /// <summary>The send names a configuration set the sending account does not have in this region.</summary>
+    ConfigurationSetDoesNotExist,
 }
 
 /// <summary>
@@ -73,6 +76,10 @@ public sealed record SendError(SendErrorKind Kind, string Message)
 
     public static SendError MaxSendRateExceeded() => new(SendErrorKind.MaxSendRateExceeded, "Maximum sending rate exceeded.");
 
+    /// <summary><c>Configuration set NAME does not exist.</c> (SES's v1 message).</summary>
+    public static SendError ConfigurationSetDoesNotExist(string name) =>
+        new(SendErrorKind.ConfigurationSetDoesNotExist, $"Configuration set {name} does not exist.");
+
     /// <inheritdoc />
     public override string ToString() => $"{Kind}: {Message}";
 }
@@ -102,22 +109,30 @@ public static class SendErrorCatalog
         };
     }
 
-    /// <summary>The v1 code, v1 HTTP status, v2 exception name and v2 HTTP status of <paramref name="kind"/>.</summary>
-    public static (string V1Code, int V1Status, string V2Code, int V2Status) Codes(SendErrorKind kind) => kind switch
+    /// <summary>
+    /// The v1 code, v1 HTTP status, v2 exception name and v2 HTTP status of <paramref name="kind"/>; the statuses come
+    /// from <see cref="SesErrorCodes"/>.
+    /// </summary>
+    public static (string V1Code, int V1Status, string V2Code, int V2Status) Codes(SendErrorKind kind)
     {
-        SendErrorKind.InvalidCaller => ("AccessDenied", 403, "AccessDeniedException", 403),
-        SendErrorKind.InvalidParameterValue => ("InvalidParameterValue", 400, "BadRequestException", 400),
-        SendErrorKind.MalformedMessage => ("InvalidParameterValue", 400, "BadRequestException", 400),
-        SendErrorKind.MessageTooLarge => ("MessageRejected", 400, "MessageRejected", 400),
-        SendErrorKind.NotVerified => ("MessageRejected", 400, "MessageRejected", 400),
-        SendErrorKind.AccessDenied => ("AccessDenied", 403, "AccessDeniedException", 403),
-        SendErrorKind.AccountSendingPaused => ("AccountSendingPausedException", 400, "SendingPausedException", 400),
-        SendErrorKind.AccountSuspended => ("AccountSendingPausedException", 400, "AccountSuspendedException", 400),
-        SendErrorKind.DailyQuotaExceeded => ("Throttling", 400, "LimitExceededException", 400),
-        SendErrorKind.MaxSendRateExceeded => ("Throttling", 400, "TooManyRequestsException", 429),
-        SendErrorKind.MailFromDomainNotVerified => ("MailFromDomainNotVerifiedException", 400, "MailFromDomainNotVerifiedException", 400),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
+        var (v1, v2) = kind switch
+        {
+            SendErrorKind.InvalidCaller => ("AccessDenied", "AccessDeniedException"),
+            SendErrorKind.InvalidParameterValue => ("InvalidParameterValue", "BadRequestException"),
+            SendErrorKind.MalformedMessage => ("InvalidParameterValue", "BadRequestException"),
+            SendErrorKind.MessageTooLarge => ("MessageRejected", "MessageRejected"),
+            SendErrorKind.NotVerified => ("MessageRejected", "MessageRejected"),
+            SendErrorKind.AccessDenied => ("AccessDenied", "AccessDeniedException"),
+            SendErrorKind.AccountSendingPaused => ("AccountSendingPausedException", "SendingPausedException"),
+            SendErrorKind.AccountSuspended => ("AccountSendingPausedException", "AccountSuspendedException"),
+            SendErrorKind.DailyQuotaExceeded => ("Throttling", "LimitExceededException"),
+            SendErrorKind.MaxSendRateExceeded => ("Throttling", "TooManyRequestsException"),
+            SendErrorKind.MailFromDomainNotVerified => ("MailFromDomainNotVerifiedException", "MailFromDomainNotVerifiedException"),
+            SendErrorKind.ConfigurationSetDoesNotExist => ("ConfigurationSetDoesNotExist", "NotFoundException"),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+        return (v1, SesErrorCodes.V1Status(v1), v2, SesErrorCodes.V2Status(v2));
+    }
 
     private static string V2Message(SendError error) => error.Kind == SendErrorKind.AccessDenied
         ? $"User '{error.Principal}' is not authorized to perform '{error.Action}' on resource '{error.Resource}'"
@@ -133,6 +148,7 @@ public static class SendErrorCatalog
         SendErrorKind.MaxSendRateExceeded => Reply(454, "Throttling failure: Maximum sending rate exceeded"),
         SendErrorKind.AccountSendingPaused or SendErrorKind.AccountSuspended => Reply(554, $"Account sending paused: {error.Message}"),
         SendErrorKind.MailFromDomainNotVerified => Reply(554, $"Message rejected: {error.Message}"),
+        SendErrorKind.ConfigurationSetDoesNotExist => Reply(554, $"Configuration Set does not exist: {error.Message}"),
         _ => Reply(554, $"Transaction failed: {error.Message}"),
     };
 

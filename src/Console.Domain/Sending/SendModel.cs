@@ -61,7 +61,11 @@ public sealed record ParsedMessage(
     ArnChoice FromArn,
     ArnChoice ReturnPathArn,
     IReadOnlyList<string> HeadersToRemove,
-    long SizeBytes);
+    long SizeBytes)
+{
+    /// <summary>The configuration set the send names: the request's parameter, else (raw sends) the first <c>X-SES-CONFIGURATION-SET</c> header.</summary>
+    public string? ConfigurationSetName { get; init; }
+}
 
 /// <summary>Step 3's output for one address: the identity that lets it send.</summary>
 /// <param name="Roles">The roles this address/ARN pair plays (Source and From are often the same).</param>

@@ -30,7 +30,11 @@ public sealed record SendPipelinePorts(
     ISendingAccountDirectory Accounts,
     ISendingQuota Quota,
     ISuppressionList Suppression,
-    IMimeParser MimeParser);
+    IMimeParser MimeParser)
+{
+    /// <summary>The sending accounts' configuration sets; by default none exist, so a send naming one is refused.</summary>
+    public IConfigurationSetDirectory ConfigurationSets { get; init; } = NoConfigurationSets.Instance;
+}
 
 /// <summary>
 /// Everything one run accumulates. Each step reads the outputs of the steps before it and sets its own; a step run alone in
@@ -59,10 +63,10 @@ public sealed class SendContext(SendRequest request, SendPipelinePorts ports, Se
     /// <summary>Step 5: the sending account.</summary>
     public SendingAccount? SendingAccount { get; set; }
 
-    /// <summary>Step 6.</summary>
+    /// <summary>Step 7.</summary>
     public QuotaResult? Quota { get; set; }
 
-    /// <summary>Step 7 (step 8 adds the recipients).</summary>
+    /// <summary>Step 8 (step 9 adds the recipients).</summary>
     public AcceptedMessage? Accepted { get; set; }
 
     /// <summary>Lines a step wants under its trace entry (for example the authorization explanations).</summary>
@@ -108,6 +112,7 @@ public sealed class SendPipeline
             new ResolveIdentitiesStep(),
             new AuthorizeStep(),
             new SandboxStep(),
+            new ConfigurationSetStep(),
             new AccountLimitsStep(),
             new AcceptStep(),
             new RecipientDispositionStep(),

@@ -91,7 +91,10 @@ public sealed record SendRequest(SendCaller Caller, SendApi Api, string Region, 
     /// <summary>Raw sends: v1 <c>Destinations</c> / SMTP <c>RCPT TO</c>; when given they replace the header recipients.</summary>
     public IReadOnlyList<string>? Destinations { get; init; }
 
-    /// <summary>The delegate's configuration set, carried to the plan (its existence is checked by the web layer).</summary>
+    /// <summary>
+    /// The configuration set (v1/v2 <c>ConfigurationSetName</c>); wins over <c>X-SES-CONFIGURATION-SET</c>. It must be
+    /// one of the sending (delegate) account's own sets in the region (<see cref="Steps.ConfigurationSetStep"/>).
+    /// </summary>
     public string? ConfigurationSetName { get; init; }
 
     /// <summary>Message tags (v1 <c>Tags</c> / v2 <c>EmailTags</c>), carried to events.</summary>

@@ -131,6 +131,8 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<SesConsole.Web.Features.Sending.DbSendingAccountDirectory>();
         services.AddScoped<SesConsole.Web.Features.Sending.LedgerSendingQuota>();
         services.AddScoped<SesConsole.Web.Features.Sending.DbSuppressionList>();
+        services.AddScoped<SesConsole.Web.Features.ConfigurationSets.ConfigurationSetsService>();
+        services.AddScoped<SesConsole.Web.Features.ConfigurationSets.DbConfigurationSetDirectory>();
         services.AddSingleton<SesConsole.Web.Features.Sending.MimeKitParser>();
         services.AddScoped<SesConsole.Web.Features.Sending.SendService>();
         services.AddScoped<SesConsole.Web.Features.Api.SesApiAuthentication>();

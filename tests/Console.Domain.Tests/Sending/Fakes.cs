@@ -95,6 +95,14 @@ internal sealed class FakeQuota(double max24HourSend = 200, double maxSendRate =
     }
 }
 
+internal sealed class FakeConfigurationSets : IConfigurationSetDirectory
+{
+    public HashSet<(string Account, string Region, string Name)> Sets { get; } = [];
+
+    public ValueTask<bool> ExistsAsync(string account, string region, string name, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Sets.Contains((account, region, name)));
+}
+
 internal sealed class FakeSuppressionList : ISuppressionList
 {
     public Dictionary<(string Account, string Address), SuppressionReason> Entries { get; } = [];

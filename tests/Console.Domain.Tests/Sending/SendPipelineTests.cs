@@ -9,9 +9,9 @@ namespace SesConsole.Domain.Tests.Sending;
 public sealed class SendPipelineTests
 {
     [Fact]
-    public void Steps_AreTheEightInOrder()
+    public void Steps_AreTheNineInOrder()
     {
-        Assert.Equal(["caller", "message", "identities", "authorization", "sandbox", "account", "accept", "recipients"],
+        Assert.Equal(["caller", "message", "identities", "authorization", "sandbox", "configuration-set", "account", "accept", "recipients"],
             new SendWorld().Pipeline.Steps.Select(s => s.Name));
     }
 
@@ -59,7 +59,7 @@ public sealed class SendPipelineTests
         Assert.Equal("AccessDenied", outcome.Rejection.V1.Code);
         Assert.Equal(403, outcome.Rejection.V1.HttpStatus);
         Assert.Equal(
-            [StepStatus.Passed, StepStatus.Passed, StepStatus.Passed, StepStatus.Stopped, StepStatus.NotRun, StepStatus.NotRun, StepStatus.NotRun, StepStatus.NotRun],
+            [StepStatus.Passed, StepStatus.Passed, StepStatus.Passed, StepStatus.Stopped, StepStatus.NotRun, StepStatus.NotRun, StepStatus.NotRun, StepStatus.NotRun, StepStatus.NotRun],
             outcome.Trace.Select(t => t.Status));
         Assert.Contains("cross-account sends need an Allow on both sides", outcome.Trace[3].Summary, StringComparison.Ordinal);
         Assert.Equal(0, world.Quota.Reserved);
@@ -284,7 +284,7 @@ public sealed class SendPipelineTests
         Assert.True(outcome.DryRun);
         Assert.Equal(0, world.Quota.Reserved);
         Assert.NotNull(outcome.Trace[3].Details);
-        Assert.StartsWith("Would accept", outcome.Trace[6].Summary, StringComparison.Ordinal);
+        Assert.StartsWith("Would accept", outcome.Trace[7].Summary, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -47,9 +47,11 @@ internal sealed class SendWorld
 
     public FakeSuppressionList Suppression { get; } = new();
 
+    public FakeConfigurationSets ConfigurationSets { get; } = new();
+
     public SendPipelineOptions Options { get; set; } = new() { NewGuid = () => new Guid("11111111-2222-3333-4444-555555555555") };
 
-    public SendPipelinePorts Ports => new(Identities, CallerPolicies, Accounts, Quota, Suppression, new FakeMimeParser());
+    public SendPipelinePorts Ports => new(Identities, CallerPolicies, Accounts, Quota, Suppression, new FakeMimeParser()) { ConfigurationSets = ConfigurationSets };
 
     public SendPipeline Pipeline => new(Ports, Options);
 

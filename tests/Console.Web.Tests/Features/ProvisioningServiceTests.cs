@@ -285,6 +285,50 @@ public sealed class ProvisioningServiceTests(AppFixture app) : IClassFixture<App
 
     private static string Account(string id, string users) => $$"""{ "accounts": [ { "id": "{{id}}", "name": "Account {{id}}", "users": {{users}} } ] }""";
 
+    [Fact]
+    public async Task ApplyAsync_configuration_sets_are_created_once_per_region()
+    {
+        var service = app.Get<ProvisioningService>();
+        var path = Write("""
+            { "accounts": [ { "id": "666666666666", "name": "Sets", "regions": ["us-east-1", "eu-west-1"], "sandbox": false,
+              "configurationSets": ["transactional", { "name": "marketing", "region": "eu-west-1" }] } ] }
+            """);
+
+        var first = await service.ApplyAsync(path, TestContext.Current.CancellationToken);
+        var second = await service.ApplyAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.True(first.Succeeded, string.Join("\n", first.Errors));
+        Assert.Contains("created configuration set transactional of 666666666666 in us-east-1", first.Changes);
+        Assert.Contains("created configuration set transactional of 666666666666 in eu-west-1", first.Changes);
+        Assert.Contains("created configuration set marketing of 666666666666 in eu-west-1", first.Changes);
+        Assert.True(second.Succeeded);
+        Assert.Empty(second.Changes);
+        await using var db = app.Db();
+        Assert.Equal(["eu-west-1:marketing", "eu-west-1:transactional", "us-east-1:transactional"],
+            (await db.ConfigurationSets.Where(c => c.AccountId == "666666666666").Select(c => c.Region + ":" + c.Name).ToListAsync(TestContext.Current.CancellationToken)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_bad_configuration_sets_are_errors_naming_the_entry_and_nothing_is_applied()
+    {
+        var service = app.Get<ProvisioningService>();
+        var path = Write("""
+            { "accounts": [ { "id": "555555555555", "name": "Bad sets", "regions": ["us-east-1"],
+              "configurationSets": ["has space", { "name": "elsewhere", "region": "eu-west-1" }, { "nam": "typo" }, 5, "dup", "dup"] } ] }
+            """);
+
+        var outcome = await service.ApplyAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.False(outcome.Succeeded);
+        Assert.Contains(outcome.Errors, e => e.Contains("#/accounts/0/configurationSets/0: Configuration set name 'has space' is invalid", StringComparison.Ordinal));
+        Assert.Contains(outcome.Errors, e => e.EndsWith("#/accounts/0/configurationSets/1/region: 'eu-west-1' is not one of this account's regions (us-east-1)", StringComparison.Ordinal));
+        Assert.Contains(outcome.Errors, e => e.Contains("#/accounts/0/configurationSets/2/nam: unknown property \"nam\"", StringComparison.Ordinal));
+        Assert.Contains(outcome.Errors, e => e.Contains("#/accounts/0/configurationSets/3: a configuration set is a name or", StringComparison.Ordinal));
+        Assert.Contains(outcome.Errors, e => e.EndsWith("#/accounts/0/configurationSets/5: configuration set dup is declared twice in us-east-1", StringComparison.Ordinal));
+        await using var db = app.Db();
+        Assert.False(await db.Accounts.AnyAsync(a => a.Id == "555555555555", TestContext.Current.CancellationToken));
+    }
+
     private string Write(string json)
     {
         var path = Path.Combine(app.Factory.DataDirectory, $"provision-{Guid.NewGuid():N}.json");

@@ -90,6 +90,8 @@ public abstract class ConsoleTestContext : BunitContext
         Services.AddScoped<SesConsole.Web.Features.Sending.DbSendingAccountDirectory>();
         Services.AddScoped<SesConsole.Web.Features.Sending.LedgerSendingQuota>();
         Services.AddScoped<SesConsole.Web.Features.Sending.DbSuppressionList>();
+        Services.AddScoped<SesConsole.Web.Features.ConfigurationSets.ConfigurationSetsService>();
+        Services.AddScoped<SesConsole.Web.Features.ConfigurationSets.DbConfigurationSetDirectory>();
         Services.AddSingleton<SesConsole.Web.Features.Sending.MimeKitParser>();
         Services.AddScoped<SesConsole.Web.Features.Sending.SendService>();
         Authorization = AddAuthorization();

@@ -6,9 +6,10 @@ namespace SesConsole.Web.Tests.Shared;
 /// <summary>The real app on a real Kestrel port (127.0.0.1:0), for clients outside the process (the AWS SDKs, SMTP).</summary>
 public sealed class KestrelConsoleAppFactory : IAsyncDisposable
 {
-    public KestrelConsoleAppFactory()
+    /// <param name="configureServices">Runs after the app's own registrations (see <see cref="ConsoleAppFactory.ConfigureServices"/>).</param>
+    public KestrelConsoleAppFactory(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
     {
-        App = new ConsoleAppFactory();
+        App = new ConsoleAppFactory { ConfigureServices = configureServices };
         App.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
     }
 

@@ -9,6 +9,9 @@ namespace SesConsole.Web.Tests.Shared;
 /// <summary>An SES API response as the tests read it: status, the AWS headers, and the body as text.</summary>
 public sealed record SesApiResponse(int Status, string? ErrorType, string? RequestId, string Body)
 {
+    /// <summary>The response's Content-Type media type.</summary>
+    public string? ContentType { get; init; }
+
     public JsonElement Json => JsonDocument.Parse(Body.Length == 0 ? "{}" : Body).RootElement;
 
     public XElement Xml => XDocument.Parse(Body).Root!;
@@ -18,10 +21,11 @@ public sealed record SesApiResponse(int Status, string? ErrorType, string? Reque
 }
 
 /// <summary>
-/// A plain HttpClient that signs each request with SigV4 (service <c>ses</c>) as the AWS SDKs do, for contract tests of
-/// the SES API on a real Kestrel port: <see cref="V2Async"/> for the REST-JSON API, <see cref="V1Async"/> for the Query API.
+/// A plain HttpClient that signs each request with SigV4 (service <c>ses</c> unless told otherwise) as the AWS SDKs do, for
+/// contract tests of the SES API on a real Kestrel port: <see cref="V2Async"/> for the REST-JSON API, <see cref="V1Async"/>
+/// for the Query API.
 /// </summary>
-public sealed class SesApiTestClient(string baseUrl, string accessKeyId, string secret, string region = "us-east-1") : IDisposable
+public sealed class SesApiTestClient(string baseUrl, string accessKeyId, string secret, string region = "us-east-1", string service = "ses") : IDisposable
 {
     public static readonly XNamespace Ns = "http://ses.amazonaws.com/doc/2010-12-01/";
 
@@ -31,6 +35,10 @@ public sealed class SesApiTestClient(string baseUrl, string accessKeyId, string 
     /// <summary>A v2 call; <paramref name="path"/> is sent as given (escape identity names with <see cref="Uri.EscapeDataString(string)"/>).</summary>
     public Task<SesApiResponse> V2Async(HttpMethod method, string path, string? json = null) =>
         SendAsync(method, path, json is null ? [] : Encoding.UTF8.GetBytes(json), "application/json");
+
+    /// <summary>A v1 call with a raw MIME message for <c>SendRawEmail</c> (base64 as the SDKs send the blob).</summary>
+    public Task<SesApiResponse> V1RawAsync(string mime, params (string Name, string Value)[] fields) =>
+        V1Async([("Action", "SendRawEmail"), ("RawMessage.Data", Convert.ToBase64String(Encoding.UTF8.GetBytes(mime))), .. fields]);
 
     public Task<SesApiResponse> V1Async(params (string Name, string Value)[] fields)
     {
@@ -53,7 +61,7 @@ public sealed class SesApiTestClient(string baseUrl, string accessKeyId, string 
         using var request = new HttpRequestMessage(method, path);
         request.Headers.TryAddWithoutValidation("x-amz-date", amzDate);
         request.Headers.TryAddWithoutValidation("x-amz-content-sha256", hash);
-        request.Headers.TryAddWithoutValidation("Authorization", SigV4Verifier.Sign(signed, accessKeyId, secret, region, "ses", SignedHeaders));
+        request.Headers.TryAddWithoutValidation("Authorization", SigV4Verifier.Sign(signed, accessKeyId, secret, region, service, SignedHeaders));
         if (body.Length > 0 || method != HttpMethod.Get)
         {
             request.Content = new ByteArrayContent(body);
@@ -64,7 +72,10 @@ public sealed class SesApiTestClient(string baseUrl, string accessKeyId, string 
         return new SesApiResponse((int)response.StatusCode,
             response.Headers.TryGetValues("x-amzn-ErrorType", out var type) ? type.First() : null,
             response.Headers.TryGetValues("x-amzn-RequestId", out var id) ? id.First() : null,
-            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))
+        {
+            ContentType = response.Content.Headers.ContentType?.MediaType,
+        };
     }
 
     public void Dispose() => _http.Dispose();

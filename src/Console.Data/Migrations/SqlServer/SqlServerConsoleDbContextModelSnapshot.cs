@@ -240,6 +240,42 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.ToTable("Accounts", (string)null);
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.ConfigurationSetEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Region", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ConfigurationSets", (string)null);
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.ConsoleUser", b =>
                 {
                     b.Property<string>("Id")
@@ -930,6 +966,15 @@ namespace SesConsole.Data.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("PrincipalId")
                         .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.ConfigurationSetEntity", b =>
+                {
+                    b.HasOne("SesConsole.Data.Entities.AccountEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("SesConsole.Data.Entities.ConsoleUser", b =>

@@ -230,6 +230,41 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.ToTable("Accounts", (string)null);
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.ConfigurationSetEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Region", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ConfigurationSets", (string)null);
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.ConsoleUser", b =>
                 {
                     b.Property<string>("Id")
@@ -913,6 +948,15 @@ namespace SesConsole.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("PrincipalId")
                         .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.ConfigurationSetEntity", b =>
+                {
+                    b.HasOne("SesConsole.Data.Entities.AccountEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("SesConsole.Data.Entities.ConsoleUser", b =>

@@ -4,7 +4,7 @@ using SesConsole.Domain.Identities;
 namespace SesConsole.Domain.Sending.Steps;
 
 /// <summary>
-/// Step 7: the accept plan. A message ID; the <c>X-SES-*</c> headers to strip; <c>Message-ID</c> and <c>Date</c> to set;
+/// Step 8: the accept plan. A message ID; the <c>X-SES-*</c> headers to strip; <c>Message-ID</c> and <c>Date</c> to set;
 /// the MAIL FROM per the <em>owner's</em> From identity (custom domain when verified; otherwise the default, or
 /// <c>MailFromDomainNotVerified</c> when the owner chose RejectMessage); and the DKIM decision: the owner's most specific
 /// identity covering From decides whether to sign, with the key of the most specific covering domain whose DKIM is verified.
@@ -63,7 +63,7 @@ public sealed class AcceptStep : ISendStep
             ],
             MailFrom = mailFromPlan,
             Dkim = dkim,
-            ConfigurationSetName = request.ConfigurationSetName,
+            ConfigurationSetName = message.ConfigurationSetName,
             Tags = request.Tags,
             Content = request.Content,
         };

@@ -1,7 +1,7 @@
 namespace SesConsole.Domain.Sending.Steps;
 
 /// <summary>
-/// Step 6: the sending (delegate) account's status, then its quota through <see cref="ISendingQuota"/>: the rolling 24 h
+/// Step 7: the sending (delegate) account's status, then its quota through <see cref="ISendingQuota"/>: the rolling 24 h
 /// quota counts recipients except the simulator's (suppressed recipients count), the rate counts every recipient (docs/ses-behaviour.md#quotas).
 /// A dry run peeks without reserving.
 /// </summary>

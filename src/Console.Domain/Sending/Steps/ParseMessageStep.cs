@@ -19,6 +19,9 @@ public sealed class ParseMessageStep : ISendStep
     public const string FromArnHeader = "X-SES-FROM-ARN";
     public const string ReturnPathArnHeader = "X-SES-RETURN-PATH-ARN";
 
+    /// <summary>Names the configuration set on raw sends and SMTP; the request's <c>ConfigurationSetName</c> wins over it.</summary>
+    public const string ConfigurationSetHeader = "X-SES-CONFIGURATION-SET";
+
     public string Name => "message";
 
     public ValueTask<StepResult> RunAsync(SendContext context, CancellationToken cancellationToken) =>
@@ -153,10 +156,17 @@ public sealed class ParseMessageStep : ISendStep
             ? feedback ?? source.Address
             : request.Source is not null ? source.Address : feedback ?? from.Address;
 
-        context.Message = new ParsedMessage(source, from, feedback, forwarding, recipients, sourceArn, fromArn, returnPathArn, toRemove, size);
+        var configurationSet = !string.IsNullOrEmpty(request.ConfigurationSetName) ? request.ConfigurationSetName
+            : useHeaders ? FirstHeader(headers, ConfigurationSetHeader) is { Length: > 0 } header ? header : null
+            : null;
+        context.Message = new ParsedMessage(source, from, feedback, forwarding, recipients, sourceArn, fromArn, returnPathArn, toRemove, size)
+        {
+            ConfigurationSetName = configurationSet,
+        };
         return StepResult.Continue(
             $"From {from}; Source {source.Address}; Return-Path {feedback ?? "none"}; {recipients.Count} recipient(s); {size} bytes; " +
-            $"SourceArn {sourceArn}; FromArn {fromArn}; ReturnPathArn {returnPathArn}.");
+            $"SourceArn {sourceArn}; FromArn {fromArn}; ReturnPathArn {returnPathArn}" +
+            (configurationSet is null ? "." : $"; configuration set {configurationSet}."));
     }
 
     private static ArnChoice Choose(string? parameter, string? header, ArnChoice? fallback)

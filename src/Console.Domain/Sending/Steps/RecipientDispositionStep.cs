@@ -1,7 +1,7 @@
 namespace SesConsole.Domain.Sending.Steps;
 
 /// <summary>
-/// Step 8: what happens to each recipient. First the sending account's suppression list (docs/ses-behaviour.md#suppression): not delivered, a
+/// Step 9: what happens to each recipient. First the sending account's suppression list (docs/ses-behaviour.md#suppression): not delivered, a
 /// Permanent/OnAccountSuppressionList bounce. Then the mailbox simulator's synthetic outcomes (docs/ses-behaviour.md#mailbox-simulator). Otherwise deliver.
 /// Never rejects: SES accepts mail to suppressed addresses.
 /// </summary>
@@ -12,7 +12,7 @@ public sealed class RecipientDispositionStep : ISendStep
     public async ValueTask<StepResult> RunAsync(SendContext context, CancellationToken cancellationToken)
     {
         var message = context.Message ?? throw new InvalidOperationException("Step 2 (message) must run first.");
-        var accepted = context.Accepted ?? throw new InvalidOperationException("Step 7 (accept) must run first.");
+        var accepted = context.Accepted ?? throw new InvalidOperationException("Step 8 (accept) must run first.");
         var suppressed = await context.Ports.Suppression
             .FindAsync(accepted.SendingAccountId, context.Request.Region, message.Recipients, cancellationToken).ConfigureAwait(false);
         var dispositions = new RecipientDisposition[message.Recipients.Count];

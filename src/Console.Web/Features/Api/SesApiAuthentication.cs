@@ -15,9 +15,11 @@ public sealed record ApiCaller(Caller Caller, string AccessKeyId, string Region)
 }
 
 /// <summary>
-/// Authenticates SES API requests signed with SigV4 by one of the console's access keys or by temporary STS credentials:
-/// looks the key up (its secret is decrypted only here), verifies the signature over the buffered body, checks the key is active and the region is
-/// served, and records the key's last use. Errors carry AWS's codes and messages.
+/// Authenticates API requests signed with SigV4 by one of the console's access keys or by temporary STS credentials
+/// (docs/sts.md): checks the credential is scoped to the signing name of the API the endpoint serves (<c>ses</c> for
+/// both SES APIs; another API passes its own), looks the key up (its secret is decrypted only here), verifies the
+/// signature over the buffered body, checks the key is active and the region is served, and records the key's last use.
+/// Errors carry AWS's codes and messages.
 /// </summary>
 public sealed class SesApiAuthentication(
     AccessKeysService accessKeys,
@@ -27,13 +29,25 @@ public sealed class SesApiAuthentication(
 {
     public const string InvalidToken = "The security token included in the request is invalid.";
 
-    public async Task<Result<ApiCaller>> AuthenticateAsync(HttpContext context, byte[] body, CancellationToken ct)
+    /// <param name="context">The request.</param>
+    /// <param name="body">Its body, read in full (SigV4 signs its hash).</param>
+    /// <param name="service">The signing name the endpoint serves, e.g. <c>ses</c>; a credential scoped to any other
+    /// service is refused as AWS does (<c>SignatureDoesNotMatch</c>, 403), whatever the signature.</param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task<Result<ApiCaller>> AuthenticateAsync(HttpContext context, byte[] body, string service, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentException.ThrowIfNullOrEmpty(service);
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var parsed = SigV4Verifier.ParseAuthorization(headers);
         if (!parsed.IsSuccess)
         {
             return parsed.Error;
+        }
+
+        if (!string.Equals(parsed.Value.Credential.Service, service, StringComparison.Ordinal))
+        {
+            return new Error("SignatureDoesNotMatch", $"Credential should be scoped to correct service: '{service}'.");
         }
 
         var keyId = parsed.Value.Credential.AccessKeyId;

@@ -1,10 +1,10 @@
 using System.Security;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 using SesConsole.Domain.Identities;
 using SesConsole.Domain.Primitives;
+using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Accounts;
 using SesConsole.Web.Features.Identities;
 using SesConsole.Web.Features.Sending;
@@ -14,67 +14,156 @@ namespace SesConsole.Web.Features.Api;
 /// <summary>
 /// The SES-compatible HTTP API that the real AWS SDKs call (endpoint = this console's URL, signing name <c>ses</c>,
 /// region = one of <c>Console:Regions</c>, credentials = a console access key): v2 REST-JSON under <c>/v2/email/</c> and
-/// v1 awsQuery as <c>POST /</c> with <c>Action=…</c>. Identity and account operations are here; sending is added by the
-/// send pipeline.
+/// v1 awsQuery as <c>POST /</c> with <c>Action=…</c>. Every request goes through <see cref="Run"/> (SES's
+/// <c>InternalFailure</c> instead of an exception page), is authenticated for the signing name of its API, and v2 bodies
+/// are bound once by <see cref="SesApiJson"/>. Any other path under <c>/v2/</c> is SES's <c>UnknownOperationException</c>.
 /// </summary>
 public static class SesApiEndpoints
 {
+    /// <summary>The SigV4 signing name of both SES APIs (the SDKs sign v1 and v2 for <c>ses</c>).</summary>
+    public const string SigningName = "ses";
+
     private static readonly JsonSerializerOptions Json = new();
 
     public static IEndpointRouteBuilder MapSesApi(this IEndpointRouteBuilder endpoints)
     {
         var v2 = endpoints.MapGroup("/v2/email").DisableAntiforgery();
-        v2.MapGet("/account", Handler(c => V2Async(c, GetAccountAsync)));
-        v2.MapGet("/identities", Handler(c => V2Async(c, ListIdentitiesAsync)));
-        v2.MapPost("/list-identities", Handler(c => V2Async(c, ListIdentitiesAsync))); // how @aws-sdk/client-sesv2 3.11xx sends ListEmailIdentities
-        v2.MapPost("/identities", Handler(c => V2Async(c, CreateIdentityAsync)));
-        v2.MapGet("/identities/{identity}", Handler(c => V2Async(c, (ctx, api, body) => GetIdentityAsync(ctx, api, RouteValue(ctx, "identity")))));
-        v2.MapGet("/identities/{identity}/policies", Handler(c => V2Async(c, (ctx, api, body) => SesApiPolicyEndpoints.V2GetAsync(ctx, api, RouteValue(ctx, "identity")))));
-        v2.MapPost("/identities/{identity}/policies/{policy}", Handler(c => V2Async(c, (ctx, api, body) =>
-            SesApiPolicyEndpoints.V2PutAsync(ctx, api, body, RouteValue(ctx, "identity"), RouteValue(ctx, "policy"), create: true))));
-        v2.MapPut("/identities/{identity}/policies/{policy}", Handler(c => V2Async(c, (ctx, api, body) =>
-            SesApiPolicyEndpoints.V2PutAsync(ctx, api, body, RouteValue(ctx, "identity"), RouteValue(ctx, "policy"), create: false))));
-        v2.MapPut("/identities/{identity}/dkim", Handler(c => V2Async(c, (ctx, api, body) =>
-            SesApiIdentitySettingsEndpoints.V2PutDkimAsync(ctx, api, body, RouteValue(ctx, "identity")))));
-        v2.MapPut("/identities/{identity}/mail-from", Handler(c => V2Async(c, (ctx, api, body) =>
-            SesApiIdentitySettingsEndpoints.V2PutMailFromAsync(ctx, api, body, RouteValue(ctx, "identity")))));
-        v2.MapDelete("/identities/{identity}/policies/{policy}", Handler(c => V2Async(c, (ctx, api, body) =>
-            SesApiPolicyEndpoints.V2DeleteAsync(ctx, api, RouteValue(ctx, "identity"), RouteValue(ctx, "policy")))));
-        v2.MapPut("/suppression/addresses", Handler(c => V2Async(c, PutSuppressedAsync)));
-        v2.MapGet("/suppression/addresses", Handler(c => V2Async(c, ListSuppressedAsync)));
-        v2.MapGet("/suppression/addresses/{address}", Handler(c => V2Async(c, (ctx, api, body) => GetSuppressedAsync(ctx, api, RouteValue(ctx, "address")))));
-        v2.MapDelete("/suppression/addresses/{address}", Handler(c => V2Async(c, (ctx, api, body) => DeleteSuppressedAsync(ctx, api, RouteValue(ctx, "address")))));
-        v2.MapPost("/outbound-emails", Handler(c => V2Async(c, SesApiSendEndpoints.V2SendEmailAsync)));
-        v2.MapDelete("/identities/{identity}", Handler(c => V2Async(c, (ctx, api, body) => DeleteIdentityAsync(ctx, api, RouteValue(ctx, "identity")))));
+        v2.MapGet("/account", V2(GetAccountAsync));
+        v2.MapGet("/identities", V2((ctx, api) => ListIdentitiesAsync(ctx, api, Query(ctx, "PageSize"), Query(ctx, "NextToken"))));
+        // How @aws-sdk/client-sesv2 3.11xx sends ListEmailIdentities.
+        v2.MapPost("/list-identities", V2<ListRequest>((ctx, api, r) => ListIdentitiesAsync(ctx, api, Text(r.PageSize), r.NextToken)));
+        v2.MapPost("/identities", V2<CreateEmailIdentityRequest>(CreateIdentityAsync));
+        v2.MapGet("/identities/{identity}", V2((ctx, api) => GetIdentityAsync(ctx, api, RouteValue(ctx, "identity"))));
+        v2.MapGet("/identities/{identity}/policies", V2((ctx, api) => SesApiPolicyEndpoints.V2GetAsync(ctx, api, RouteValue(ctx, "identity"))));
+        v2.MapPost("/identities/{identity}/policies/{policy}", V2<PolicyRequest>((ctx, api, r) =>
+            SesApiPolicyEndpoints.V2PutAsync(ctx, api, r, RouteValue(ctx, "identity"), RouteValue(ctx, "policy"), create: true)));
+        v2.MapPut("/identities/{identity}/policies/{policy}", V2<PolicyRequest>((ctx, api, r) =>
+            SesApiPolicyEndpoints.V2PutAsync(ctx, api, r, RouteValue(ctx, "identity"), RouteValue(ctx, "policy"), create: false)));
+        v2.MapPut("/identities/{identity}/dkim", V2<PutDkimAttributesRequest>((ctx, api, r) =>
+            SesApiIdentitySettingsEndpoints.V2PutDkimAsync(ctx, api, r, RouteValue(ctx, "identity"))));
+        v2.MapPut("/identities/{identity}/mail-from", V2<PutMailFromAttributesRequest>((ctx, api, r) =>
+            SesApiIdentitySettingsEndpoints.V2PutMailFromAsync(ctx, api, r, RouteValue(ctx, "identity"))));
+        v2.MapDelete("/identities/{identity}/policies/{policy}", V2((ctx, api) =>
+            SesApiPolicyEndpoints.V2DeleteAsync(ctx, api, RouteValue(ctx, "identity"), RouteValue(ctx, "policy"))));
+        v2.MapPut("/suppression/addresses", V2<PutSuppressedDestinationRequest>(PutSuppressedAsync));
+        v2.MapGet("/suppression/addresses", V2(ListSuppressedAsync));
+        v2.MapGet("/suppression/addresses/{address}", V2((ctx, api) => GetSuppressedAsync(ctx, api, RouteValue(ctx, "address"))));
+        v2.MapDelete("/suppression/addresses/{address}", V2((ctx, api) => DeleteSuppressedAsync(ctx, api, RouteValue(ctx, "address"))));
+        v2.MapPost("/outbound-emails", V2<SendEmailRequest>(SesApiSendEndpoints.V2SendEmailAsync));
+        v2.MapDelete("/identities/{identity}", V2((ctx, api) => DeleteIdentityAsync(ctx, api, RouteValue(ctx, "identity"))));
+        v2.MapPost("/configuration-sets", V2<CreateConfigurationSetRequest>(SesApiConfigurationSetEndpoints.V2CreateAsync));
+        v2.MapGet("/configuration-sets", V2((ctx, api) => SesApiConfigurationSetEndpoints.V2ListAsync(ctx, api, Query(ctx, "PageSize"), Query(ctx, "NextToken"))));
+        // How current @aws-sdk/client-sesv2 sends ListConfigurationSets.
+        v2.MapPost("/list-configuration-sets", V2<ListRequest>((ctx, api, r) => SesApiConfigurationSetEndpoints.V2ListAsync(ctx, api, Text(r.PageSize), r.NextToken)));
+        v2.MapGet("/configuration-sets/{name}", V2((ctx, api) => SesApiConfigurationSetEndpoints.V2GetAsync(ctx, api, RouteValue(ctx, "name"))));
+        v2.MapDelete("/configuration-sets/{name}", V2((ctx, api) => SesApiConfigurationSetEndpoints.V2DeleteAsync(ctx, api, RouteValue(ctx, "name"))));
+
+        // Any other method or path under /v2/ is an operation the console does not implement: SES's v2 error, not the
+        // console's HTML "not found" page. The catch-all ranks below every route above.
+        endpoints.Map("/v2/{**operation}", Run(ErrorDialect.V2, UnknownOperationAsync)).DisableAntiforgery();
 
         // v1 (Query): POST / with a form body. Ordered before the Razor page at "/" so a signed API call never reaches it.
         // The STS Query API shares this path; a signature scoped to the service "sts" goes there (docs/sts.md).
-        endpoints.MapPost("/", Handler(c => Sts.StsEndpoints.IsStsRequest(c.Request) ? Sts.StsEndpoints.HandleAsync(c) : V1Async(c)))
+        endpoints.MapPost("/", Run(ErrorDialect.V1, c => Sts.StsEndpoints.IsStsRequest(c.Request) ? Sts.StsEndpoints.HandleAsync(c) : V1Async(c)))
             .DisableAntiforgery().WithOrder(-1);
         return endpoints;
     }
 
-    private delegate Task<IResult> V2Handler(HttpContext context, ApiCaller caller, byte[] body);
+    /// <summary>
+    /// The last-resort handler of the API: runs <paramref name="handler"/> and writes its result; an exception (a bug or
+    /// a failed database) is logged and answered with SES's <c>InternalFailure</c> (500) in the API's shape — never the
+    /// console's error page or a stack trace. A request Kestrel refuses to read (too large, malformed) is a client error.
+    /// </summary>
+    public static RequestDelegate Run(ErrorDialect dialect, Func<HttpContext, Task<IResult>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return context => RunAsync(context, dialect, handler);
+    }
 
-    /// <summary>A route handler (not a RequestDelegate), so the returned <see cref="IResult"/> is written.</summary>
-    private static Delegate Handler(Func<HttpContext, Task<IResult>> handler) => handler;
+    private static async Task RunAsync(HttpContext context, ErrorDialect dialect, Func<HttpContext, Task<IResult>> handler)
+    {
+        IResult result;
+        try
+        {
+            result = await handler(context);
+        }
+        catch (Exception ex) when (!Aborted(context, ex))
+        {
+            result = Failure(context, dialect, ex);
+        }
 
-    private static string RouteValue(HttpContext context, string name) => Uri.UnescapeDataString(context.GetRouteValue(name)?.ToString() ?? "");
+        try
+        {
+            await result.ExecuteAsync(context);
+        }
+        catch (Exception ex) when (!Aborted(context, ex) && !context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            await Failure(context, dialect, ex).ExecuteAsync(context);
+        }
+    }
 
-    private static async Task<IResult> V2Async(HttpContext context, V2Handler handler)
+    private static bool Aborted(HttpContext context, Exception ex) => ex is OperationCanceledException && context.RequestAborted.IsCancellationRequested;
+
+    private static IResult Failure(HttpContext context, ErrorDialect dialect, Exception ex)
+    {
+        if (ex is BadHttpRequestException bad)
+        {
+            var error = new Error("InvalidParameterValue", bad.Message);
+            return dialect == ErrorDialect.V1 ? SesApiErrors.V1(context, error) : SesApiErrors.V2(context, error);
+        }
+
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SesApiEndpoints))
+            .LogError(ex, "SES API {Method} {Path} failed (request {RequestId}); answered InternalFailure", context.Request.Method, context.Request.Path, SesApiErrors.RequestId(context));
+        return SesApiErrors.InternalFailure(context, dialect);
+    }
+
+    private static Task<IResult> UnknownOperationAsync(HttpContext context) =>
+        Task.FromResult(SesApiErrors.V2(context, new Error("InvalidAction",
+            $"Unknown operation: {context.Request.Method} {context.Request.Path} is not an SES v2 operation this console implements.")));
+
+    /// <summary>A v2 operation without a body: authenticate, then <paramref name="handler"/>.</summary>
+    private static RequestDelegate V2(Func<HttpContext, ApiCaller, Task<IResult>> handler) =>
+        Run(ErrorDialect.V2, async context =>
+        {
+            var (caller, failed, _) = await AuthenticateV2Async(context);
+            return failed ?? await handler(context, caller!);
+        });
+
+    /// <summary>A v2 operation with a JSON body: authenticate, bind the body to <typeparamref name="TRequest"/>, then <paramref name="handler"/>.</summary>
+    private static RequestDelegate V2<TRequest>(Func<HttpContext, ApiCaller, TRequest, Task<IResult>> handler) where TRequest : class, new() =>
+        Run(ErrorDialect.V2, async context =>
+        {
+            var (caller, failed, body) = await AuthenticateV2Async(context);
+            if (failed is not null)
+            {
+                return failed;
+            }
+
+            var request = SesApiJson.Bind<TRequest>(body);
+            return request.IsSuccess ? await handler(context, caller!, request.Value) : SesApiErrors.V2(context, request.Error);
+        });
+
+    private static async Task<(ApiCaller? Caller, IResult? Failed, byte[] Body)> AuthenticateV2Async(HttpContext context)
     {
         var body = await ReadBodyAsync(context);
-        var auth = await context.RequestServices.GetRequiredService<SesApiAuthentication>().AuthenticateAsync(context, body, context.RequestAborted);
+        var auth = await context.RequestServices.GetRequiredService<SesApiAuthentication>().AuthenticateAsync(context, body, SigningName, context.RequestAborted);
         if (!auth.IsSuccess)
         {
-            return SesApiErrors.V2(context, auth.Error);
+            return (null, SesApiErrors.V2(context, auth.Error), body);
         }
 
         context.Response.Headers["x-amzn-RequestId"] = SesApiErrors.RequestId(context);
-        return await handler(context, auth.Value, body);
+        return (auth.Value, null, body);
     }
 
-    private static async Task<IResult> GetAccountAsync(HttpContext context, ApiCaller api, byte[] body)
+    private static string RouteValue(HttpContext context, string name) => Uri.UnescapeDataString(context.GetRouteValue(name)?.ToString() ?? "");
+
+    private static string? Query(HttpContext context, string name) => context.Request.Query[name].FirstOrDefault();
+
+    private static string? Text(int? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<IResult> GetAccountAsync(HttpContext context, ApiCaller api)
     {
         var account = await context.RequestServices.GetRequiredService<AccountsService>().GetOwnAsync(api.Caller, context.RequestAborted);
         if (!account.IsSuccess)
@@ -97,26 +186,8 @@ public static class SesApiEndpoints
     /// ListEmailIdentities: <c>GET /v2/email/identities?PageSize=&amp;NextToken=</c> (older SDKs) or
     /// <c>POST /v2/email/list-identities</c> with the same fields in a JSON body (current @aws-sdk/client-sesv2).
     /// </summary>
-    private static async Task<IResult> ListIdentitiesAsync(HttpContext context, ApiCaller api, byte[] body)
+    private static async Task<IResult> ListIdentitiesAsync(HttpContext context, ApiCaller api, string? pageSizeText, string? token)
     {
-        string? pageSizeText, token;
-        if (HttpMethods.IsPost(context.Request.Method))
-        {
-            if (!SesApiErrors.TryParseV2Json(context, body, out var json, out var badJson))
-            {
-                return badJson!;
-            }
-
-            var size = json?["PageSize"];
-            pageSizeText = size is JsonValue v && v.TryGetValue<int>(out var n) ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : size?.ToJsonString();
-            token = json?["NextToken"] is JsonValue t && t.TryGetValue<string>(out var text) ? text : json?["NextToken"]?.ToJsonString();
-        }
-        else
-        {
-            pageSizeText = context.Request.Query["PageSize"].FirstOrDefault();
-            token = context.Request.Query["NextToken"].FirstOrDefault();
-        }
-
         var list = await context.RequestServices.GetRequiredService<IdentitiesService>().ListAsync(api.Caller, api.Region, context.RequestAborted);
         if (!list.IsSuccess)
         {
@@ -126,7 +197,7 @@ public static class SesApiEndpoints
         var page = SesApiPaging.Page(list.Value, pageSizeText, token, "PageSize");
         if (!page.IsSuccess)
         {
-            return SesApiErrors.V2(context, page.Error, "BadRequestException", 400);
+            return SesApiErrors.V2(context, page.Error);
         }
 
         return Results.Json(new
@@ -142,17 +213,12 @@ public static class SesApiEndpoints
         }, Json);
     }
 
-    private static async Task<IResult> CreateIdentityAsync(HttpContext context, ApiCaller api, byte[] body)
+    private static async Task<IResult> CreateIdentityAsync(HttpContext context, ApiCaller api, CreateEmailIdentityRequest request)
     {
-        if (!SesApiErrors.TryParseV2Json(context, body, out var request, out var badJson))
-        {
-            return badJson!;
-        }
-
-        var name = request?["EmailIdentity"]?.GetValue<string>();
+        var name = request.EmailIdentity;
         if (string.IsNullOrWhiteSpace(name))
         {
-            return SesApiErrors.V2(context, new Error("InvalidParameterValue", "EmailIdentity is required."), "BadRequestException", 400);
+            return SesApiErrors.V2(context, new Error("InvalidParameterValue", "EmailIdentity is required."));
         }
 
         var identities = context.RequestServices.GetRequiredService<IdentitiesService>();
@@ -160,12 +226,12 @@ public static class SesApiEndpoints
         Result<IdentityRow> created;
         if (parsed.IsSuccess && parsed.Value.IsDomain)
         {
-            var dkim = request?["DkimSigningAttributes"];
+            var dkim = request.DkimSigningAttributes;
             var input = new NewDomainIdentity
             {
-                Selector = dkim?["DomainSigningSelector"]?.GetValue<string>(),
-                PrivateKey = dkim?["DomainSigningPrivateKey"]?.GetValue<string>(),
-                DkimKeyLength = dkim?["NextSigningKeyLength"]?.GetValue<string>() == "RSA_1024_BIT" ? 1024 : 2048,
+                Selector = dkim?.DomainSigningSelector,
+                PrivateKey = dkim?.DomainSigningPrivateKey,
+                DkimKeyLength = dkim?.NextSigningKeyLength == "RSA_1024_BIT" ? 1024 : 2048,
             };
             created = await identities.CreateDomainAsync(api.Caller, api.Region, name, input, context.RequestAborted);
         }
@@ -222,19 +288,14 @@ public static class SesApiEndpoints
         return deleted.IsSuccess ? Results.Json(new { }, Json) : SesApiErrors.V2(context, deleted.Error!);
     }
 
-    private static async Task<IResult> PutSuppressedAsync(HttpContext context, ApiCaller api, byte[] body)
+    private static async Task<IResult> PutSuppressedAsync(HttpContext context, ApiCaller api, PutSuppressedDestinationRequest request)
     {
-        if (!SesApiErrors.TryParseV2Json(context, body, out var json, out var badJson))
-        {
-            return badJson!;
-        }
-
         var put = await context.RequestServices.GetRequiredService<SuppressionService>().PutAsync(api.Caller,
-            json?["EmailAddress"]?.GetValue<string>() ?? "", json?["Reason"]?.GetValue<string>() ?? "", context.RequestAborted);
-        return put.IsSuccess ? Results.Json(new { }, Json) : SesApiErrors.V2(context, put.Error!, put.Error!.Code.StartsWith("auth.", StringComparison.Ordinal) ? null : "BadRequestException", null);
+            request.EmailAddress ?? "", request.Reason ?? "", context.RequestAborted);
+        return put.IsSuccess ? Results.Json(new { }, Json) : SesApiErrors.V2(context, put.Error!);
     }
 
-    private static async Task<IResult> ListSuppressedAsync(HttpContext context, ApiCaller api, byte[] body)
+    private static async Task<IResult> ListSuppressedAsync(HttpContext context, ApiCaller api)
     {
         var list = await context.RequestServices.GetRequiredService<SuppressionService>().ListAsync(api.Caller, context.RequestAborted);
         return list.IsSuccess
@@ -252,7 +313,7 @@ public static class SesApiEndpoints
 
         var row = list.Value.FirstOrDefault(r => string.Equals(r.Address, address, StringComparison.OrdinalIgnoreCase));
         return row is null
-            ? SesApiErrors.V2(context, new Error("suppression.not_found", $"Email address {address} does not exist on your suppression list."), "NotFoundException", 404)
+            ? SesApiErrors.V2(context, new Error("suppression.not_found", $"Email address {address} does not exist on your suppression list."))
             : Results.Json(new { SuppressedDestination = new { EmailAddress = row.Address, row.Reason, LastUpdateTime = row.At.ToUnixTimeSeconds() } }, Json);
     }
 
@@ -260,7 +321,7 @@ public static class SesApiEndpoints
     {
         var deleted = await context.RequestServices.GetRequiredService<SuppressionService>().DeleteAsync(api.Caller, address, context.RequestAborted);
         return deleted.IsSuccess ? Results.Json(new { }, Json)
-            : SesApiErrors.V2(context, deleted.Error!, deleted.Error!.Code == "suppression.not_found" ? "NotFoundException" : null, deleted.Error.Code == "suppression.not_found" ? 404 : null);
+            : SesApiErrors.V2(context, deleted.Error!);
     }
 
     /// <summary>
@@ -297,7 +358,7 @@ public static class SesApiEndpoints
         var form = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>(parsedForm, StringComparer.Ordinal);
         string Field(string name) => form.TryGetValue(name, out var value) ? value.ToString() : "";
         var action = Field("Action");
-        var auth = await context.RequestServices.GetRequiredService<SesApiAuthentication>().AuthenticateAsync(context, body, context.RequestAborted);
+        var auth = await context.RequestServices.GetRequiredService<SesApiAuthentication>().AuthenticateAsync(context, body, SigningName, context.RequestAborted);
         if (!auth.IsSuccess)
         {
             return SesApiErrors.V1(context, auth.Error);
@@ -320,6 +381,11 @@ public static class SesApiEndpoints
         if (await SesApiIdentitySettingsEndpoints.V1Async(context, api, action, form) is { } settingsResult)
         {
             return settingsResult;
+        }
+
+        if (await SesApiConfigurationSetEndpoints.V1Async(context, api, action, form) is { } configurationSetResult)
+        {
+            return configurationSetResult;
         }
 
         switch (action)
@@ -375,7 +441,7 @@ public static class SesApiEndpoints
                 var type = Field("IdentityType");
                 if (type is not ("" or "EmailAddress" or "Domain"))
                 {
-                    return SesApiErrors.V1(context, new Error("InvalidParameterValue", $"Invalid IdentityType '{type}': use EmailAddress or Domain."), "InvalidParameterValue", 400);
+                    return SesApiErrors.V1(context, new Error("InvalidParameterValue", $"Invalid IdentityType '{type}': use EmailAddress or Domain."));
                 }
 
                 var list = await identities.ListAsync(api.Caller, api.Region, ct);
@@ -388,7 +454,7 @@ public static class SesApiEndpoints
                 var page = SesApiPaging.Page(ofType, form.ContainsKey("MaxItems") ? Field("MaxItems") : null, form.ContainsKey("NextToken") ? Field("NextToken") : null, "MaxItems");
                 if (!page.IsSuccess)
                 {
-                    return SesApiErrors.V1(context, page.Error, "InvalidParameterValue", 400);
+                    return SesApiErrors.V1(context, page.Error);
                 }
 
                 var members = page.Value.Items.Select(i => $"<member>{SecurityElement.Escape(i.Name)}</member>");
@@ -458,7 +524,7 @@ public static class SesApiEndpoints
             }
 
             default:
-                return SesApiErrors.V1(context, new Error("InvalidAction", $"The action {action} is not valid for this web service."), "InvalidAction", 400);
+                return SesApiErrors.V1(context, new Error("InvalidAction", $"The action {action} is not valid for this web service."));
         }
     }
 

@@ -1,58 +1,72 @@
 using System.Security;
 using System.Text.Json;
 using SesConsole.Domain.Primitives;
+using SesConsole.Domain.Sending;
 
 namespace SesConsole.Web.Features.Api;
 
 /// <summary>
-/// Turns errors into the shapes the AWS SDKs parse (tests/sdk-client and docs/ses-behaviour.md#wire-shapes): v2 REST-JSON
-/// with <c>x-amzn-ErrorType</c> plus <c>{"__type","message"}</c>; v1 awsQuery <c>&lt;ErrorResponse&gt;</c> XML. Both carry
-/// <c>x-amzn-RequestId</c>.
+/// Turns errors into the shapes the AWS SDKs parse (tests/sdk-client; docs/ses-api-errors.md): v2 REST-JSON with
+/// <c>x-amzn-ErrorType</c> plus <c>{"__type","message"}</c>; v1 awsQuery <c>&lt;ErrorResponse&gt;</c> XML. Both carry
+/// <c>x-amzn-RequestId</c>. The HTTP status always comes from the code, through <see cref="SesErrorCodes"/>.
 /// </summary>
 public static class SesApiErrors
 {
-    /// <summary>(v1 code, v2 exception, HTTP status) for the console's error codes and the AWS ones used as is.</summary>
-    public static (string V1, string V2, int Status) Map(string code) => code switch
+    /// <summary>The v1 error code and the v2 exception for the console's error codes and the AWS ones used as is.</summary>
+    public static (string V1, string V2) Map(string code) => code switch
     {
-        "MissingAuthenticationToken" => ("MissingAuthenticationToken", "MissingAuthenticationTokenException", 403),
-        "IncompleteSignature" => ("IncompleteSignature", "IncompleteSignatureException", 403),
-        "InvalidClientTokenId" => ("InvalidClientTokenId", "UnrecognizedClientException", 403),
-        "ExpiredToken" => ("ExpiredToken", "ExpiredTokenException", 403),
-        "SignatureDoesNotMatch" => ("SignatureDoesNotMatch", "InvalidSignatureException", 403),
-        "RequestExpired" => ("RequestExpired", "InvalidSignatureException", 403),
-        "InvalidParameterValue" => ("InvalidParameterValue", "BadRequestException", 400),
-        "auth.root_only" or "auth.no_account" or "AccessDenied" => ("AccessDenied", "AccessDeniedException", 403),
-        "identity.not_found" => ("InvalidParameterValue", "NotFoundException", 404),
-        "identity.exists" => ("InvalidParameterValue", "AlreadyExistsException", 400),
-        "identity.limit" => ("LimitExceeded", "LimitExceededException", 400),
-        "policy.already_exists" => ("InvalidParameterValue", "AlreadyExistsException", 400),
-        "policy.not_found" => ("InvalidParameterValue", "NotFoundException", 404),
-        "policy.invalid" => ("InvalidPolicy", "BadRequestException", 400),
-        "policy.limit_exceeded" => ("InvalidParameterValue", "LimitExceededException", 400),
-        "policy_name.too_long" => ("ValidationError", "BadRequestException", 400),
-        "policy_name.required" or "policy_name.invalid" => ("InvalidParameterValue", "BadRequestException", 400),
-        _ when code.StartsWith("identity.", StringComparison.Ordinal) || code.StartsWith("dkim.", StringComparison.Ordinal)
-            => ("InvalidParameterValue", "BadRequestException", 400),
-        _ => ("InvalidParameterValue", "BadRequestException", 400),
+        "MissingAuthenticationToken" => ("MissingAuthenticationToken", "MissingAuthenticationTokenException"),
+        "IncompleteSignature" => ("IncompleteSignature", "IncompleteSignatureException"),
+        "InvalidClientTokenId" => ("InvalidClientTokenId", "UnrecognizedClientException"),
+        "ExpiredToken" => ("ExpiredToken", "ExpiredTokenException"),
+        "SignatureDoesNotMatch" => ("SignatureDoesNotMatch", "InvalidSignatureException"),
+        "RequestExpired" => ("RequestExpired", "InvalidSignatureException"),
+        "InternalFailure" => ("InternalFailure", "InternalFailure"),
+        "InvalidAction" => ("InvalidAction", "UnknownOperationException"),
+        "auth.root_only" or "auth.no_account" or "AccessDenied" => ("AccessDenied", "AccessDeniedException"),
+        "identity.not_found" => ("InvalidParameterValue", "NotFoundException"),
+        "identity.exists" => ("InvalidParameterValue", "AlreadyExistsException"),
+        "identity.limit" => ("LimitExceeded", "LimitExceededException"),
+        "policy.already_exists" => ("InvalidParameterValue", "AlreadyExistsException"),
+        "policy.not_found" => ("InvalidParameterValue", "NotFoundException"),
+        "policy.invalid" => ("InvalidPolicy", "BadRequestException"),
+        "policy.limit_exceeded" => ("InvalidParameterValue", "LimitExceededException"),
+        "policy_name.too_long" => ("ValidationError", "BadRequestException"),
+        "suppression.not_found" => ("InvalidParameterValue", "NotFoundException"),
+        "configuration_set.not_found" => ("ConfigurationSetDoesNotExist", "NotFoundException"),
+        "configuration_set.exists" => ("ConfigurationSetAlreadyExists", "AlreadyExistsException"),
+        "configuration_set.invalid_name" => ("InvalidConfigurationSet", "BadRequestException"),
+        "configuration_set.limit" => ("LimitExceeded", "LimitExceededException"),
+        _ => ("InvalidParameterValue", "BadRequestException"),
     };
 
-    public static IResult V2(HttpContext context, Error error, string? v2Code = null, int? status = null)
+    /// <summary>A v2 error: <paramref name="v2Code"/> (or the mapping of the error's code) and that exception's status.</summary>
+    public static IResult V2(HttpContext context, Error error, string? v2Code = null)
     {
-        var (_, mapped, mappedStatus) = Map(error.Code);
-        var code = v2Code ?? mapped;
+        ArgumentNullException.ThrowIfNull(error);
+        var code = v2Code ?? Map(error.Code).V2;
         context.Response.Headers["x-amzn-ErrorType"] = code;
         context.Response.Headers["x-amzn-RequestId"] = RequestId(context);
-        return Results.Json(new Dictionary<string, string> { ["__type"] = code, ["message"] = error.Message }, JsonOptions, statusCode: status ?? mappedStatus);
+        return Results.Json(new Dictionary<string, string> { ["__type"] = code, ["message"] = error.Message }, JsonOptions,
+            statusCode: SesErrorCodes.V2Status(code));
     }
 
-    public static IResult V1(HttpContext context, Error error, string? v1Code = null, int? status = null)
+    /// <summary>A v1 error: <paramref name="v1Code"/> (or the mapping of the error's code) and that code's status.</summary>
+    public static IResult V1(HttpContext context, Error error, string? v1Code = null)
     {
-        var (mapped, _, mappedStatus) = Map(error.Code);
-        var code = v1Code ?? mapped;
-        var httpStatus = status ?? mappedStatus;
+        ArgumentNullException.ThrowIfNull(error);
+        var code = v1Code ?? Map(error.Code).V1;
+        var httpStatus = SesErrorCodes.V1Status(code);
         context.Response.Headers["x-amzn-RequestId"] = RequestId(context);
         var xml = $"""<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>{(httpStatus >= 500 ? "Receiver" : "Sender")}</Type><Code>{SecurityElement.Escape(code)}</Code><Message>{SecurityElement.Escape(error.Message)}</Message></Error><RequestId>{RequestId(context)}</RequestId></ErrorResponse>""";
         return Results.Content(xml, "text/xml", statusCode: httpStatus);
+    }
+
+    /// <summary>SES's answer to a failure of its own: <c>InternalFailure</c>, 500, without any detail of the exception.</summary>
+    public static IResult InternalFailure(HttpContext context, ErrorDialect dialect)
+    {
+        var error = new Error("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.");
+        return dialect == ErrorDialect.V1 ? V1(context, error) : V2(context, error);
     }
 
     /// <summary>A v1 success: <c>&lt;ActionResponse&gt;&lt;ActionResult&gt;…&lt;/ActionResult&gt;&lt;ResponseMetadata/&gt;</c>.</summary>
@@ -60,23 +74,6 @@ public static class SesApiErrors
         Results.Content(
             $"""<{action}Response xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><{action}Result>{result}</{action}Result><ResponseMetadata><RequestId>{RequestId(context)}</RequestId></ResponseMetadata></{action}Response>""",
             "text/xml");
-
-    /// <summary>Parses a v2 JSON body (empty = {}), or gives the v2 BadRequestException to return.</summary>
-    public static bool TryParseV2Json(HttpContext context, byte[] body, out System.Text.Json.Nodes.JsonNode? json, out IResult? error)
-    {
-        try
-        {
-            json = System.Text.Json.Nodes.JsonNode.Parse(body.Length == 0 ? "{}"u8 : body);
-            error = null;
-            return true;
-        }
-        catch (JsonException ex)
-        {
-            json = null;
-            error = V2(context, new Error("InvalidParameterValue", $"The request body is not valid JSON: {ex.Message}"), "BadRequestException", 400);
-            return false;
-        }
-    }
 
     /// <summary>A v1 list parameter (<c>Prefix.member.1</c>, <c>Prefix.member.2</c>, …) in member order.</summary>
     public static IReadOnlyList<string> Members(IReadOnlyDictionary<string, Microsoft.Extensions.Primitives.StringValues> form, string prefix)

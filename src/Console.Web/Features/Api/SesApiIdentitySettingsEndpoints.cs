@@ -1,7 +1,6 @@
 using System.Security;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Primitives;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Identities;
@@ -28,43 +27,24 @@ public static class SesApiIdentitySettingsEndpoints
 
     private static readonly JsonSerializerOptions PascalCase = new();
 
-    public static async Task<IResult> V2PutDkimAsync(HttpContext context, ApiCaller api, byte[] body, string identity)
+    public static async Task<IResult> V2PutDkimAsync(HttpContext context, ApiCaller api, PutDkimAttributesRequest body, string identity)
     {
-        if (!SesApiErrors.TryParseV2Json(context, body, out var json, out var badJson))
-        {
-            return badJson!;
-        }
-
-        var signing = json?["SigningEnabled"];
-        bool enabled = false;
-        if (signing is not null && !(signing is JsonValue value && value.TryGetValue(out enabled)))
-        {
-            return BadRequest(context, "SigningEnabled must be a boolean.");
-        }
-
-        var set = await Service(context).SetDkimSigningAsync(api.Caller, api.Region, identity, enabled, context.RequestAborted);
+        ArgumentNullException.ThrowIfNull(body);
+        var set = await Service(context).SetDkimSigningAsync(api.Caller, api.Region, identity, body.SigningEnabled ?? false, context.RequestAborted);
         return set.IsSuccess ? Results.Json(new { }, PascalCase) : SesApiErrors.V2(context, set.Error);
     }
 
-    public static async Task<IResult> V2PutMailFromAsync(HttpContext context, ApiCaller api, byte[] body, string identity)
+    public static async Task<IResult> V2PutMailFromAsync(HttpContext context, ApiCaller api, PutMailFromAttributesRequest body, string identity)
     {
-        if (!SesApiErrors.TryParseV2Json(context, body, out var json, out var badJson))
-        {
-            return badJson!;
-        }
-
-        if (!TryString(json?["MailFromDomain"], out var domain) || !TryString(json?["BehaviorOnMxFailure"], out var behaviorText))
-        {
-            return BadRequest(context, "MailFromDomain and BehaviorOnMxFailure must be strings.");
-        }
-
+        ArgumentNullException.ThrowIfNull(body);
+        var domain = body.MailFromDomain;
         MailFromBehavior behavior;
-        switch (behaviorText)
+        switch (body.BehaviorOnMxFailure)
         {
             case null or "USE_DEFAULT_VALUE": behavior = MailFromBehavior.UseDefaultValue; break;
             case "REJECT_MESSAGE": behavior = MailFromBehavior.RejectMessage; break;
             default:
-                return BadRequest(context, $"Invalid BehaviorOnMxFailure '{behaviorText}': use USE_DEFAULT_VALUE or REJECT_MESSAGE.");
+                return BadRequest(context, $"Invalid BehaviorOnMxFailure '{body.BehaviorOnMxFailure}': use USE_DEFAULT_VALUE or REJECT_MESSAGE.");
         }
 
         var set = await Service(context).SetMailFromAsync(api.Caller, api.Region, identity, domain, behavior, context.RequestAborted);
@@ -190,26 +170,20 @@ public static class SesApiIdentitySettingsEndpoints
 
     private static IResult V1Error(HttpContext context, string identity, Error error) =>
         error.Code == "identity.not_found"
-            ? SesApiErrors.V1(context, new Error("MessageRejected", $"Identity {identity} is not verified or does not exist."), "MessageRejected", 400)
+            ? SesApiErrors.V1(context, new Error("MessageRejected", $"Identity {identity} is not verified or does not exist."), "MessageRejected")
             : SesApiErrors.V1(context, error);
 
     private static IResult InvalidParameter(HttpContext context, string message) =>
-        SesApiErrors.V1(context, new Error("InvalidParameterValue", message), "InvalidParameterValue", 400);
+        SesApiErrors.V1(context, new Error("InvalidParameterValue", message));
 
     private static IResult BadRequest(HttpContext context, string message) =>
-        SesApiErrors.V2(context, new Error("InvalidParameterValue", message), "BadRequestException", 400);
+        SesApiErrors.V2(context, new Error("InvalidParameterValue", message));
 
     private static string MemberList(IEnumerable<string> values) => string.Concat(values.Select(v => $"<member>{SecurityElement.Escape(v)}</member>"));
 
     /// <summary>Our extension to GetIdentityDkimAttributes: the DKIM records to publish, in CNAME or TXT mode (<c>docs/identities.md</c>).</summary>
     private static string RecordList(IdentityDetails d) => string.Concat(d.Records.Where(r => r.Purpose == IdentitiesService.DkimRecordPurpose).Select(r =>
         $"<member><Type>{r.Type}</Type><Name>{SecurityElement.Escape(r.Name)}</Name><Value>{SecurityElement.Escape(r.Value)}</Value></member>"));
-
-    private static bool TryString(JsonNode? node, out string? value)
-    {
-        value = null;
-        return node is null || (node is JsonValue v && v.TryGetValue(out value));
-    }
 
     private static IdentitiesService Service(HttpContext context) => context.RequestServices.GetRequiredService<IdentitiesService>();
 }

@@ -47,6 +47,44 @@ public static class SesApiPaging
         return new IdentityPage(items, next);
     }
 
+    /// <summary>
+    /// One page of names in ordinal order (configuration sets): the same page sizes, and a token holding the last name
+    /// returned, so a boundary stays put when names are added or deleted between calls.
+    /// </summary>
+    public static Result<(IReadOnlyList<string> Items, string? NextToken)> PageNames(IReadOnlyList<string> ordered, string? pageSizeText, string? token, string pageSizeName)
+    {
+        ArgumentNullException.ThrowIfNull(ordered);
+        var size = MaxPageSize;
+        if (pageSizeText is not null
+            && (!int.TryParse(pageSizeText, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
+        {
+            return new Error("InvalidParameterValue", $"{pageSizeName} must be a whole number from 1 to {MaxPageSize}; got '{pageSizeText}'.");
+        }
+
+        var start = 0;
+        if (!string.IsNullOrEmpty(token))
+        {
+            string last;
+            try
+            {
+                last = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(token));
+            }
+            catch (FormatException)
+            {
+                return new Error("InvalidParameterValue", "The NextToken is not valid; pass the NextToken of the previous response unchanged.");
+            }
+
+            while (start < ordered.Count && string.CompareOrdinal(ordered[start], last) <= 0)
+            {
+                start++;
+            }
+        }
+
+        IReadOnlyList<string> items = [.. ordered.Skip(start).Take(size)];
+        var next = start + items.Count < ordered.Count ? WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(items[^1])) : null;
+        return (items, next);
+    }
+
     private static int Compare(IdentityRow row, int type, string name)
     {
         var byType = ((int)row.Type).CompareTo(type);

@@ -1,7 +1,6 @@
 using System.Security;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Primitives;
 using SesConsole.Domain.Primitives;
 using SesConsole.Web.Features.Policies;
@@ -26,15 +25,10 @@ public static class SesApiPolicyEndpoints
             : SesApiErrors.V2(context, list.Error);
     }
 
-    public static async Task<IResult> V2PutAsync(HttpContext context, ApiCaller api, byte[] body, string identity, string policyName, bool create)
+    public static async Task<IResult> V2PutAsync(HttpContext context, ApiCaller api, PolicyRequest body, string identity, string policyName, bool create)
     {
-        if (!SesApiErrors.TryParseV2Json(context, body, out var json, out var badJson))
-        {
-            return badJson!;
-        }
-
-        var document = json?["Policy"]?.GetValue<string>();
-
+        ArgumentNullException.ThrowIfNull(body);
+        var document = body.Policy;
         var saved = await Service(context).SaveAsync(api.Caller, api.Region, identity, create ? null : policyName, policyName, document ?? "", context.RequestAborted);
         return saved.IsSuccess ? Results.Json(new { }, PascalCase) : SesApiErrors.V2(context, saved.Error);
     }

@@ -1,7 +1,6 @@
 using System.Security;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using SesConsole.Domain.Primitives;
@@ -19,21 +18,17 @@ public static class SesApiSendEndpoints
 {
     private static readonly JsonSerializerOptions PascalCase = new();
 
-    public static async Task<IResult> V2SendEmailAsync(HttpContext context, ApiCaller api, byte[] body)
+    public static async Task<IResult> V2SendEmailAsync(HttpContext context, ApiCaller api, SendEmailRequest body)
     {
-        if (!SesApiErrors.TryParseV2Json(context, body, out var json, out var badJson))
-        {
-            return badJson!;
-        }
-
-        var content = json?["Content"];
-        var destination = json?["Destination"];
-        var to = Strings(destination?["ToAddresses"]);
-        var cc = Strings(destination?["CcAddresses"]);
-        var bcc = Strings(destination?["BccAddresses"]);
+        ArgumentNullException.ThrowIfNull(body);
+        var content = body.Content;
+        var destination = body.Destination;
+        var to = Strings(destination?.ToAddresses);
+        var cc = Strings(destination?.CcAddresses);
+        var bcc = Strings(destination?.BccAddresses);
         SendApi apiKind;
         SendContent sendContent;
-        if (content?["Raw"]?["Data"]?.GetValue<string>() is { } raw)
+        if (content?.Raw?.Data is { } raw)
         {
             byte[] mime;
             try
@@ -42,38 +37,37 @@ public static class SesApiSendEndpoints
             }
             catch (FormatException)
             {
-                return SesApiErrors.V2(context, new Error("InvalidParameterValue", "Content.Raw.Data is not base64."), "BadRequestException", 400);
+                return SesApiErrors.V2(context, new Error("InvalidParameterValue", "Content.Raw.Data is not base64."));
             }
 
             (apiKind, sendContent) = (SendApi.V2Raw, new RawContent(mime));
         }
-        else if (content?["Simple"] is { } simple)
+        else if (content?.Simple is { } simple)
         {
             (apiKind, sendContent) = (SendApi.V2Simple, new SimpleContent(to, cc, bcc,
-                simple["Subject"]?["Data"]?.GetValue<string>(), simple["Body"]?["Text"]?["Data"]?.GetValue<string>(),
-                simple["Body"]?["Html"]?["Data"]?.GetValue<string>(), Strings(json?["ReplyToAddresses"])));
+                simple.Subject?.Data, simple.Body?.Text?.Data, simple.Body?.Html?.Data, Strings(body.ReplyToAddresses)));
         }
         else
         {
-            return SesApiErrors.V2(context, new Error("InvalidParameterValue", "Content must have Simple or Raw (templates are not supported here)."), "BadRequestException", 400);
+            return SesApiErrors.V2(context, new Error("InvalidParameterValue", "Content must have Simple or Raw (templates are not supported here)."));
         }
 
-        var fromArn = json?["FromEmailAddressIdentityArn"]?.GetValue<string>();
+        var fromArn = body.FromEmailAddressIdentityArn;
         var request = await RequestAsync(context, api, apiKind, sendContent) with
         {
-            Source = json?["FromEmailAddress"]?.GetValue<string>(),
+            Source = body.FromEmailAddress,
             SourceArn = fromArn,
             FromArn = fromArn,
-            ReturnPath = json?["FeedbackForwardingEmailAddress"]?.GetValue<string>(),
-            ReturnPathArn = json?["FeedbackForwardingEmailAddressIdentityArn"]?.GetValue<string>(),
+            ReturnPath = body.FeedbackForwardingEmailAddress,
+            ReturnPathArn = body.FeedbackForwardingEmailAddressIdentityArn,
             Destinations = apiKind == SendApi.V2Raw && destination is not null ? [.. to, .. cc, .. bcc] : null,
-            ConfigurationSetName = json?["ConfigurationSetName"]?.GetValue<string>(),
+            ConfigurationSetName = body.ConfigurationSetName,
         };
         var outcome = await context.RequestServices.GetRequiredService<SendService>().SendAsync(request, "SendEmail (v2)", context.RequestAborted);
         if (outcome.Rejection is { } rejection)
         {
             var wire = rejection.V2;
-            return SesApiErrors.V2(context, new Error(wire.Code, wire.Message), wire.Code, wire.HttpStatus);
+            return SesApiErrors.V2(context, new Error(wire.Code, wire.Message), wire.Code);
         }
 
         return Results.Json(new { outcome.MessageId }, PascalCase);
@@ -104,7 +98,7 @@ public static class SesApiSendEndpoints
             }
             catch (FormatException)
             {
-                return SesApiErrors.V1(context, new Error("InvalidParameterValue", "RawMessage.Data is not base64."), "InvalidParameterValue", 400);
+                return SesApiErrors.V1(context, new Error("InvalidParameterValue", "RawMessage.Data is not base64."));
             }
 
             var destinations = Members("Destinations");
@@ -123,7 +117,7 @@ public static class SesApiSendEndpoints
         if (outcome.Rejection is { } rejection)
         {
             var wire = rejection.V1;
-            return SesApiErrors.V1(context, new Error(wire.Code, wire.Message), wire.Code, wire.HttpStatus);
+            return SesApiErrors.V1(context, new Error(wire.Code, wire.Message), wire.Code);
         }
 
         return SesApiErrors.V1Result(context, action, $"<MessageId>{SecurityElement.Escape(outcome.MessageId)}</MessageId>");
@@ -138,6 +132,5 @@ public static class SesApiSendEndpoints
         return new SendRequest(caller, kind, api.Region, time.GetUtcNow(), content);
     }
 
-    private static List<string> Strings(JsonNode? node) =>
-        node is JsonArray array ? [.. array.Select(n => n?.GetValue<string>()).OfType<string>()] : [];
+    private static List<string> Strings(List<string?>? values) => values is null ? [] : [.. values.OfType<string>()];
 }

@@ -8,6 +8,7 @@ using SesConsole.Data.Entities;
 using SesConsole.Domain.Policies;
 using SesConsole.Domain.Principals;
 using SesConsole.Web.Features.Accounts;
+using SesConsole.Web.Features.ConfigurationSets;
 using SesConsole.Web.Features.Iam;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Hosting;
@@ -21,7 +22,8 @@ public sealed record ProvisioningOutcome(IReadOnlyList<string> Errors, IReadOnly
 }
 
 /// <summary>
-/// Applies a provisioning file: accounts, IAM users and roles, their identity-based policies and access keys, declared in
+/// Applies a provisioning file: accounts, IAM users and roles, their identity-based policies and access keys, and the
+/// accounts' configuration sets, declared in
 /// JSON and kept in git by operators. Applying is idempotent (a second run changes nothing) and all-or-nothing: the whole
 /// file is validated first, and every error names the file, the JSON pointer and the problem. The format is in README.md.
 /// </summary>
@@ -85,7 +87,9 @@ public sealed class ProvisioningService(
     private static readonly string[] RootProperties = ["accounts"];
 
     private static readonly string[] AccountProperties =
-        ["id", "name", "organizationId", "regions", "sandbox", "sendingEnabled", "max24HourSend", "maxSendRate", "rootEmail", "accessKeys", "users", "roles"];
+        ["id", "name", "organizationId", "regions", "sandbox", "sendingEnabled", "max24HourSend", "maxSendRate", "rootEmail", "accessKeys", "users", "roles", "configurationSets"];
+
+    private static readonly string[] ConfigurationSetProperties = ["name", "region"];
 
     private static readonly string[] UserProperties = ["name", "description", "policies", "accessKeys"];
 
@@ -110,7 +114,12 @@ public sealed class ProvisioningService(
         public int? Max24HourSend { get; init; }
 
         public double? MaxSendRate { get; init; }
+
+        /// <summary>Configuration sets to create when missing (never deleted by provisioning).</summary>
+        public List<ConfigurationSetPlan> ConfigurationSets { get; init; } = [];
     }
+
+    private sealed record ConfigurationSetPlan(string Name, string Region);
 
     private List<AccountPlan> Parse(JsonElement root, string path, List<string> errors)
     {
@@ -256,6 +265,7 @@ public sealed class ProvisioningService(
             {
                 Max24HourSend = (int?)Number(a, "max24HourSend", p, Error, min: 1, max: int.MaxValue, whole: true),
                 MaxSendRate = Number(a, "maxSendRate", p, Error, min: 1, max: 1_000_000, whole: false),
+                ConfigurationSets = ConfigurationSets(a, p, regions, Error),
             });
         }
 
@@ -315,6 +325,79 @@ public sealed class ProvisioningService(
         }
 
         return policy.ValueKind == JsonValueKind.String ? policy.GetString()! : JsonSerializer.Serialize(policy, IndentedJson);
+    }
+
+    /// <summary>
+    /// <c>"configurationSets": ["transactional", { "name": "marketing", "region": "eu-west-1" }]</c>: a name alone is
+    /// created in every region of the account; an object names one of the account's regions.
+    /// </summary>
+    private static List<ConfigurationSetPlan> ConfigurationSets(JsonElement account, string pointer, List<string> regions, Action<string, string> error)
+    {
+        var result = new List<ConfigurationSetPlan>();
+        if (!account.TryGetProperty("configurationSets", out var sets))
+        {
+            return result;
+        }
+
+        if (sets.ValueKind != JsonValueKind.Array)
+        {
+            error(pointer + "/configurationSets", "configurationSets must be an array of names or of { \"name\", \"region\" } objects");
+            return result;
+        }
+
+        var i = 0;
+        foreach (var set in sets.EnumerateArray())
+        {
+            var sp = $"{pointer}/configurationSets/{i++}";
+            string? name;
+            IEnumerable<string> inRegions;
+            if (set.ValueKind == JsonValueKind.String)
+            {
+                (name, inRegions) = (set.GetString(), regions);
+            }
+            else if (set.ValueKind == JsonValueKind.Object)
+            {
+                Unknown(set, sp, ConfigurationSetProperties, error);
+                name = String(set, "name", sp, error, required: true);
+                var region = String(set, "region", sp, error, required: false);
+                if (region is not null && !regions.Contains(region, StringComparer.Ordinal))
+                {
+                    error(sp + "/region", $"'{region}' is not one of this account's regions ({string.Join(", ", regions)})");
+                    continue;
+                }
+
+                inRegions = region is null ? regions : [region];
+            }
+            else
+            {
+                error(sp, $"a configuration set is a name or a {{ \"name\", \"region\" }} object, not {Describe(set)}");
+                continue;
+            }
+
+            if (name is null)
+            {
+                continue;
+            }
+
+            if (ConfigurationSetsService.CheckName(name).Error is { } nameError)
+            {
+                error(set.ValueKind == JsonValueKind.String ? sp : sp + "/name", nameError.Message);
+                continue;
+            }
+
+            foreach (var region in inRegions)
+            {
+                if (result.Any(r => r.Name == name && r.Region == region))
+                {
+                    error(sp, $"configuration set {name} is declared twice in {region}");
+                    continue;
+                }
+
+                result.Add(new ConfigurationSetPlan(name, region));
+            }
+        }
+
+        return result;
     }
 
     private static List<KeyPlan> Keys(JsonElement owner, string pointer, Action<string, string> error, HashSet<string> seen)
@@ -546,6 +629,15 @@ public sealed class ProvisioningService(
                 }
 
                 await ApplyKeysAsync(db, a.Id, null, $"root of {a.Id}", a.RootKeys, changes, secrets, ct);
+
+                foreach (var set in a.ConfigurationSets)
+                {
+                    if (!await db.ConfigurationSets.AnyAsync(c => c.AccountId == a.Id && c.Region == set.Region && c.Name == set.Name, ct))
+                    {
+                        db.ConfigurationSets.Add(new ConfigurationSetEntity { Id = Guid.NewGuid(), AccountId = a.Id, Region = set.Region, Name = set.Name, CreatedAt = now });
+                        changes.Add($"created configuration set {set.Name} of {a.Id} in {set.Region}");
+                    }
+                }
 
                 foreach (var p in a.Principals)
                 {

@@ -52,7 +52,10 @@ public sealed class SendService(
             services.GetRequiredService<DbSendingAccountDirectory>(),
             services.GetRequiredService<LedgerSendingQuota>(),
             services.GetRequiredService<DbSuppressionList>(),
-            services.GetRequiredService<MimeKitParser>()));
+            services.GetRequiredService<MimeKitParser>())
+        {
+            ConfigurationSets = services.GetRequiredService<SesConsole.Web.Features.ConfigurationSets.DbConfigurationSetDirectory>(),
+        });
         var outcome = await pipeline.RunAsync(request, ct);
         if (request.DryRun)
         {

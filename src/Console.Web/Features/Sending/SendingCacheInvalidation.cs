@@ -19,7 +19,7 @@ public sealed class SendingCacheInvalidation(SendingReadCache cache) : SaveChang
     public static SendingData FamilyOf(object entity) => entity switch
     {
         SendingIdentityEntity or DkimKeyEntity or IdentityPolicyEntity => SendingData.Identities,
-        AccountEntity => SendingData.Accounts,
+        AccountEntity or ConfigurationSetEntity => SendingData.Accounts,
         IamPrincipalEntity or IamPolicyEntity => SendingData.Iam,
         SuppressedDestinationEntity => SendingData.Suppression,
         _ => SendingData.None,

@@ -12,7 +12,7 @@ public enum SendingData
     /// <summary>Sending identities, their DKIM keys and their sending authorization policies.</summary>
     Identities = 1,
 
-    /// <summary>Accounts: sandbox, sending enabled, quota, rate, organization.</summary>
+    /// <summary>Accounts: sandbox, sending enabled, quota, rate, organization; and their configuration sets.</summary>
     Accounts = 2,
 
     /// <summary>IAM users and roles and their identity-based policies (the delegate side).</summary>

@@ -20,13 +20,16 @@ public sealed class SesApiServer : IAsyncLifetime
 
     public SesApiTestClient B { get; private set; } = null!;
 
+    /// <summary>Owner A's root access key (for clients signing differently, e.g. for another service).</summary>
+    public NewAccessKey KeyA { get; private set; } = null!;
+
     public T Service<T>() where T : notnull => Server.App.Services.CreateScope().ServiceProvider.GetRequiredService<T>();
 
     public async ValueTask InitializeAsync()
     {
         Server.Start();
         var keys = Service<AccessKeysService>();
-        var a = (await keys.CreateAsync(OwnerA, null, TestContext.Current.CancellationToken)).Value!;
+        var a = KeyA = (await keys.CreateAsync(OwnerA, null, TestContext.Current.CancellationToken)).Value!;
         var b = (await keys.CreateAsync(OwnerB, null, TestContext.Current.CancellationToken)).Value!;
         A = new SesApiTestClient(Server.BaseUrl, a.Id, a.Secret);
         B = new SesApiTestClient(Server.BaseUrl, b.Id, b.Secret);

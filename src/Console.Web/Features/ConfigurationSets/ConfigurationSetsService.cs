@@ -1,0 +1,175 @@
+using Microsoft.EntityFrameworkCore;
+using SesConsole.Data;
+using SesConsole.Data.Entities;
+using SesConsole.Domain.Primitives;
+using SesConsole.Domain.Sending;
+using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Features.Sending;
+
+namespace SesConsole.Web.Features.ConfigurationSets;
+
+/// <summary>A configuration set as the API and pages show it.</summary>
+public sealed record ConfigurationSetRow(string Name, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// The configuration sets of the caller's account in one region (SES Create/Get/List/DeleteConfigurationSet). Only their
+/// existence is modelled: a send naming a set the sending account lacks is refused (docs/configuration-sets.md). Any
+/// member of the account may look; only the root creates and deletes, as with identities.
+/// </summary>
+public sealed class ConfigurationSetsService(IDbContextFactory<ConsoleDbContext> dbFactory, TimeProvider time)
+{
+    /// <summary>SES's longest configuration set name.</summary>
+    public const int MaxNameLength = 64;
+
+    /// <summary>SES's quota of configuration sets per account and region.</summary>
+    public const int MaxPerRegion = 10_000;
+
+    private static readonly Error RootOnly = new("auth.root_only", "Only the account's root user can change configuration sets.");
+    private static readonly Error NoAccount = new("auth.no_account", "This sign-in does not belong to an account, so it has no configuration sets.");
+
+    /// <summary>1–64 characters of <c>[A-Za-z0-9_-]</c>, as SES requires.</summary>
+    public static Result CheckName(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return Result.Failure("configuration_set.invalid_name", "ConfigurationSetName is required.", "Name");
+        }
+
+        if (name.Length > MaxNameLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            return Result.Failure("configuration_set.invalid_name",
+                $"Configuration set name '{name}' is invalid: it must be 1 to {MaxNameLength} characters, each a letter, a digit, '-' or '_'.", "Name");
+        }
+
+        return Result.Success();
+    }
+
+    public async Task<Result<IReadOnlyList<ConfigurationSetRow>>> ListAsync(Caller caller, string region, CancellationToken ct = default)
+    {
+        if (caller.AccountId is null)
+        {
+            return NoAccount;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.ConfigurationSets.AsNoTracking()
+            .Where(c => c.AccountId == caller.AccountId && c.Region == region)
+            .Select(c => new ConfigurationSetRow(c.Name, c.CreatedAt))
+            .ToListAsync(ct);
+        IReadOnlyList<ConfigurationSetRow> sorted = [.. rows.OrderBy(r => r.Name, StringComparer.Ordinal)];
+        return Result<IReadOnlyList<ConfigurationSetRow>>.Success(sorted);
+    }
+
+    public async Task<Result<ConfigurationSetRow>> GetAsync(Caller caller, string region, string name, CancellationToken ct = default)
+    {
+        if (caller.AccountId is null)
+        {
+            return NoAccount;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.ConfigurationSets.AsNoTracking()
+            .Where(c => c.AccountId == caller.AccountId && c.Region == region && c.Name == name)
+            .Select(c => new ConfigurationSetRow(c.Name, c.CreatedAt))
+            .FirstOrDefaultAsync(ct);
+        return row is null ? NotFound(name) : row;
+    }
+
+    public async Task<Result<ConfigurationSetRow>> CreateAsync(Caller caller, string region, string? name, CancellationToken ct = default)
+    {
+        if (!caller.IsAccountRoot)
+        {
+            return caller.AccountId is null ? NoAccount : RootOnly;
+        }
+
+        var check = CheckName(name);
+        if (!check.IsSuccess)
+        {
+            return check.Error!;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var existing = await db.ConfigurationSets.Where(c => c.AccountId == caller.AccountId && c.Region == region)
+            .Select(c => c.Name).ToListAsync(ct);
+        if (existing.Contains(name!, StringComparer.Ordinal))
+        {
+            return Exists(name!);
+        }
+
+        if (existing.Count >= MaxPerRegion)
+        {
+            return new Error("configuration_set.limit", $"The account already has {MaxPerRegion} configuration sets in {region}, the most SES allows.");
+        }
+
+        var entity = new ConfigurationSetEntity { Id = Guid.NewGuid(), AccountId = caller.AccountId!, Region = region, Name = name!, CreatedAt = time.GetUtcNow() };
+        db.ConfigurationSets.Add(entity);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            if (await ExistsAsync(caller.AccountId!, region, name!, ct))
+            {
+                return Exists(name!); // created concurrently by another request: the unique index decided
+            }
+
+            throw;
+        }
+
+        return new ConfigurationSetRow(entity.Name, entity.CreatedAt);
+    }
+
+    public async Task<Result> DeleteAsync(Caller caller, string region, string name, CancellationToken ct = default)
+    {
+        if (!caller.IsAccountRoot)
+        {
+            return Result.Failure(caller.AccountId is null ? NoAccount : RootOnly);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.ConfigurationSets.SingleOrDefaultAsync(c => c.AccountId == caller.AccountId && c.Region == region && c.Name == name, ct);
+        if (row is null)
+        {
+            return Result.Failure(NotFound(name));
+        }
+
+        db.ConfigurationSets.Remove(row); // tracked, so the send path's cache is dropped by SendingCacheInvalidation
+        await db.SaveChangesAsync(ct);
+        return Result.Success();
+    }
+
+    private async Task<bool> ExistsAsync(string account, string region, string name, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ConfigurationSets.AnyAsync(c => c.AccountId == account && c.Region == region && c.Name == name, ct);
+    }
+
+    private static Error NotFound(string name) => new("configuration_set.not_found", $"Configuration set {name} does not exist.");
+
+    private static Error Exists(string name) => new("configuration_set.exists", $"Configuration set {name} already exists.");
+}
+
+/// <summary>
+/// The send pipeline's configuration-set port: an account's set names in a region, held in <see cref="SendingReadCache"/>
+/// with the accounts' settings (a saved change to a set drops them).
+/// </summary>
+public sealed class DbConfigurationSetDirectory(IDbContextFactory<ConsoleDbContext> dbFactory, SendingReadCache cache) : IConfigurationSetDirectory
+{
+    public async ValueTask<bool> ExistsAsync(string account, string region, string name, CancellationToken cancellationToken)
+    {
+        var names = await cache.GetAsync(SendingData.Accounts, new Key(account, region), LoadAsync, cancellationToken);
+        return names.Contains(name);
+    }
+
+    private async Task<HashSet<string>> LoadAsync(Key key, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var names = await db.ConfigurationSets.AsNoTracking().Where(c => c.AccountId == key.Account && c.Region == key.Region)
+            .Select(c => c.Name).ToListAsync(ct);
+        return new HashSet<string>(names, StringComparer.Ordinal);
+    }
+
+    /// <summary>A key of its own type, so it never meets the accounts' settings keyed by account ID in the same family.</summary>
+    private sealed record Key(string Account, string Region);
+}
