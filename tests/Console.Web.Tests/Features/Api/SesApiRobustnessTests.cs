@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -166,7 +167,6 @@ public sealed partial class SesApiRobustnessTests(SesApiServer api) : IClassFixt
     [InlineData("email")]
     [InlineData("sesx")]
     [InlineData("SES")]
-    [InlineData("sts")]
     public async Task SignedForAnotherService_Refused403InBothShapes_EvenWithAValidSignature(string service)
     {
         using var client = new SesApiTestClient(api.Server.BaseUrl, api.KeyA.Id, api.KeyA.Secret, service: service);
@@ -180,6 +180,23 @@ public sealed partial class SesApiRobustnessTests(SesApiServer api) : IClassFixt
         Assert.Equal(403, v1.Status);
         Assert.Equal("SignatureDoesNotMatch", v1.V1Code);
         Assert.Equal("Credential should be scoped to correct service: 'ses'.", v1.Xml.Descendants(SesApiTestClient.Ns + "Message").Single().Value);
+    }
+
+    [Fact]
+    public async Task SignedForSts_V2PathIsRefused_AndPostSlashGoesToStsWhichRunsNoSesAction()
+    {
+        using var client = new SesApiTestClient(api.Server.BaseUrl, api.KeyA.Id, api.KeyA.Secret, service: "sts");
+
+        var v2 = await client.V2Async(HttpMethod.Get, "/v2/email/account");
+        var v1 = await client.V1Async(("Action", "GetSendQuota"));
+
+        Assert.Equal(403, v2.Status);
+        Assert.Equal("InvalidSignatureException", v2.ErrorType);
+        // POST / is shared with STS (docs/sts.md): an sts-scoped signature reaches STS, which knows no GetSendQuota.
+        Assert.Equal(400, v1.Status);
+        XNamespace sts = "https://sts.amazonaws.com/doc/2011-06-15/";
+        Assert.Equal("InvalidAction", v1.Xml.Descendants(sts + "Code").Single().Value);
+        Assert.Empty(v1.Xml.Descendants(SesApiTestClient.Ns + "GetSendQuotaResult"));
     }
 
     [Fact]
