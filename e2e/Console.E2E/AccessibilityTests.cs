@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text;
 using Deque.AxeCore.Commons;
@@ -16,7 +17,7 @@ namespace SesConsole.E2E;
 /// it with the app's route table, so a new page without a check fails the build.
 /// </summary>
 [Collection(ConsoleServerGroup.Name)]
-public sealed class AccessibilityTests(ConsoleServer server)
+public sealed class AccessibilityTests(ConsoleServer server, ITestOutputHelper output)
 {
     public enum Role
     {
@@ -138,7 +139,8 @@ public sealed class AccessibilityTests(ConsoleServer server)
 
         // The admin.
         new("/admin/accounts", Role.Admin, _ => "/admin/accounts", Shows("accounts-table")),
-        new("/admin/dkim-zone", Role.Admin, _ => "/admin/dkim-zone", Shows("dkim-zone-intro")),
+        // The e2e server runs without Dns:DkimZone: the page explains CNAME mode (the other journeys expect that).
+        new("/admin/dkim-zone", Role.Admin, _ => "/admin/dkim-zone", ShowsHeading),
         new("/mailbox", Role.Admin, _ => "/mailbox", Shows("mailbox-table")),
     ];
 
@@ -172,15 +174,16 @@ public sealed class AccessibilityTests(ConsoleServer server)
             $"Pages without an axe check: {string.Join(", ", routes.Except(checkedRoutes))}; checks of routes that no longer exist: {string.Join(", ", checkedRoutes.Except(routes))}.");
     }
 
-    [Theory]
+    [Theory(Timeout = 120_000)]
     [MemberData(nameof(CheckNames))]
     public async Task Page_has_no_serious_or_critical_axe_violation(string name)
     {
         var check = Checks.Single(c => c.Name == name);
-        var world = await AccessibilityWorld.GetAsync(server);
+        var world = await AccessibilityWorld.GetAsync(server, TestContext.Current.CancellationToken);
         var page = await server.NewPageAsync();
         await SignInAsync(page, check.Role, world);
 
+        output.WriteLine($"signed in; opening {check.Url(world)}");
         await page.GotoAsync(check.Url(world));
         if (check.Role != Role.Anonymous)
         {
@@ -188,10 +191,15 @@ public sealed class AccessibilityTests(ConsoleServer server)
         }
 
         await check.Ready(page);
+        output.WriteLine("ready; running axe");
 
-        // Monaco's own DOM gives only moderate findings (an unnamed "complementary" status region), none serious: nothing is excluded.
-        var result = await page.RunAxe(new AxeRunOptions { ResultTypes = [ResultType.Violations] });
+        // Monaco's own DOM gives only moderate findings (an unnamed "complementary" status region), none serious: nothing is
+        // excluded. Frames are not entered: the console's only one is the Mailbox's sandboxed HTML body (the mail's own
+        // markup, not the console's; without allow-scripts axe cannot run in it and would wait for ever). The iframe
+        // element itself (its title) is still checked.
+        var result = await page.RunAxe(new AxeRunOptions { ResultTypes = [ResultType.Violations], Iframes = false });
         var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        output.WriteLine($"axe done: {blocking.Count} serious or critical");
         Assert.True(blocking.Count == 0, Describe(check, blocking));
         await page.Context.CloseAsync();
     }
@@ -214,15 +222,16 @@ public sealed class AccessibilityTests(ConsoleServer server)
         }
     }
 
-    private static string Describe(Check check, IReadOnlyList<AxeResultItem> violations)
+    private static string Describe(Check check, List<AxeResultItem> violations)
     {
         var text = new StringBuilder($"axe-core found serious or critical violations ({violations.Count} rules) on {check.Name}:");
         foreach (var v in violations)
         {
-            text.AppendLine().Append($"- [{v.Impact}] {v.Id}: {v.Help} ({v.HelpUrl})");
+            text.AppendLine().Append(CultureInfo.InvariantCulture, $"- [{v.Impact}] {v.Id}: {v.Help} ({v.HelpUrl})");
             foreach (var node in v.Nodes.Take(5))
             {
-                text.AppendLine().Append($"    {node.Target}: {node.FailureSummary?.ReplaceLineEndings(" ")} | {node.Html}");
+                var why = string.Join("; ", (node.Any ?? []).Concat(node.All ?? []).Concat(node.None ?? []).Select(c => c.Message));
+                text.AppendLine().Append(CultureInfo.InvariantCulture, $"    {node.Target}: {why} | {node.Html}");
             }
         }
 

@@ -58,9 +58,9 @@ public sealed class AccessibilityWorld
     /// <summary>The verification link of that mail (path and query).</summary>
     public string VerifyLink { get; }
 
-    public static async Task<AccessibilityWorld> GetAsync(ConsoleServer server)
+    public static async Task<AccessibilityWorld> GetAsync(ConsoleServer server, CancellationToken ct)
     {
-        await Gate.WaitAsync();
+        await Gate.WaitAsync(ct);
         try
         {
             if (!Worlds.TryGetValue(server, out var world))
