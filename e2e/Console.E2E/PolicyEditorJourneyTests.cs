@@ -86,10 +86,11 @@ public sealed class PolicyEditorJourneyTests(ConsoleServer server)
         Assert.Equal([line, column], markers);
         await ConsoleServer.ScreenshotAsync(page, "policy-editor");
         await page.GetByTestId("policy-save").ClickAsync();
-        await Expect(page.GetByText("Fix 1 error(s) before saving")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("policy-save-blocked")).ToHaveTextAsync("Fix 1 error before saving; the problems list shows where.");
 
         await ReplaceEditorTextAsync(page, Policy(arn, "ses:SendRawEmail"));
-        await Expect(page.GetByTestId("policy-problem-count")).ToContainTextAsync("0 error(s)");
+        await Expect(page.GetByTestId("policy-problem-count")).ToContainTextAsync("0 errors, 0 warnings");
+        await Expect(page.GetByTestId("policy-save-blocked")).ToHaveCountAsync(0); // gone with the error, not left on screen
         await Expect(page.Locator(".monaco-editor .squiggly-error")).ToHaveCountAsync(0);
 
         // 2. Simulate on the unsaved text: allowed, then denied with the engine's explanation.

@@ -63,6 +63,11 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Dns:DkimZone", DkimZone);
         builder.UseSetting("Identities:RecheckInterval", "00:00:00");
 
+        // Five regions (appsettings.json has the first two), so that the admin's accounts table is seen with several.
+        builder.UseSetting("Console:Regions:2", "us-west-2");
+        builder.UseSetting("Console:Regions:3", "eu-central-1");
+        builder.UseSetting("Console:Regions:4", "ap-southeast-2");
+
         // Until WebServiceCollectionExtensions registers them (idempotent).
         builder.ConfigureTestServices(services => services.AddConsolePolicies());
         builder.ConfigureLogging(logging => logging.AddProvider(Errors));
@@ -98,10 +103,10 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
         });
     }
 
-    /// <summary>A fresh browser context (own cookies) and page.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A fresh browser context (own cookies) and page, 1280×800 unless told.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = height } });
         context.SetDefaultTimeout(15_000);
         await CspViolations.AttachAsync(context);
         return await context.NewPageAsync();

@@ -13,8 +13,8 @@ namespace SesConsole.Web.Features.Policies;
 /// <summary>One statement that can let the viewer send, in words: effect, actions, conditions (never the policy text).</summary>
 public sealed record GrantRule(PolicyEffect Effect, IReadOnlyList<string> Actions, IReadOnlyList<string> Conditions);
 
-/// <summary>An identity of some owner whose policies can allow the viewer to send.</summary>
-public sealed record GrantedIdentity(string IdentityName, string IdentityArn, string OwnerAccountId, string Region, IReadOnlyList<GrantRule> Rules);
+/// <summary>An identity of some owner whose policies can allow the viewer to send; <paramref name="OwnerName"/> is the owner account's display name.</summary>
+public sealed record GrantedIdentity(string IdentityName, string IdentityArn, string OwnerAccountId, string OwnerName, string Region, IReadOnlyList<GrantRule> Rules);
 
 /// <summary>
 /// The delegate's side: every identity (any owner, one region) whose sending authorization policies name the signed-in
@@ -42,6 +42,9 @@ public sealed class GrantedService(IDbContextFactory<ConsoleDbContext> dbFactory
             .Where(i => i.Region == region && (i.VerificationStatus == VerificationStatus.Success || i.VerificationStatus == VerificationStatus.TemporaryFailure) && i.Policies.Any())
             .ToListAsync(ct);
         var now = time.GetUtcNow();
+        var ownerIds = identities.Select(i => i.AccountId).Distinct().ToList();
+        var owners = await db.Accounts.AsNoTracking().Where(a => ownerIds.Contains(a.Id))
+            .ToDictionaryAsync(a => a.Id, a => a.DisplayName, StringComparer.Ordinal, ct);
         var result = new List<GrantedIdentity>();
         foreach (var identity in identities.Where(i => new VerificationState(i.VerificationStatus, i.VerificationStatusSince).CanSendAt(now)).OrderBy(i => i.Name, StringComparer.Ordinal))
         {
@@ -49,7 +52,7 @@ public sealed class GrantedService(IDbContextFactory<ConsoleDbContext> dbFactory
             var rules = Rules(resolved.Value.Principal, identity.Arn, identity.Policies.Select(p => (p.Name, p.Document)), SavedPrincipals.Instance);
             if (rules.Any(r => r.Effect == PolicyEffect.Allow))
             {
-                result.Add(new GrantedIdentity(identity.Name, identity.Arn, identity.AccountId, identity.Region, rules));
+                result.Add(new GrantedIdentity(identity.Name, identity.Arn, identity.AccountId, owners.GetValueOrDefault(identity.AccountId, identity.AccountId), identity.Region, rules));
             }
         }
 

@@ -38,6 +38,8 @@ public sealed partial class PolicyEditorPage : IDisposable
 
     /// <summary>Why the visual editor's cards cannot be written to JSON (see <see cref="PolicyWizard.ProblemChanged"/>); null when they can.</summary>
     private string? _wizardProblem;
+    /// <summary>A Save was refused for errors or the wizard's problem; cleared once neither holds (see <see cref="SaveBlockedMessage"/>).</summary>
+    private bool _saveBlocked;
     private bool _loading = true;
     private bool _busy;
     private bool _isRoot;
@@ -78,6 +80,15 @@ public sealed partial class PolicyEditorPage : IDisposable
     private bool IsDirty => !_leaving && _identity is not null && (_text != (_savedText ?? "") || (!_isNew && _name != PolicyName) || _wizardProblem is not null);
 
     private string IdentityHref => $"/identities/{Uri.EscapeDataString(Name)}?region={Uri.EscapeDataString(Region.Current)}#policies";
+
+    private int ErrorCount => _diagnostics.Count(d => d.IsError);
+
+    /// <summary>Why the last Save was refused, for as long as it still holds: the count follows the text, and the message goes away with the last error.</summary>
+    private string? SaveBlockedMessage =>
+        !_saveBlocked ? null
+        : _wizardProblem is not null ? $"The visual editor cannot write this policy yet ({_wizardProblem}). Resolve it first."
+        : ErrorCount > 0 ? $"Fix {Plural.Of(ErrorCount, "error")} before saving; the problems list shows where."
+        : null;
 
     private string EditedName => string.IsNullOrWhiteSpace(_name) ? "(this policy)" : _name;
 
@@ -168,6 +179,15 @@ public sealed partial class PolicyEditorPage : IDisposable
         Validate();
     }
 
+    private void OnWizardProblem(string? problem)
+    {
+        _wizardProblem = problem;
+        if (problem is null && ErrorCount == 0)
+        {
+            _saveBlocked = false;
+        }
+    }
+
     private void Validate()
     {
         if (_identity is null || _directory is null)
@@ -177,6 +197,10 @@ public sealed partial class PolicyEditorPage : IDisposable
 
         var arn = IdentityArn.Parse(_identity.IdentityArn).GetValueOrThrow();
         _diagnostics = PolicyValidator.ValidateResourcePolicy(_text, arn, _directory).Diagnostics;
+        if (_wizardProblem is null && ErrorCount == 0)
+        {
+            _saveBlocked = false;
+        }
     }
 
     private IReadOnlyList<(string Name, string Document)> SimulationPolicies() =>
@@ -195,13 +219,13 @@ public sealed partial class PolicyEditorPage : IDisposable
     private async Task SaveAsync()
     {
         _debounce?.Cancel();
+        Validate();
         if (_wizardProblem is not null)
         {
-            Snackbar.Add($"The visual editor cannot write this policy yet ({_wizardProblem}). Resolve it first.", Severity.Error);
+            _saveBlocked = true;
             return;
         }
 
-        Validate();
         _nameError = null;
         var name = SesConsole.Domain.Policies.PolicyName.Parse(_name);
         if (!name.IsSuccess)
@@ -210,11 +234,10 @@ public sealed partial class PolicyEditorPage : IDisposable
             return;
         }
 
-        var errors = _diagnostics.Count(d => d.IsError);
-        if (errors > 0)
+        if (ErrorCount > 0)
         {
             _tab = 0;
-            Snackbar.Add($"Fix {errors} error(s) before saving; the problems list shows where.", Severity.Error);
+            _saveBlocked = true;
             return;
         }
 
@@ -238,7 +261,7 @@ public sealed partial class PolicyEditorPage : IDisposable
         }
 
         var warnings = result.Value.Warnings.Count;
-        Snackbar.Add($"Saved policy {_name}{(warnings > 0 ? $" with {warnings} warning(s)" : "")}.", warnings > 0 ? Severity.Warning : Severity.Success);
+        Snackbar.Add($"Saved policy {_name}{(warnings > 0 ? $" with {Plural.Of(warnings, "warning")}" : "")}.", warnings > 0 ? Severity.Warning : Severity.Success);
         _savedText = _text;
         _leaving = true;
         Navigation.NavigateTo(IdentityHref);

@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.AspNetCore.Components;
-using MudBlazor;
 using SesConsole.Domain.Sending;
 using SesConsole.Domain.Sending.Steps;
 using SesConsole.Web.Features.Identities;
@@ -40,8 +39,6 @@ public sealed partial class TestSendPage
     [Inject] public required RegionContext Region { get; init; }
 
     [Inject] public required TimeProvider Time { get; init; }
-
-    [Inject] public required ISnackbar Snackbar { get; init; }
 
     private bool RawMimeActive => _rawMode && _api == SendApi.V1SendRawEmail;
 
@@ -159,11 +156,8 @@ public sealed partial class TestSendPage
             var caller = await Sender.CallerAsync(_caller!, sourceIp: null, secureTransport: true);
             var request = BuildRequest(caller, dryRun);
             _outcome = await Sender.SendAsync(request, dryRun ? "TestSend (dry run)" : "TestSend");
+            // The outcome panel says "Accepted · MessageId …" for this send alone (no snackbar: they stacked over the trace).
             _explained = AuthorizationExplanationView.From(_outcome.Authorizations);
-            if (_outcome.IsAccepted && !dryRun)
-            {
-                Snackbar.Add($"Accepted {_outcome.MessageId}.", Severity.Success);
-            }
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException or NotSupportedException)
         {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Identities;
+using SesConsole.Web.Components.Shared;
 using SesConsole.Web.Features.Policies;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Tests.Shared;
@@ -66,5 +67,56 @@ public sealed class PolicyPagesTests : ConsoleTestContext
         Assert.Contains("a secure connection (TLS) must be true", conditions);
         Assert.DoesNotContain("\"Statement\"", page.Markup, StringComparison.Ordinal);
         Assert.DoesNotContain("Delegate", card.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Granted_page_names_the_owner_account_beside_its_ID()
+    {
+        await SeedAsync("owner-name.example.com", """{ "StringLike": { "ses:FromAddress": "*@owner-name.example.com" } }""");
+        SignInAsRoot(AccountB);
+
+        var page = Render<GrantedPage>();
+
+        var owner = page.WaitForElement("[data-testid=granted-identity][data-name='owner-name.example.com'] [data-testid=granted-owner]");
+        Assert.Equal($"owner Owner A · {AccountA}", owner.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Editor_says_how_many_errors_block_saving_in_words_and_drops_the_message_once_they_are_fixed()
+    {
+        await using (var db = await Service<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync(Xunit.TestContext.Current.CancellationToken))
+        {
+            var now = DateTimeOffset.UtcNow;
+            db.SendingIdentities.Add(new SendingIdentityEntity
+            {
+                Id = Guid.NewGuid(), AccountId = AccountA, Region = "us-east-1", Name = "blocked.example.com", Type = SendingIdentityType.Domain,
+                VerificationStatus = VerificationStatus.Success, VerificationStatusSince = now, VerifiedAt = now, CreatedAt = now,
+            });
+            await db.SaveChangesAsync(Xunit.TestContext.Current.CancellationToken);
+        }
+
+        var valid = PolicyTemplates.For($"arn:aws:ses:us-east-1:{AccountA}:identity/blocked.example.com", AccountA, "blocked.example.com")[0].Document;
+        SignInAsRoot(AccountA);
+        var (root, page) = RenderWithProviders<PolicyEditorPage>(("Name", "blocked.example.com"));
+        var editor = page.WaitForComponent<PolicyJsonEditor>();
+        Task TypeAsync(string text) => page.InvokeAsync(() => editor.Instance.ValueChanged.InvokeAsync(text));
+        string Blocked() => page.Find("[data-testid=policy-save-blocked]").TextContent.Trim();
+
+        await TypeAsync(valid.Replace("\"ses:SendEmail\"", "\"ses:SendEmali\"", StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Equal("1 error, 0 warnings", page.Find("[data-testid=policy-problem-count]").TextContent.Trim()));
+        page.Find("[data-testid=policy-save]").Click();
+        page.WaitForAssertion(() => Assert.Equal("Fix 1 error before saving; the problems list shows where.", Blocked()));
+        Assert.Empty(root.FindAll(".mud-dialog"));
+
+        // The message follows the text: two errors, then none (and it does not come back by itself).
+        await TypeAsync(valid.Replace("\"ses:SendEmail\"", "\"ses:SendEmali\"", StringComparison.Ordinal).Replace("\"ses:SendRawEmail\"", "\"ses:SendRawEmali\"", StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Equal("Fix 2 errors before saving; the problems list shows where.", Blocked()));
+        await TypeAsync(valid);
+        page.WaitForAssertion(() => Assert.Equal("0 errors, 0 warnings", page.Find("[data-testid=policy-problem-count]").TextContent.Trim()));
+        Assert.Empty(page.FindAll("[data-testid=policy-save-blocked]"));
+        await TypeAsync(valid.Replace("\"ses:SendEmail\"", "\"ses:SendEmali\"", StringComparison.Ordinal));
+        page.WaitForAssertion(() => Assert.Equal("1 error, 0 warnings", page.Find("[data-testid=policy-problem-count]").TextContent.Trim()));
+        Assert.Empty(page.FindAll("[data-testid=policy-save-blocked]"));
+        Assert.Empty(Service<MudBlazor.ISnackbar>().ShownSnackbars);
     }
 }

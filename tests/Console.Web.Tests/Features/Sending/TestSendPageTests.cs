@@ -199,4 +199,40 @@ public sealed class TestSendPageTests : ConsoleTestContext
         Assert.Contains("Denied: an explicit Deny on either side wins.", explanation, StringComparison.Ordinal);
         Assert.Contains("Explicitly denied by statement `DenyAgencyB`.", explanation, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Repeated_sends_show_one_inline_result_for_the_last_send_and_no_snackbar_over_the_trace()
+    {
+        await SeedIdentityAsync();
+        var factory = Service<IDbContextFactory<ConsoleDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync(Ct))
+        {
+            // Three sends in a row, faster than the sandbox's one per second.
+            await db.Accounts.Where(a => a.Id == AccountA).ExecuteUpdateAsync(s => s.SetProperty(a => a.MaxSendRate, 100).SetProperty(a => a.Max24HourSend, 1000), Ct);
+        }
+
+        SignInAsRoot(AccountA);
+        var root = RenderPage();
+        root.Find("input[data-testid=send-identity]").Input(Arn);
+        root.Find("input[data-testid=send-from]").Change(Identity);
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 1; i <= 3; i++)
+        {
+            root.Find("[data-testid=send-submit]").Click();
+            string? newest = null;
+            root.WaitForAssertion(() =>
+            {
+                using var db = factory.CreateDbContext();
+                var accepted = db.SendAttempts.Where(a => a.Accepted).Select(a => a.MessageId!).ToList();
+                Assert.Equal(seen.Count + 1, accepted.Count);
+                newest = accepted.Single(id => !seen.Contains(id));
+            });
+            seen.Add(newest!);
+            root.WaitForAssertion(() => Assert.Contains($"Accepted · MessageId {newest}", root.Find("[data-testid=send-result]").TextContent, StringComparison.Ordinal));
+        }
+
+        Assert.Single(root.FindAll("[data-testid=send-result]"));
+        Assert.Empty(Service<MudBlazor.ISnackbar>().ShownSnackbars);
+    }
 }
