@@ -63,7 +63,7 @@ public sealed class RoleTrustJourneyTests(ConsoleServer server)
         await Expect(page.GetByTestId("trust-policy-error")).ToContainTextAsync("a trust policy has none");
 
         await ReplaceEditorTextAsync(page, Trust(""));
-        await Expect(page.GetByTestId("policy-problem-count")).ToContainTextAsync("0 error(s)");
+        await Expect(page.GetByTestId("policy-problem-count")).ToContainTextAsync("0 errors");
         await Expect(page.GetByTestId("trust-policy-error")).ToHaveCountAsync(0);
         await page.GetByTestId("trust-policy-save").ClickAsync();
         await Expect(page.GetByText("Saved the trust policy of partner-access.")).ToBeVisibleAsync();
