@@ -193,6 +193,9 @@ public sealed class AccessibilityTests(ConsoleServer server, ITestOutputHelper o
         await check.Ready(page);
         output.WriteLine("ready; running axe");
 
+        // One main landmark on every page (moderate for axe, but screen-reader users jump by it).
+        await Expect(page.GetByRole(AriaRole.Main)).ToHaveCountAsync(1);
+
         // Monaco's own DOM gives only moderate findings (an unnamed "complementary" status region), none serious: nothing is
         // excluded. Frames are not entered: the console's only one is the Mailbox's sandboxed HTML body (the mail's own
         // markup, not the console's; without allow-scripts axe cannot run in it and would wait for ever). The iframe
