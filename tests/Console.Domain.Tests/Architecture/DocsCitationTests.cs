@@ -4,7 +4,7 @@ namespace SesConsole.Domain.Tests.Architecture;
 
 /// <summary>
 /// The repository documents its own behaviour: code cites <c>docs/*.md#anchor</c> sections that exist, never the
-/// out-of-repository reference by section number ("§8 item 2").
+/// out-of-repository reference by its section numbers.
 /// </summary>
 public sealed partial class DocsCitationTests
 {
