@@ -47,17 +47,7 @@ internal static class StatementMatcher
             }
         }
 
-        var arns = s.PrincipalArns;
-        for (var i = 0; i < arns.Length; i++)
-        {
-            if (string.Equals(arns[i], p.Arn, StringComparison.Ordinal) ||
-                (p.RoleArn is not null && string.Equals(arns[i], p.RoleArn, StringComparison.Ordinal)))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return NamesArn(s, p);
     }
 
     /// <summary>
@@ -72,6 +62,12 @@ internal static class StatementMatcher
             return true;
         }
 
+        return NamesArn(s, p);
+    }
+
+    /// <summary>Whether the statement names the caller's ARN or, for a role session, its role's ARN.</summary>
+    private static bool NamesArn(CompiledStatement s, RequestPrincipal p)
+    {
         var arns = s.PrincipalArns;
         for (var i = 0; i < arns.Length; i++)
         {

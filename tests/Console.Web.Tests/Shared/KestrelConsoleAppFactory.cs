@@ -32,22 +32,14 @@ public sealed class KestrelConsoleAppFactory : IAsyncDisposable
             throw new InvalidOperationException($"Run 'npm ci' in {directory} first (scripts/test.sh does).");
         }
 
-        var start = new ProcessStartInfo("node", $"--no-warnings {script}") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("node", $"--no-warnings {script}") { WorkingDirectory = directory };
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"node {script} exited with {process.ExitCode}: {await stderr}");
-        }
-
-        return await stdout;
+        var (exitCode, stdout, stderr) = await ChildProcess.RunAsync(start);
+        return exitCode == 0 ? stdout : throw new InvalidOperationException($"node {script} exited with {exitCode}: {stderr}");
     }
 
     public async ValueTask DisposeAsync() => await App.DisposeAsync();

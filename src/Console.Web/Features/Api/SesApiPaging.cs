@@ -21,12 +21,13 @@ public static class SesApiPaging
     public static Result<IdentityPage> Page(IReadOnlyList<IdentityRow> ordered, string? pageSizeText, string? token, string pageSizeName)
     {
         ArgumentNullException.ThrowIfNull(ordered);
-        var size = MaxPageSize;
-        if (pageSizeText is not null
-            && (!int.TryParse(pageSizeText, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
+        var sized = PageSize(pageSizeText, pageSizeName);
+        if (!sized.IsSuccess)
         {
-            return new Error("InvalidParameterValue", $"{pageSizeName} must be a whole number from 1 to {MaxPageSize}; got '{pageSizeText}'.");
+            return sized.Error!;
         }
+
+        var size = sized.Value;
 
         var start = 0;
         if (!string.IsNullOrEmpty(token))
@@ -54,12 +55,13 @@ public static class SesApiPaging
     public static Result<(IReadOnlyList<string> Items, string? NextToken)> PageNames(IReadOnlyList<string> ordered, string? pageSizeText, string? token, string pageSizeName)
     {
         ArgumentNullException.ThrowIfNull(ordered);
-        var size = MaxPageSize;
-        if (pageSizeText is not null
-            && (!int.TryParse(pageSizeText, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
+        var sized = PageSize(pageSizeText, pageSizeName);
+        if (!sized.IsSuccess)
         {
-            return new Error("InvalidParameterValue", $"{pageSizeName} must be a whole number from 1 to {MaxPageSize}; got '{pageSizeText}'.");
+            return sized.Error!;
         }
+
+        var size = sized.Value;
 
         var start = 0;
         if (!string.IsNullOrEmpty(token))
@@ -116,4 +118,10 @@ public static class SesApiPaging
         name = text[(colon + 1)..];
         return name.Length > 0;
     }
+
+    /// <summary>The page size a request asked for (1–<see cref="MaxPageSize"/>), <see cref="MaxPageSize"/> when absent.</summary>
+    private static Result<int> PageSize(string? pageSizeText, string pageSizeName) =>
+        pageSizeText is null ? MaxPageSize
+        : int.TryParse(pageSizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= MaxPageSize ? size
+        : new Error("InvalidParameterValue", $"{pageSizeName} must be a whole number from 1 to {MaxPageSize}; got '{pageSizeText}'.");
 }

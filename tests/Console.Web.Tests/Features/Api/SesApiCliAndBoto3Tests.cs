@@ -186,7 +186,7 @@ public sealed class SesApiCliAndBoto3Tests
         /// <summary>Runs a client with B's key and us-east-1 in an environment that keeps out the developer's AWS settings.</summary>
         public async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string program, IReadOnlyList<string> arguments, Dictionary<string, string>? extra = null)
         {
-            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Home };
+            var start = new ProcessStartInfo(program) { WorkingDirectory = Home };
             foreach (var argument in arguments)
             {
                 start.ArgumentList.Add(argument);
@@ -213,22 +213,7 @@ public sealed class SesApiCliAndBoto3Tests
                 start.Environment[name] = value;
             }
 
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-            var stderr = process.StandardError.ReadToEndAsync(Ct);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            timeout.CancelAfter(TimeSpan.FromMinutes(2));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            return (process.ExitCode, await stdout, await stderr);
+            return await ChildProcess.RunAsync(start);
         }
 
         public async ValueTask DisposeAsync()
