@@ -31,7 +31,6 @@ public sealed class AdminJourneyTests(ConsoleServer server)
         await page.GetByTestId("shown-once-done").ClickAsync();
         await Expect(page.GetByTestId("accounts-table")).ToContainTextAsync("333344445555");
         await Expect(page.GetByTestId("accounts-table")).ToContainTextAsync("root@gamma.example");
-        await ConsoleServer.ScreenshotAsync(page, "admin-accounts");
 
         var root = await server.NewPageAsync();
         await new SignInPage(root).SignInAsync("root@gamma.example", password);
@@ -172,6 +171,6 @@ public sealed class AdminJourneyTests(ConsoleServer server)
         var problems = await page.EvaluateAsync<string[]>(AccountsTableLayoutProblems);
 
         Assert.True(problems.Length == 0, string.Join(Environment.NewLine, problems));
-        await ConsoleServer.ScreenshotAsync(page, "admin-accounts-1440");
+        await ConsoleServer.ScreenshotAsync(page, "admin-accounts"); // the width the table is laid out for
     }
 }

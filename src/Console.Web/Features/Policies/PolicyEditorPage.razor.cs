@@ -38,6 +38,7 @@ public sealed partial class PolicyEditorPage : IDisposable
 
     /// <summary>Why the visual editor's cards cannot be written to JSON (see <see cref="PolicyWizard.ProblemChanged"/>); null when they can.</summary>
     private string? _wizardProblem;
+
     /// <summary>A Save was refused for errors or the wizard's problem; cleared once neither holds (see <see cref="SaveBlockedMessage"/>).</summary>
     private bool _saveBlocked;
     private bool _loading = true;
