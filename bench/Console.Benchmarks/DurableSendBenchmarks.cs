@@ -14,7 +14,7 @@ using SesConsole.Domain.Identities;
 using SesConsole.Domain.Sending;
 using web::SesConsole.Web.Features.Identities;
 using web::SesConsole.Web.Features.Principals;
-using web::SesConsole.Web.Features.Sending;
+using web::SesConsole.Web.Sending;
 using web::SesConsole.Web.Hosting;
 
 namespace SesConsole.Benchmarks;

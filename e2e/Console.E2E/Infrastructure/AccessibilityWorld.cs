@@ -11,6 +11,7 @@ using SesConsole.Web.Features.Mail;
 using SesConsole.Web.Features.Policies;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending;
 
 namespace SesConsole.E2E.Infrastructure;
 

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending.Delivery;
 
 namespace SesConsole.Web.Tests.Shared;
 

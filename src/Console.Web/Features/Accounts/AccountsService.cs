@@ -8,8 +8,8 @@ using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Principals;
 using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Principals;
-using SesConsole.Web.Features.Sending;
 using SesConsole.Web.Hosting;
+using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Features.Accounts;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Sending;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Features.Api;
 

@@ -4,7 +4,7 @@ using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Principals;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Features.ConfigurationSets;
 

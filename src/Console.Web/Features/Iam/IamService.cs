@@ -6,8 +6,8 @@ using SesConsole.Domain.Policies;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Principals;
 using SesConsole.Web.Features.Accounts;
-using SesConsole.Web.Features.Sending;
 using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Features.Iam;
 

@@ -6,7 +6,7 @@ using SesConsole.Domain.Policies;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Principals;
 using SesConsole.Web.Features.Principals;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending.Stores;
 
 namespace SesConsole.Web.Features.Policies;
 

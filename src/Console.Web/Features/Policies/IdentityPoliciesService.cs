@@ -5,7 +5,7 @@ using SesConsole.Domain.Identities;
 using SesConsole.Domain.Policies;
 using SesConsole.Domain.Primitives;
 using SesConsole.Web.Features.Principals;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Features.Policies;
 

@@ -4,6 +4,7 @@ using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Features.Sending;
 

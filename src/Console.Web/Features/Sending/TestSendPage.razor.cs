@@ -5,6 +5,7 @@ using SesConsole.Domain.Sending.Steps;
 using SesConsole.Web.Features.Identities;
 using SesConsole.Web.Features.Policies;
 using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Features.Sending;
 

@@ -1,5 +1,5 @@
 using SesConsole.Domain.Sending;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Features.Smtp;
 

@@ -6,7 +6,8 @@ using SesConsole.Domain.Policies;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Principals;
 using SesConsole.Web.Features.Iam;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending.Stores;
+using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Features.Sts;
 

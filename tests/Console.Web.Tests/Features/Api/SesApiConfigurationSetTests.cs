@@ -47,7 +47,7 @@ public sealed class SesApiConfigurationSetTests(SesApiServer api) : IClassFixtur
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.VerificationStatus, VerificationStatus.Success), Ct);
         }
 
-        api.Service<SesConsole.Web.Features.Sending.SendingReadCache>().Invalidate(SesConsole.Web.Features.Sending.SendingData.All);
+        api.Service<SesConsole.Web.Sending.SendingReadCache>().Invalidate(SesConsole.Web.Sending.SendingData.All);
         var saved = await api.Service<IdentityPoliciesService>().SaveAsync(SesApiServer.OwnerA, "us-east-1", OwnerDomain, null, "AllowB", $$"""
             { "Version": "2012-10-17", "Statement": [ { "Sid": "AllowB", "Effect": "Allow", "Principal": { "AWS": "222222222222" },
               "Action": ["ses:SendEmail", "ses:SendRawEmail"], "Resource": "{{OwnerArn}}" } ] }

@@ -152,7 +152,7 @@ public sealed class IdentityPagesTests : ConsoleTestContext
 
         var caller = new SesConsole.Domain.Sending.SendCaller(
             SesConsole.Domain.Authorization.RequestPrincipal.ForAccount(SesConsole.Domain.Principals.AccountId.Parse(AccountA).Value), SourceIp: "127.0.0.1");
-        var send = await Service<SesConsole.Web.Features.Sending.SendService>().SendAsync(
+        var send = await Service<SesConsole.Web.Sending.SendService>().SendAsync(
             new SesConsole.Domain.Sending.SendRequest(caller, SesConsole.Domain.Sending.SendApi.V2Simple, "us-east-1", DateTimeOffset.UtcNow,
                 new SesConsole.Domain.Sending.SimpleContent(["success@simulator.amazonses.com"], Subject: "State", TextBody: "Hello")) { Source = $"news@{domain}" },
             "Test", ct);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using SesConsole.Data.Entities;
 using SesConsole.Web.Features.Accounts;
 using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Tests.Sending;
 using SesConsole.Web.Tests.Shared;
 
 namespace SesConsole.Web.Tests.Features.Sending;

@@ -11,7 +11,6 @@ using SesConsole.Domain.Identities;
 using SesConsole.Web.Features.Iam;
 using SesConsole.Web.Features.Identities;
 using SesConsole.Web.Features.Policies;
-using SesConsole.Web.Features.Sending;
 using SesConsole.Web.Features.Smtp;
 using SesConsole.Web.Tests.Shared;
 

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using SesConsole.Data;
 
-namespace SesConsole.Web.Features.Sending;
+namespace SesConsole.Web.Sending;
 
 /// <summary>
 /// Persists accepted sends (outbox row, attempt, usage entry, Send event) with group commit: concurrent callers' rows

@@ -8,10 +8,10 @@ using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Mail;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending.Delivery;
 using SesConsole.Web.Tests.Shared;
 
-namespace SesConsole.Web.Tests.Features.Sending;
+namespace SesConsole.Web.Tests.Sending;
 
 public sealed class OutboxDeliveryTests(AppFixture app) : IClassFixture<AppFixture>
 {

@@ -11,10 +11,11 @@ using SesConsole.Domain.Identities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Identities;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending.Delivery;
+using SesConsole.Web.Sending;
 using SesConsole.Web.Tests.Shared;
 
-namespace SesConsole.Web.Tests.Features.Sending;
+namespace SesConsole.Web.Tests.Sending;
 
 /// <summary>The demo world with the background delivery worker off: the tests run delivery themselves.</summary>
 public sealed class WorkerOffAppFixture() : AppFixture(new Dictionary<string, string?> { ["Sending:Delivery:PollInterval"] = "00:00:00" });

@@ -3,7 +3,7 @@ using MimeKit;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Sending;
 
-namespace SesConsole.Web.Features.Sending;
+namespace SesConsole.Web.Sending.Delivery;
 
 /// <summary>
 /// The mailbox simulator's out-of-the-office answer (docs/ses-behaviour.md#mailbox-simulator): a message accepted for <c>ooto@simulator.amazonses.com</c> is

@@ -8,10 +8,10 @@ using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Identities;
 using SesConsole.Web.Features.Principals;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending;
 using SesConsole.Web.Tests.Shared;
 
-namespace SesConsole.Web.Tests.Features.Sending;
+namespace SesConsole.Web.Tests.Sending;
 
 /// <summary>
 /// The outbox survives its host going away mid-delivery: host 1 (the real app, worker on) accepts messages through

@@ -3,12 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending.Stores;
+using SesConsole.Web.Sending;
 using SesConsole.Web.Tests.Shared;
 using DomainQuotaVerdict = SesConsole.Domain.Sending.QuotaVerdict;
 using QuotaCharge = SesConsole.Domain.Sending.QuotaCharge;
 
-namespace SesConsole.Web.Tests.Features.Sending;
+namespace SesConsole.Web.Tests.Sending;
 
 public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
 {

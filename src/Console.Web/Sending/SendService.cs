@@ -10,8 +10,11 @@ using SesConsole.Domain.Principals;
 using SesConsole.Domain.Sending;
 using SesConsole.Domain.Sending.Events;
 using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Sending.Delivery;
+using SesConsole.Web.Sending.Mime;
+using SesConsole.Web.Sending.Stores;
 
-namespace SesConsole.Web.Features.Sending;
+namespace SesConsole.Web.Sending;
 
 /// <summary>
 /// The one path every message takes (test-send page, HTTP API, SMTP): runs the domain <see cref="SendPipeline"/>, records

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using SesConsole.Data.Entities;
 
-namespace SesConsole.Web.Features.Sending;
+namespace SesConsole.Web.Sending;
 
 /// <summary>
 /// Drops <see cref="SendingReadCache"/> families when rows of them are saved: after <c>SaveChanges</c>, and again when

@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using SesConsole.Domain.Sending;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending;
 using SesConsole.Web.Tests.Shared;
 
-namespace SesConsole.Web.Tests.Features.Sending;
+namespace SesConsole.Web.Tests.Sending;
 
 /// <summary>
 /// Step 6 through the whole send path (<see cref="SendService"/>, the app's services, a real SQLite file): each test uses

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;
 
-namespace SesConsole.Web.Features.Sending;
+namespace SesConsole.Web.Sending.Mime;
 
 /// <summary>
 /// MimeKit's DKIM signer with the RSA operation done by the platform (OpenSSL here) instead of BouncyCastle: same

@@ -3,8 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Sending;
+using SesConsole.Web.Sending.Stores;
 
-namespace SesConsole.Web.Features.Sending;
+namespace SesConsole.Web.Sending;
 
 /// <summary>The answer of <see cref="QuotaLedger.TryReserveAsync"/>.</summary>
 public enum QuotaVerdict

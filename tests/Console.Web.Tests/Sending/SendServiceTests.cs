@@ -7,10 +7,10 @@ using SesConsole.Data.Entities;
 using SesConsole.Domain.Identities;
 using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Identities;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending;
 using SesConsole.Web.Tests.Shared;
 
-namespace SesConsole.Web.Tests.Features.Sending;
+namespace SesConsole.Web.Tests.Sending;
 
 /// <summary>The whole send path over real SQLite: pipeline, persistence, outbox delivery to the local sink, DKIM.</summary>
 public sealed class SendServiceTests(AppFixture app) : IClassFixture<AppFixture>

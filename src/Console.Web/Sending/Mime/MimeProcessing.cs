@@ -1,7 +1,8 @@
 using MimeKit;
 using MimeKit.Cryptography;
+using SesConsole.Web.Sending.Stores;
 
-namespace SesConsole.Web.Features.Sending;
+namespace SesConsole.Web.Sending.Mime;
 
 /// <summary>The owner's DKIM key to sign with: domain, selector and private key (PEM).</summary>
 public sealed record DkimSigningKey(string Domain, string Selector, string PrivateKeyPem)

@@ -11,7 +11,7 @@ using SesConsole.Domain.Principals;
 using SesConsole.Domain.Sending;
 using DomainQuotaVerdict = SesConsole.Domain.Sending.QuotaVerdict;
 
-namespace SesConsole.Web.Features.Sending;
+namespace SesConsole.Web.Sending.Stores;
 
 /// <summary>
 /// The owners' identities in a region, with their compiled sending authorization policies (database-backed port, held

@@ -4,8 +4,9 @@ using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Sending;
 using SesConsole.Domain.Sending.Events;
+using SesConsole.Web.Features.Sending;
 
-namespace SesConsole.Web.Features.Sending;
+namespace SesConsole.Web.Sending.Delivery;
 
 /// <summary>Bound from <c>Sending:Delivery</c>.</summary>
 public sealed class DeliveryOptions

@@ -3,10 +3,10 @@ using SesConsole.Domain.Authorization;
 using SesConsole.Domain.Identities;
 using SesConsole.Domain.Principals;
 using SesConsole.Domain.Sending;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending;
 using SesConsole.Web.Tests.Shared;
 
-namespace SesConsole.Web.Tests.Features.Sending;
+namespace SesConsole.Web.Tests.Sending;
 
 /// <summary>
 /// A production account of its own with a verified domain <c>q{id}.example</c>, sending as itself through

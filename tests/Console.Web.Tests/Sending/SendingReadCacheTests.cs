@@ -9,9 +9,10 @@ using SesConsole.Web.Features.Iam;
 using SesConsole.Web.Features.Identities;
 using SesConsole.Web.Features.Policies;
 using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending;
 using SesConsole.Web.Tests.Shared;
 
-namespace SesConsole.Web.Tests.Features.Sending;
+namespace SesConsole.Web.Tests.Sending;
 
 /// <summary>
 /// The send path reads identities, policies, accounts, IAM policies and suppression lists through

@@ -3,9 +3,10 @@ using MimeKit;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Crypto;
 using SesConsole.Domain.Identities;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending.Mime;
+using SesConsole.Web.Sending.Stores;
 
-namespace SesConsole.Web.Tests.Features.Sending;
+namespace SesConsole.Web.Tests.Sending;
 
 public sealed class MimeProcessingTests
 {

@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SesConsole.Data.Entities;
-using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Sending;
 using SesConsole.Web.Tests.Shared;
 
-namespace SesConsole.Web.Tests.Features.Sending;
+namespace SesConsole.Web.Tests.Sending;
 
 public sealed class GroupCommitWriterTests(AppFixture app) : IClassFixture<AppFixture>
 {

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
-namespace SesConsole.Web.Features.Sending;
+namespace SesConsole.Web.Sending;
 
 /// <summary>The families of rows the send path reads on every message; a change to one drops that family's cache.</summary>
 [Flags]
