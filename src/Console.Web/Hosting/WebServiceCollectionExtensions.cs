@@ -15,6 +15,7 @@ using SesConsole.Web.Features.Policies;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Features.Provisioning;
 using SesConsole.Web.Features.Sts;
+using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Hosting;
 
@@ -117,31 +118,20 @@ public static class WebServiceCollectionExtensions
         services.AddConsolePolicies();
         services.AddSingleton<DnsCheckLog>();
         services.AddHostedService<IdentityRecheckWorker>();
-        services.Configure<SesConsole.Web.Sending.SendingReadCacheOptions>(builder.Configuration.GetSection(SesConsole.Web.Sending.SendingReadCacheOptions.SectionName));
-        services.AddSingleton<SesConsole.Web.Sending.SendingReadCache>();
-        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SesConsole.Web.Sending.SendingCacheInvalidation>();
-        services.AddSingleton<SesConsole.Web.Sending.QuotaLedger>();
-        services.AddSingleton<SesConsole.Web.Sending.GroupCommitWriter>();
-        services.Configure<SesConsole.Web.Sending.Delivery.DeliveryOptions>(builder.Configuration.GetSection(SesConsole.Web.Sending.Delivery.DeliveryOptions.SectionName));
-        services.AddScoped<SesConsole.Web.Sending.Delivery.OutboxDelivery>();
+        services.AddSendingEngine(builder.Configuration);
         services.AddScoped<SesConsole.Web.Features.Sending.SuppressionService>();
         services.AddScoped<SesConsole.Web.Features.Sending.SendingActivityService>();
-        services.AddScoped<SesConsole.Web.Sending.Stores.DbSendingIdentityDirectory>();
-        services.AddScoped<SesConsole.Web.Sending.Stores.DbCallerPolicyStore>();
-        services.AddScoped<SesConsole.Web.Sending.Stores.DbSendingAccountDirectory>();
-        services.AddScoped<SesConsole.Web.Sending.Stores.LedgerSendingQuota>();
-        services.AddScoped<SesConsole.Web.Sending.Stores.DbSuppressionList>();
         services.AddScoped<SesConsole.Web.Features.ConfigurationSets.ConfigurationSetsService>();
-        services.AddScoped<SesConsole.Web.Features.ConfigurationSets.DbConfigurationSetDirectory>();
-        services.AddSingleton<SesConsole.Web.Sending.Stores.MimeKitParser>();
-        services.AddScoped<SesConsole.Web.Sending.SendService>();
         services.AddScoped<SesConsole.Web.Features.Api.SesApiAuthentication>();
         services.AddConsoleSts();
+        // The SMTP listener's own limits default to the pipeline's (it refuses an over-long message while DATA is read,
+        // before the pipeline sees it); an explicit Smtp:MaxMessageSize or Smtp:MaxRecipients still wins.
+        services.AddOptions<SesConsole.Web.Features.Smtp.SmtpOptions>().Configure<Microsoft.Extensions.Options.IOptions<SesConsole.Domain.Sending.SendPipelineOptions>>((smtp, pipeline) =>
+            (smtp.MaxMessageSize, smtp.MaxRecipients) = ((int)pipeline.Value.MaxMessageBytes, pipeline.Value.MaxRecipients));
         services.Configure<SesConsole.Web.Features.Smtp.SmtpOptions>(builder.Configuration.GetSection(SesConsole.Web.Features.Smtp.SmtpOptions.SectionName));
         services.AddSingleton<SesConsole.Web.Features.Smtp.SmtpListener>();
         services.AddScoped<SesConsole.Web.Features.Smtp.ISmtpSubmissionHandler, SesConsole.Web.Features.Smtp.SmtpSubmissionHandler>();
         services.AddHostedService(sp => sp.GetRequiredService<SesConsole.Web.Features.Smtp.SmtpListener>());
-        services.AddHostedService<SesConsole.Web.Sending.Delivery.DeliveryWorker>();
         return builder;
     }
 

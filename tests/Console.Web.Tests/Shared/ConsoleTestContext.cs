@@ -20,6 +20,7 @@ using SesConsole.Web.Features.Mail;
 using SesConsole.Web.Features.Policies;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Hosting;
+using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Tests.Shared;
 
@@ -59,9 +60,6 @@ public abstract class ConsoleTestContext : BunitContext
             o.SnackbarConfiguration.HideTransitionDuration = 0;
             o.PopoverOptions.CheckForPopoverProvider = false;
         });
-        Services.AddSingleton(Options.Create(new SesConsole.Web.Sending.SendingReadCacheOptions()));
-        Services.AddSingleton<SesConsole.Web.Sending.SendingReadCache>();
-        Services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SesConsole.Web.Sending.SendingCacheInvalidation>();
         Services.AddScoped<CurrentCaller>();
         Services.AddScoped<AccountsService>();
         Services.AddScoped<IamService>();
@@ -83,17 +81,8 @@ public abstract class ConsoleTestContext : BunitContext
         Services.AddScoped<IdentitiesService>();
         Services.AddScoped<PrincipalDirectoryLoader>();
         Services.AddConsolePolicies();
-        Services.AddSingleton<SesConsole.Web.Sending.QuotaLedger>();
-        Services.AddSingleton<SesConsole.Web.Sending.GroupCommitWriter>();
-        Services.AddScoped<SesConsole.Web.Sending.Stores.DbSendingIdentityDirectory>();
-        Services.AddScoped<SesConsole.Web.Sending.Stores.DbCallerPolicyStore>();
-        Services.AddScoped<SesConsole.Web.Sending.Stores.DbSendingAccountDirectory>();
-        Services.AddScoped<SesConsole.Web.Sending.Stores.LedgerSendingQuota>();
-        Services.AddScoped<SesConsole.Web.Sending.Stores.DbSuppressionList>();
+        Services.AddSendingEngine(configuration);
         Services.AddScoped<SesConsole.Web.Features.ConfigurationSets.ConfigurationSetsService>();
-        Services.AddScoped<SesConsole.Web.Features.ConfigurationSets.DbConfigurationSetDirectory>();
-        Services.AddSingleton<SesConsole.Web.Sending.Stores.MimeKitParser>();
-        Services.AddScoped<SesConsole.Web.Sending.SendService>();
         Authorization = AddAuthorization();
         Authorization.SetPolicies(Policies.AccountMember, Policies.AccountRoot);
 

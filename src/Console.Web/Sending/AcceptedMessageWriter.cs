@@ -1,0 +1,77 @@
+using SesConsole.Data.Entities;
+using SesConsole.Domain.Sending;
+using SesConsole.Domain.Sending.Events;
+using SesConsole.Web.Sending.Delivery;
+using SesConsole.Web.Sending.Mime;
+
+namespace SesConsole.Web.Sending;
+
+/// <summary>
+/// Makes an accepted message durable (docs/send-pipeline.md#the-sending-module): its attempt, the signed MIME in the
+/// outbox, a simulator auto-reply, the Send (and synthetic) events and the quota ledger's usage row go into one group
+/// commit. The reservation the pipeline took is confirmed into that usage row, released when the commit fails and
+/// settled once it succeeded, so the caller gets its MessageId only for a message that is stored and charged.
+/// </summary>
+public sealed class AcceptedMessageWriter(
+    AcceptedMimeBuilder mime,
+    GroupCommitWriter writer,
+    QuotaLedger ledger,
+    TimeProvider time,
+    ILogger<AcceptedMessageWriter> logger)
+{
+    public async Task WriteAsync(SendRequest request, string api, SendOutcome outcome, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        var accepted = outcome.Accepted ?? throw new ArgumentException("The outcome is not an accepted message.", nameof(outcome));
+        var now = time.GetUtcNow();
+        var attempt = SendAttemptRecorder.Build(request, api, outcome, now);
+        var rows = new List<object> { attempt };
+        if (accepted.TransportRecipients.Count > 0)
+        {
+            rows.Add(new OutboxMessageEntity
+            {
+                Id = Guid.CreateVersion7(now), MessageId = accepted.MessageId, AccountId = accepted.SendingAccountId, SourceArn = accepted.SourceArn,
+                EnvelopeFrom = accepted.MailFrom.EnvelopeFrom, Recipients = string.Join(',', accepted.TransportRecipients),
+                Mime = await mime.BuildAsync(accepted, ct), CreatedAt = accepted.Timestamp, NextAttemptAt = accepted.Timestamp,
+            });
+        }
+
+        if (SimulatorAutoReply.For(accepted, now) is { } autoReply)
+        {
+            rows.Add(autoReply); // ooto@simulator: the auto-reply is durable with the message, delivered by the worker
+        }
+
+        foreach (var e in SendEvents.ForAccepted(accepted))
+        {
+            rows.Add(new SendEventEntity
+            {
+                Id = Guid.CreateVersion7(now), MessageId = accepted.MessageId, AccountId = accepted.SendingAccountId, OwnerAccountId = accepted.IdentityOwnerAccountId,
+                SourceArn = accepted.SourceArn, Type = e.Type.JsonName(), Recipient = e.Recipients.Count == 1 ? e.Recipients[0] : null,
+                Json = SesNotificationJson.Serialize(e), At = e.Timestamp, CountsTowardReputation = e.CountsTowardReputation,
+            });
+        }
+
+        var reservation = outcome.Quota?.ReservationId;
+        if (reservation is not null && ledger.Confirm(reservation, accepted.SendingAccountId, accepted.MessageId) is { } usage)
+        {
+            rows.Add(usage); // the charge is durable with the message, in the same commit
+        }
+
+        try
+        {
+            await writer.CommitAsync([.. rows]);
+        }
+        catch when (reservation is not null)
+        {
+            ledger.Release(reservation); // not accepted after all: no charge
+            throw;
+        }
+
+        if (reservation is not null)
+        {
+            ledger.Settle(reservation);
+        }
+
+        logger.LogDebug("Accepted {MessageId} from {Caller} as {Identity} to {Count} recipient(s)", accepted.MessageId, attempt.CallerArn, accepted.FromIdentityArn, accepted.Destination.Count);
+    }
+}
