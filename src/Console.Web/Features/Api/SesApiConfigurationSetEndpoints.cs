@@ -1,7 +1,7 @@
 using System.Security;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Primitives;
+using Microsoft.AspNetCore.Mvc;
 using SesConsole.Domain.Primitives;
 using SesConsole.Web.Features.ConfigurationSets;
 
@@ -19,22 +19,24 @@ public static class SesApiConfigurationSetEndpoints
 {
     private static readonly JsonSerializerOptions PascalCase = new();
 
-    public static async Task<IResult> V2CreateAsync(HttpContext context, ApiCaller api, CreateConfigurationSetRequest request)
+    public static async Task<IResult> V2CreateAsync(SesApiRequest<CreateConfigurationSetRequest> api, ConfigurationSetsService sets)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(api);
+        var request = api.Body;
         if (request.SendingOptions?.SendingEnabled == false)
         {
-            return SesApiErrors.V2(context, new Error("InvalidParameterValue",
+            return api.Error(new Error("InvalidParameterValue",
                 "SendingOptions.SendingEnabled false is not supported: this console's configuration sets always send."));
         }
 
-        var created = await Service(context).CreateAsync(api.Caller, api.Region, request.ConfigurationSetName, context.RequestAborted);
-        return created.IsSuccess ? Results.Json(new { }, PascalCase) : SesApiErrors.V2(context, created.Error);
+        var created = await sets.CreateAsync(api.Caller, api.Region, request.ConfigurationSetName, api.Aborted);
+        return created.IsSuccess ? Results.Json(new { }, PascalCase) : api.Error(created.Error);
     }
 
-    public static async Task<IResult> V2GetAsync(HttpContext context, ApiCaller api, string name)
+    public static async Task<IResult> V2GetAsync(SesApiRequest api, ConfigurationSetsService sets, string name)
     {
-        var row = await Service(context).GetAsync(api.Caller, api.Region, name, context.RequestAborted);
+        ArgumentNullException.ThrowIfNull(api);
+        var row = await sets.GetAsync(api.Caller, api.Region, name, api.Aborted);
         return row.IsSuccess
             ? Results.Json(new
             {
@@ -42,91 +44,92 @@ public static class SesApiConfigurationSetEndpoints
                 SendingOptions = new { SendingEnabled = true },
                 Tags = Array.Empty<object>(),
             }, PascalCase)
-            : SesApiErrors.V2(context, row.Error);
+            : api.Error(row.Error);
     }
 
-    /// <summary><c>GET /v2/email/configuration-sets</c> (query) or <c>POST /v2/email/list-configuration-sets</c> (body).</summary>
-    public static async Task<IResult> V2ListAsync(HttpContext context, ApiCaller api, string? pageSize, string? token)
+    /// <summary>ListConfigurationSets as <c>GET /v2/email/configuration-sets?PageSize=&amp;NextToken=</c>.</summary>
+    public static Task<IResult> V2ListAsync(SesApiRequest api, ConfigurationSetsService sets,
+        [FromQuery(Name = "PageSize")] string? pageSize, [FromQuery(Name = "NextToken")] string? nextToken) =>
+        ListAsync(api, sets, pageSize, nextToken);
+
+    /// <summary>ListConfigurationSets as current @aws-sdk/client-sesv2 sends it: <c>POST /v2/email/list-configuration-sets</c> with a JSON body.</summary>
+    public static Task<IResult> V2ListFromBodyAsync(SesApiRequest<ListRequest> api, ConfigurationSetsService sets)
     {
-        var list = await Service(context).ListAsync(api.Caller, api.Region, context.RequestAborted);
+        ArgumentNullException.ThrowIfNull(api);
+        return ListAsync(api, sets, api.Body.PageSize?.ToString(System.Globalization.CultureInfo.InvariantCulture), api.Body.NextToken);
+    }
+
+    public static async Task<IResult> V2DeleteAsync(SesApiRequest api, ConfigurationSetsService sets, string name)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var deleted = await sets.DeleteAsync(api.Caller, api.Region, name, api.Aborted);
+        return deleted.IsSuccess ? Results.Json(new { }, PascalCase) : api.Error(deleted.Error!);
+    }
+
+    public static async Task<IResult> V1CreateAsync(V1Request request, ConfigurationSetsService sets)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var created = await sets.CreateAsync(request.Caller, request.Region, request.Field("ConfigurationSet.Name"), request.Aborted);
+        return created.IsSuccess ? request.Result("") : request.Error(created.Error);
+    }
+
+    public static async Task<IResult> V1DescribeAsync(V1Request request, ConfigurationSetsService sets)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var row = await sets.GetAsync(request.Caller, request.Region, request.Field("ConfigurationSetName") ?? "", request.Aborted);
+        return row.IsSuccess
+            ? request.Result($"<ConfigurationSet><Name>{SecurityElement.Escape(row.Value.Name)}</Name></ConfigurationSet><EventDestinations/>")
+            : request.Error(row.Error);
+    }
+
+    public static async Task<IResult> V1ListAsync(V1Request request, ConfigurationSetsService sets)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var list = await sets.ListAsync(request.Caller, request.Region, request.Aborted);
         if (!list.IsSuccess)
         {
-            return SesApiErrors.V2(context, list.Error);
+            return request.Error(list.Error);
+        }
+
+        var page = SesApiPaging.PageNames([.. list.Value.Select(r => r.Name)], request.Field("MaxItems"), request.Field("NextToken"), "MaxItems");
+        if (!page.IsSuccess)
+        {
+            return request.Error(page.Error);
+        }
+
+        var body = new StringBuilder("<ConfigurationSets>");
+        foreach (var name in page.Value.Items)
+        {
+            body.Append("<member><Name>").Append(SecurityElement.Escape(name)).Append("</Name></member>");
+        }
+
+        body.Append("</ConfigurationSets>");
+        if (page.Value.NextToken is { } next)
+        {
+            body.Append("<NextToken>").Append(SecurityElement.Escape(next)).Append("</NextToken>");
+        }
+
+        return request.Result(body.ToString());
+    }
+
+    public static async Task<IResult> V1DeleteAsync(V1Request request, ConfigurationSetsService sets)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var deleted = await sets.DeleteAsync(request.Caller, request.Region, request.Field("ConfigurationSetName") ?? "", request.Aborted);
+        return deleted.IsSuccess ? request.Result("") : request.Error(deleted.Error!);
+    }
+
+    private static async Task<IResult> ListAsync(SesApiRequest api, ConfigurationSetsService sets, string? pageSize, string? token)
+    {
+        var list = await sets.ListAsync(api.Caller, api.Region, api.Aborted);
+        if (!list.IsSuccess)
+        {
+            return api.Error(list.Error);
         }
 
         var page = SesApiPaging.PageNames([.. list.Value.Select(r => r.Name)], pageSize, token, "PageSize");
         return page.IsSuccess
             ? Results.Json(new { ConfigurationSets = page.Value.Items, page.Value.NextToken }, PascalCase)
-            : SesApiErrors.V2(context, page.Error);
+            : api.Error(page.Error);
     }
-
-    public static async Task<IResult> V2DeleteAsync(HttpContext context, ApiCaller api, string name)
-    {
-        var deleted = await Service(context).DeleteAsync(api.Caller, api.Region, name, context.RequestAborted);
-        return deleted.IsSuccess ? Results.Json(new { }, PascalCase) : SesApiErrors.V2(context, deleted.Error!);
-    }
-
-    /// <summary>The v1 configuration set actions, or null for another action.</summary>
-    public static async Task<IResult?> V1Async(HttpContext context, ApiCaller api, string action, Dictionary<string, StringValues> form)
-    {
-        string? Field(string name) => form.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;
-        var service = Service(context);
-        var ct = context.RequestAborted;
-        switch (action)
-        {
-            case "CreateConfigurationSet":
-            {
-                var created = await service.CreateAsync(api.Caller, api.Region, Field("ConfigurationSet.Name"), ct);
-                return created.IsSuccess ? SesApiErrors.V1Result(context, action, "") : SesApiErrors.V1(context, created.Error);
-            }
-
-            case "DescribeConfigurationSet":
-            {
-                var row = await service.GetAsync(api.Caller, api.Region, Field("ConfigurationSetName") ?? "", ct);
-                return row.IsSuccess
-                    ? SesApiErrors.V1Result(context, action, $"<ConfigurationSet><Name>{SecurityElement.Escape(row.Value.Name)}</Name></ConfigurationSet><EventDestinations/>")
-                    : SesApiErrors.V1(context, row.Error);
-            }
-
-            case "ListConfigurationSets":
-            {
-                var list = await service.ListAsync(api.Caller, api.Region, ct);
-                if (!list.IsSuccess)
-                {
-                    return SesApiErrors.V1(context, list.Error);
-                }
-
-                var page = SesApiPaging.PageNames([.. list.Value.Select(r => r.Name)], Field("MaxItems"), Field("NextToken"), "MaxItems");
-                if (!page.IsSuccess)
-                {
-                    return SesApiErrors.V1(context, page.Error);
-                }
-
-                var body = new StringBuilder("<ConfigurationSets>");
-                foreach (var name in page.Value.Items)
-                {
-                    body.Append("<member><Name>").Append(SecurityElement.Escape(name)).Append("</Name></member>");
-                }
-
-                body.Append("</ConfigurationSets>");
-                if (page.Value.NextToken is { } next)
-                {
-                    body.Append("<NextToken>").Append(SecurityElement.Escape(next)).Append("</NextToken>");
-                }
-
-                return SesApiErrors.V1Result(context, action, body.ToString());
-            }
-
-            case "DeleteConfigurationSet":
-            {
-                var deleted = await service.DeleteAsync(api.Caller, api.Region, Field("ConfigurationSetName") ?? "", ct);
-                return deleted.IsSuccess ? SesApiErrors.V1Result(context, action, "") : SesApiErrors.V1(context, deleted.Error!);
-            }
-
-            default:
-                return null;
-        }
-    }
-
-    private static ConfigurationSetsService Service(HttpContext context) => context.RequestServices.GetRequiredService<ConfigurationSetsService>();
 }

@@ -1,7 +1,6 @@
 using System.Security;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Primitives;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Identities;
 using SesConsole.Domain.Primitives;
@@ -27,163 +26,141 @@ public static class SesApiIdentitySettingsEndpoints
 
     private static readonly JsonSerializerOptions PascalCase = new();
 
-    public static async Task<IResult> V2PutDkimAsync(HttpContext context, ApiCaller api, PutDkimAttributesRequest body, string identity)
+    public static async Task<IResult> V2PutDkimAsync(SesApiRequest<PutDkimAttributesRequest> api, IdentitiesService identities, string identity)
     {
-        ArgumentNullException.ThrowIfNull(body);
-        var set = await Service(context).SetDkimSigningAsync(api.Caller, api.Region, identity, body.SigningEnabled ?? false, context.RequestAborted);
-        return set.IsSuccess ? Results.Json(new { }, PascalCase) : SesApiErrors.V2(context, set.Error);
+        ArgumentNullException.ThrowIfNull(api);
+        var set = await identities.SetDkimSigningAsync(api.Caller, api.Region, identity, api.Body.SigningEnabled ?? false, api.Aborted);
+        return set.IsSuccess ? Results.Json(new { }, PascalCase) : api.Error(set.Error);
     }
 
-    public static async Task<IResult> V2PutMailFromAsync(HttpContext context, ApiCaller api, PutMailFromAttributesRequest body, string identity)
+    public static async Task<IResult> V2PutMailFromAsync(SesApiRequest<PutMailFromAttributesRequest> api, IdentitiesService identities, string identity)
     {
-        ArgumentNullException.ThrowIfNull(body);
-        var domain = body.MailFromDomain;
+        ArgumentNullException.ThrowIfNull(api);
+        var body = api.Body;
         MailFromBehavior behavior;
         switch (body.BehaviorOnMxFailure)
         {
             case null or "USE_DEFAULT_VALUE": behavior = MailFromBehavior.UseDefaultValue; break;
             case "REJECT_MESSAGE": behavior = MailFromBehavior.RejectMessage; break;
             default:
-                return BadRequest(context, $"Invalid BehaviorOnMxFailure '{body.BehaviorOnMxFailure}': use USE_DEFAULT_VALUE or REJECT_MESSAGE.");
+                return api.Error(new Error("InvalidParameterValue", $"Invalid BehaviorOnMxFailure '{body.BehaviorOnMxFailure}': use USE_DEFAULT_VALUE or REJECT_MESSAGE."));
         }
 
-        var set = await Service(context).SetMailFromAsync(api.Caller, api.Region, identity, domain, behavior, context.RequestAborted);
-        return set.IsSuccess ? Results.Json(new { }, PascalCase) : SesApiErrors.V2(context, set.Error);
+        var set = await identities.SetMailFromAsync(api.Caller, api.Region, identity, body.MailFromDomain, behavior, api.Aborted);
+        return set.IsSuccess ? Results.Json(new { }, PascalCase) : api.Error(set.Error);
     }
 
-    /// <summary>The v1 DKIM and MAIL FROM actions, or null for another action.</summary>
-    public static async Task<IResult?> V1Async(HttpContext context, ApiCaller api, string action, Dictionary<string, StringValues> form)
+    public static async Task<IResult> V1VerifyDomainDkimAsync(V1Request request, IdentitiesService identities)
     {
-        string? Field(string name) => form.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;
-        var identities = Service(context);
-        var ct = context.RequestAborted;
-        switch (action)
+        ArgumentNullException.ThrowIfNull(request);
+        var domain = request.Field("Domain") ?? "";
+        if (await SesApiIdentityEndpoints.CreateOrRestartDomainAsync(request, identities, domain) is { } failed)
         {
-            case "VerifyDomainDkim":
-            {
-                var domain = Field("Domain") ?? "";
-                var created = await identities.CreateDomainAsync(api.Caller, api.Region, domain, new NewDomainIdentity(), ct);
-                if (!created.IsSuccess && created.Error.Code != "identity.exists")
-                {
-                    return SesApiErrors.V1(context, created.Error);
-                }
-
-                if (!created.IsSuccess)
-                {
-                    // As in SES: verifying a domain again restarts a failed verification (same token and keys, a new 72 h window).
-                    var restarted = await identities.RestartVerificationAsync(api.Caller, api.Region, domain, ct);
-                    if (!restarted.IsSuccess && restarted.Error!.Code is not ("identity.not_failed" or "identity.not_a_domain"))
-                    {
-                        return SesApiErrors.V1(context, restarted.Error);
-                    }
-                }
-
-                var parsed = SendingIdentityName.ParseDomain(domain);
-                var details = await identities.GetAsync(api.Caller, api.Region, parsed.IsSuccess ? parsed.Value.Value : domain, ct);
-                if (!details.IsSuccess)
-                {
-                    return SesApiErrors.V1(context, details.Error);
-                }
-
-                if (details.Value.Identity.Type != SendingIdentityType.Domain)
-                {
-                    return InvalidParameter(context, $"{domain} is an email address; DKIM is set up on domains.");
-                }
-
-                return SesApiErrors.V1Result(context, action, $"<DkimTokens>{MemberList(details.Value.DkimSelectors)}</DkimTokens>");
-            }
-
-            case "GetIdentityDkimAttributes" or "GetIdentityMailFromDomainAttributes":
-            {
-                var names = SesApiErrors.Members(form, "Identities");
-                if (names.Count > MaxIdentitiesPerCall)
-                {
-                    return InvalidParameter(context, $"At most {MaxIdentitiesPerCall} identities can be requested in one call; {names.Count} were given.");
-                }
-
-                var dkim = action == "GetIdentityDkimAttributes";
-                var entries = new StringBuilder();
-                foreach (var name in names.Distinct(StringComparer.Ordinal))
-                {
-                    if ((await identities.GetAsync(api.Caller, api.Region, name, ct)).Value is not { } d)
-                    {
-                        continue;
-                    }
-
-                    if (dkim)
-                    {
-                        var domain = d.Identity.Type == SendingIdentityType.Domain;
-                        entries.Append("<entry><key>").Append(SecurityElement.Escape(name)).Append("</key><value>")
-                            .Append("<DkimEnabled>").Append(domain && d.Identity.DkimSigningEnabled ? "true" : "false").Append("</DkimEnabled>")
-                            .Append("<DkimVerificationStatus>").Append(domain ? d.Identity.DkimStatus : VerificationStatus.NotStarted).Append("</DkimVerificationStatus>")
-                            .Append(domain ? $"<DkimTokens>{MemberList(d.DkimSelectors)}</DkimTokens>" : "")
-                            .Append(domain ? $"<DkimRecords>{RecordList(d)}</DkimRecords>" : "")
-                            .Append("</value></entry>");
-                    }
-                    else if (d.MailFromDomain is not null)
-                    {
-                        entries.Append("<entry><key>").Append(SecurityElement.Escape(name)).Append("</key><value>")
-                            .Append("<MailFromDomain>").Append(SecurityElement.Escape(d.MailFromDomain)).Append("</MailFromDomain>")
-                            .Append("<MailFromDomainStatus>").Append(d.MailFromStatus).Append("</MailFromDomainStatus>")
-                            .Append("<BehaviorOnMXFailure>").Append(d.MailFromBehavior).Append("</BehaviorOnMXFailure>")
-                            .Append("</value></entry>");
-                    }
-                }
-
-                var element = dkim ? "DkimAttributes" : "MailFromDomainAttributes";
-                return SesApiErrors.V1Result(context, action, $"<{element}>{entries}</{element}>");
-            }
-
-            case "SetIdentityDkimEnabled":
-            {
-                var enabled = Field("DkimEnabled");
-                if (enabled is not ("true" or "false"))
-                {
-                    return InvalidParameter(context, "DkimEnabled must be true or false.");
-                }
-
-                var identity = Field("Identity") ?? "";
-                var set = await identities.SetDkimSigningAsync(api.Caller, api.Region, identity, enabled == "true", ct);
-                return set.IsSuccess ? SesApiErrors.V1Result(context, action, "") : V1Error(context, identity, set.Error);
-            }
-
-            case "SetIdentityMailFromDomain":
-            {
-                MailFromBehavior behavior;
-                switch (Field("BehaviorOnMXFailure"))
-                {
-                    case null or "UseDefaultValue": behavior = MailFromBehavior.UseDefaultValue; break;
-                    case "RejectMessage": behavior = MailFromBehavior.RejectMessage; break;
-                    case var other:
-                        return InvalidParameter(context, $"Invalid BehaviorOnMXFailure '{other}': use UseDefaultValue or RejectMessage.");
-                }
-
-                var identity = Field("Identity") ?? "";
-                var set = await identities.SetMailFromAsync(api.Caller, api.Region, identity, Field("MailFromDomain"), behavior, ct);
-                return set.IsSuccess ? SesApiErrors.V1Result(context, action, "") : V1Error(context, identity, set.Error);
-            }
-
-            default:
-                return null;
+            return failed;
         }
+
+        var parsed = SendingIdentityName.ParseDomain(domain);
+        var details = await identities.GetAsync(request.Caller, request.Region, parsed.IsSuccess ? parsed.Value.Value : domain, request.Aborted);
+        if (!details.IsSuccess)
+        {
+            return request.Error(details.Error);
+        }
+
+        if (details.Value.Identity.Type != SendingIdentityType.Domain)
+        {
+            return InvalidParameter(request, $"{domain} is an email address; DKIM is set up on domains.");
+        }
+
+        return request.Result($"<DkimTokens>{MemberList(details.Value.DkimSelectors)}</DkimTokens>");
     }
 
-    private static IResult V1Error(HttpContext context, string identity, Error error) =>
+    public static Task<IResult> V1GetDkimAttributesAsync(V1Request request, IdentitiesService identities) => V1GetAttributesAsync(request, identities, dkim: true);
+
+    public static Task<IResult> V1GetMailFromAttributesAsync(V1Request request, IdentitiesService identities) => V1GetAttributesAsync(request, identities, dkim: false);
+
+    public static async Task<IResult> V1SetDkimEnabledAsync(V1Request request, IdentitiesService identities)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var enabled = request.Field("DkimEnabled");
+        if (enabled is not ("true" or "false"))
+        {
+            return InvalidParameter(request, "DkimEnabled must be true or false.");
+        }
+
+        var identity = request.Field("Identity") ?? "";
+        var set = await identities.SetDkimSigningAsync(request.Caller, request.Region, identity, enabled == "true", request.Aborted);
+        return set.IsSuccess ? request.Result("") : V1Error(request, identity, set.Error);
+    }
+
+    public static async Task<IResult> V1SetMailFromDomainAsync(V1Request request, IdentitiesService identities)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        MailFromBehavior behavior;
+        switch (request.Field("BehaviorOnMXFailure"))
+        {
+            case null or "UseDefaultValue": behavior = MailFromBehavior.UseDefaultValue; break;
+            case "RejectMessage": behavior = MailFromBehavior.RejectMessage; break;
+            case var other:
+                return InvalidParameter(request, $"Invalid BehaviorOnMXFailure '{other}': use UseDefaultValue or RejectMessage.");
+        }
+
+        var identity = request.Field("Identity") ?? "";
+        var set = await identities.SetMailFromAsync(request.Caller, request.Region, identity, request.Field("MailFromDomain"), behavior, request.Aborted);
+        return set.IsSuccess ? request.Result("") : V1Error(request, identity, set.Error);
+    }
+
+    /// <summary>GetIdentityDkimAttributes or GetIdentityMailFromDomainAttributes: unknown identities are left out of the map.</summary>
+    private static async Task<IResult> V1GetAttributesAsync(V1Request request, IdentitiesService identities, bool dkim)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var names = request.Members("Identities");
+        if (names.Count > MaxIdentitiesPerCall)
+        {
+            return InvalidParameter(request, $"At most {MaxIdentitiesPerCall} identities can be requested in one call; {names.Count} were given.");
+        }
+
+        var entries = new StringBuilder();
+        foreach (var name in names.Distinct(StringComparer.Ordinal))
+        {
+            if ((await identities.GetAsync(request.Caller, request.Region, name, request.Aborted)).Value is not { } d)
+            {
+                continue;
+            }
+
+            if (dkim)
+            {
+                var domain = d.Identity.Type == SendingIdentityType.Domain;
+                entries.Append("<entry><key>").Append(SecurityElement.Escape(name)).Append("</key><value>")
+                    .Append("<DkimEnabled>").Append(domain && d.Identity.DkimSigningEnabled ? "true" : "false").Append("</DkimEnabled>")
+                    .Append("<DkimVerificationStatus>").Append(domain ? d.Identity.DkimStatus : VerificationStatus.NotStarted).Append("</DkimVerificationStatus>")
+                    .Append(domain ? $"<DkimTokens>{MemberList(d.DkimSelectors)}</DkimTokens>" : "")
+                    .Append(domain ? $"<DkimRecords>{RecordList(d)}</DkimRecords>" : "")
+                    .Append("</value></entry>");
+            }
+            else if (d.MailFromDomain is not null)
+            {
+                entries.Append("<entry><key>").Append(SecurityElement.Escape(name)).Append("</key><value>")
+                    .Append("<MailFromDomain>").Append(SecurityElement.Escape(d.MailFromDomain)).Append("</MailFromDomain>")
+                    .Append("<MailFromDomainStatus>").Append(d.MailFromStatus).Append("</MailFromDomainStatus>")
+                    .Append("<BehaviorOnMXFailure>").Append(d.MailFromBehavior).Append("</BehaviorOnMXFailure>")
+                    .Append("</value></entry>");
+            }
+        }
+
+        var element = dkim ? "DkimAttributes" : "MailFromDomainAttributes";
+        return request.Result($"<{element}>{entries}</{element}>");
+    }
+
+    private static IResult V1Error(V1Request request, string identity, Error error) =>
         error.Code == "identity.not_found"
-            ? SesApiErrors.V1(context, new Error("MessageRejected", $"Identity {identity} is not verified or does not exist."), "MessageRejected")
-            : SesApiErrors.V1(context, error);
+            ? request.Error(new Error("MessageRejected", $"Identity {identity} is not verified or does not exist."), "MessageRejected")
+            : request.Error(error);
 
-    private static IResult InvalidParameter(HttpContext context, string message) =>
-        SesApiErrors.V1(context, new Error("InvalidParameterValue", message));
-
-    private static IResult BadRequest(HttpContext context, string message) =>
-        SesApiErrors.V2(context, new Error("InvalidParameterValue", message));
+    private static IResult InvalidParameter(V1Request request, string message) => request.Error(new Error("InvalidParameterValue", message));
 
     private static string MemberList(IEnumerable<string> values) => string.Concat(values.Select(v => $"<member>{SecurityElement.Escape(v)}</member>"));
 
     /// <summary>Our extension to GetIdentityDkimAttributes: the DKIM records to publish, in CNAME or TXT mode (<c>docs/identities.md</c>).</summary>
     private static string RecordList(IdentityDetails d) => string.Concat(d.Records.Where(r => r.Purpose == IdentitiesService.DkimRecordPurpose).Select(r =>
         $"<member><Type>{r.Type}</Type><Name>{SecurityElement.Escape(r.Name)}</Name><Value>{SecurityElement.Escape(r.Value)}</Value></member>"));
-
-    private static IdentitiesService Service(HttpContext context) => context.RequestServices.GetRequiredService<IdentitiesService>();
 }

@@ -1,7 +1,6 @@
 using System.Security;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Primitives;
 using SesConsole.Domain.Primitives;
 using SesConsole.Web.Features.Policies;
 
@@ -17,91 +16,92 @@ public static class SesApiPolicyEndpoints
 {
     private static readonly JsonSerializerOptions PascalCase = new();
 
-    public static async Task<IResult> V2GetAsync(HttpContext context, ApiCaller api, string identity)
+    public static async Task<IResult> V2GetAsync(SesApiRequest api, IdentityPoliciesService policies, string identity)
     {
-        var list = await Service(context).ListAsync(api.Caller, api.Region, identity, context.RequestAborted);
+        ArgumentNullException.ThrowIfNull(api);
+        var list = await policies.ListAsync(api.Caller, api.Region, identity, api.Aborted);
         return list.IsSuccess
             ? Results.Json(new { Policies = list.Value.Policies.ToDictionary(p => p.Name, p => p.Document) }, PascalCase)
-            : SesApiErrors.V2(context, list.Error);
+            : api.Error(list.Error);
     }
 
-    public static async Task<IResult> V2PutAsync(HttpContext context, ApiCaller api, PolicyRequest body, string identity, string policyName, bool create)
+    /// <summary>CreateEmailIdentityPolicy: <c>POST …/policies/{policy}</c>, fails on a duplicate name.</summary>
+    public static Task<IResult> V2CreateAsync(SesApiRequest<PolicyRequest> api, IdentityPoliciesService policies, string identity, string policy) =>
+        V2SaveAsync(api, policies, identity, policy, create: true);
+
+    /// <summary>UpdateEmailIdentityPolicy: <c>PUT …/policies/{policy}</c>, fails on a missing policy.</summary>
+    public static Task<IResult> V2UpdateAsync(SesApiRequest<PolicyRequest> api, IdentityPoliciesService policies, string identity, string policy) =>
+        V2SaveAsync(api, policies, identity, policy, create: false);
+
+    public static async Task<IResult> V2DeleteAsync(SesApiRequest api, IdentityPoliciesService policies, string identity, string policy)
     {
-        ArgumentNullException.ThrowIfNull(body);
-        var document = body.Policy;
-        var saved = await Service(context).SaveAsync(api.Caller, api.Region, identity, create ? null : policyName, policyName, document ?? "", context.RequestAborted);
-        return saved.IsSuccess ? Results.Json(new { }, PascalCase) : SesApiErrors.V2(context, saved.Error);
+        ArgumentNullException.ThrowIfNull(api);
+        var deleted = await policies.DeleteAsync(api.Caller, api.Region, identity, policy, api.Aborted);
+        return deleted.IsSuccess ? Results.Json(new { }, PascalCase) : api.Error(deleted.Error!);
     }
 
-    public static async Task<IResult> V2DeleteAsync(HttpContext context, ApiCaller api, string identity, string policyName)
+    /// <summary>PutIdentityPolicy creates or replaces.</summary>
+    public static async Task<IResult> V1PutAsync(V1Request request, IdentityPoliciesService policies)
     {
-        var deleted = await Service(context).DeleteAsync(api.Caller, api.Region, identity, policyName, context.RequestAborted);
-        return deleted.IsSuccess ? Results.Json(new { }, PascalCase) : SesApiErrors.V2(context, deleted.Error!);
+        ArgumentNullException.ThrowIfNull(request);
+        var identity = request.Field("Identity") ?? "";
+        var name = request.Field("PolicyName") ?? "";
+        var existing = await policies.GetAsync(request.Caller, request.Region, identity, name, request.Aborted);
+        var saved = await policies.SaveAsync(request.Caller, request.Region, identity, existing.IsSuccess ? name : null, name, request.Field("Policy") ?? "", request.Aborted);
+        return saved.IsSuccess ? request.Result("") : request.Error(saved.Error);
     }
 
-    /// <summary>The v1 policy actions, or null for another action.</summary>
-    public static async Task<IResult?> V1Async(HttpContext context, ApiCaller api, string action, Dictionary<string, StringValues> form)
+    /// <summary>DeleteIdentityPolicy succeeds for a missing name.</summary>
+    public static async Task<IResult> V1DeleteAsync(V1Request request, IdentityPoliciesService policies)
     {
-        string Field(string name) => form.TryGetValue(name, out var value) ? value.ToString() : "";
-        var service = Service(context);
-        var ct = context.RequestAborted;
-        var identity = Field("Identity");
-        switch (action)
+        ArgumentNullException.ThrowIfNull(request);
+        var deleted = await policies.DeleteAsync(request.Caller, request.Region, request.Field("Identity") ?? "", request.Field("PolicyName") ?? "", request.Aborted);
+        return deleted.IsSuccess || deleted.Error!.Code == "policy.not_found" ? request.Result("") : request.Error(deleted.Error);
+    }
+
+    public static async Task<IResult> V1ListAsync(V1Request request, IdentityPoliciesService policies)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var list = await policies.ListAsync(request.Caller, request.Region, request.Field("Identity") ?? "", request.Aborted);
+        if (!list.IsSuccess)
         {
-            case "PutIdentityPolicy":
-            {
-                var name = Field("PolicyName");
-                var existing = await service.GetAsync(api.Caller, api.Region, identity, name, ct);
-                var saved = await service.SaveAsync(api.Caller, api.Region, identity, existing.IsSuccess ? name : null, name, Field("Policy"), ct);
-                return saved.IsSuccess ? SesApiErrors.V1Result(context, action, "") : SesApiErrors.V1(context, saved.Error);
-            }
-
-            case "DeleteIdentityPolicy":
-            {
-                var deleted = await service.DeleteAsync(api.Caller, api.Region, identity, Field("PolicyName"), ct);
-                return deleted.IsSuccess || deleted.Error!.Code == "policy.not_found" ? SesApiErrors.V1Result(context, action, "") : SesApiErrors.V1(context, deleted.Error);
-            }
-
-            case "ListIdentityPolicies" or "GetIdentityPolicies":
-            {
-                var list = await service.ListAsync(api.Caller, api.Region, identity, ct);
-                if (!list.IsSuccess)
-                {
-                    return SesApiErrors.V1(context, list.Error);
-                }
-
-                var wanted = form.Where(f => f.Key.StartsWith("PolicyNames.member.", StringComparison.Ordinal)).Select(f => f.Value.ToString()).ToHashSet(StringComparer.Ordinal);
-                var body = new StringBuilder();
-                if (action == "ListIdentityPolicies")
-                {
-                    body.Append("<PolicyNames>");
-                    foreach (var policy in list.Value.Policies)
-                    {
-                        body.Append("<member>").Append(SecurityElement.Escape(policy.Name)).Append("</member>");
-                    }
-
-                    body.Append("</PolicyNames>");
-                }
-                else
-                {
-                    body.Append("<Policies>");
-                    foreach (var policy in list.Value.Policies.Where(p => wanted.Count == 0 || wanted.Contains(p.Name)))
-                    {
-                        body.Append("<entry><key>").Append(SecurityElement.Escape(policy.Name)).Append("</key><value>")
-                            .Append(SecurityElement.Escape(policy.Document)).Append("</value></entry>");
-                    }
-
-                    body.Append("</Policies>");
-                }
-
-                return SesApiErrors.V1Result(context, action, body.ToString());
-            }
-
-            default:
-                return null;
+            return request.Error(list.Error);
         }
+
+        var body = new StringBuilder("<PolicyNames>");
+        foreach (var policy in list.Value.Policies)
+        {
+            body.Append("<member>").Append(SecurityElement.Escape(policy.Name)).Append("</member>");
+        }
+
+        return request.Result(body.Append("</PolicyNames>").ToString());
     }
 
-    private static IdentityPoliciesService Service(HttpContext context) => context.RequestServices.GetRequiredService<IdentityPoliciesService>();
+    /// <summary>GetIdentityPolicies: the documents of the named policies (all of them when none is named).</summary>
+    public static async Task<IResult> V1GetAsync(V1Request request, IdentityPoliciesService policies)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var list = await policies.ListAsync(request.Caller, request.Region, request.Field("Identity") ?? "", request.Aborted);
+        if (!list.IsSuccess)
+        {
+            return request.Error(list.Error);
+        }
 
+        var wanted = request.Form.Where(f => f.Key.StartsWith("PolicyNames.member.", StringComparison.Ordinal)).Select(f => f.Value.ToString()).ToHashSet(StringComparer.Ordinal);
+        var body = new StringBuilder("<Policies>");
+        foreach (var policy in list.Value.Policies.Where(p => wanted.Count == 0 || wanted.Contains(p.Name)))
+        {
+            body.Append("<entry><key>").Append(SecurityElement.Escape(policy.Name)).Append("</key><value>")
+                .Append(SecurityElement.Escape(policy.Document)).Append("</value></entry>");
+        }
+
+        return request.Result(body.Append("</Policies>").ToString());
+    }
+
+    private static async Task<IResult> V2SaveAsync(SesApiRequest<PolicyRequest> api, IdentityPoliciesService policies, string identity, string policyName, bool create)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var saved = await policies.SaveAsync(api.Caller, api.Region, identity, create ? null : policyName, policyName, api.Body.Policy ?? "", api.Aborted);
+        return saved.IsSuccess ? Results.Json(new { }, PascalCase) : api.Error(saved.Error);
+    }
 }

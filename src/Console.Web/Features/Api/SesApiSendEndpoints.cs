@@ -1,8 +1,5 @@
 using System.Security;
-using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Primitives;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Sending;
 using SesConsole.Web.Sending;
@@ -18,9 +15,10 @@ public static class SesApiSendEndpoints
 {
     private static readonly JsonSerializerOptions PascalCase = new();
 
-    public static async Task<IResult> V2SendEmailAsync(HttpContext context, ApiCaller api, SendEmailRequest body)
+    public static async Task<IResult> V2SendEmailAsync(SesApiRequest<SendEmailRequest> api, SendService sender, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(api);
+        var body = api.Body;
         var content = body.Content;
         var destination = body.Destination;
         var to = Strings(destination?.ToAddresses);
@@ -37,7 +35,7 @@ public static class SesApiSendEndpoints
             }
             catch (FormatException)
             {
-                return SesApiErrors.V2(context, new Error("InvalidParameterValue", "Content.Raw.Data is not base64."));
+                return api.Error(new Error("InvalidParameterValue", "Content.Raw.Data is not base64."));
             }
 
             (apiKind, sendContent) = (SendApi.V2Raw, new RawContent(mime));
@@ -49,11 +47,11 @@ public static class SesApiSendEndpoints
         }
         else
         {
-            return SesApiErrors.V2(context, new Error("InvalidParameterValue", "Content must have Simple or Raw (templates are not supported here)."));
+            return api.Error(new Error("InvalidParameterValue", "Content must have Simple or Raw (templates are not supported here)."));
         }
 
         var fromArn = body.FromEmailAddressIdentityArn;
-        var request = await RequestAsync(context, api, apiKind, sendContent) with
+        var request = await RequestAsync(api, sender, time, apiKind, sendContent) with
         {
             Source = body.FromEmailAddress,
             SourceArn = fromArn,
@@ -63,72 +61,68 @@ public static class SesApiSendEndpoints
             Destinations = apiKind == SendApi.V2Raw && destination is not null ? [.. to, .. cc, .. bcc] : null,
             ConfigurationSetName = body.ConfigurationSetName,
         };
-        var outcome = await context.RequestServices.GetRequiredService<SendService>().SendAsync(request, "SendEmail (v2)", context.RequestAborted);
+        var outcome = await sender.SendAsync(request, "SendEmail (v2)", api.Aborted);
         if (outcome.Rejection is { } rejection)
         {
             var wire = rejection.V2;
-            return SesApiErrors.V2(context, new Error(wire.Code, wire.Message), wire.Code);
+            return api.Error(new Error(wire.Code, wire.Message), wire.Code);
         }
 
         return Results.Json(new { outcome.MessageId }, PascalCase);
     }
 
-    public static async Task<IResult?> V1SendAsync(HttpContext context, ApiCaller api, string action, Dictionary<string, StringValues> form)
+    public static async Task<IResult> V1SendEmailAsync(V1Request request, SendService sender, TimeProvider time)
     {
-        string? Field(string name) => form.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;
-        IReadOnlyList<string> Members(string prefix) => SesApiErrors.Members(form, prefix);
+        ArgumentNullException.ThrowIfNull(request);
+        var content = new SimpleContent(request.Members("Destination.ToAddresses"), request.Members("Destination.CcAddresses"), request.Members("Destination.BccAddresses"),
+            request.Field("Message.Subject.Data"), request.Field("Message.Body.Text.Data"), request.Field("Message.Body.Html.Data"), request.Members("ReplyToAddresses"));
+        var send = await RequestAsync(request.Api, sender, time, SendApi.V1SendEmail, content) with
+        {
+            Source = request.Field("Source"), SourceArn = request.Field("SourceArn"), ReturnPath = request.Field("ReturnPath"), ReturnPathArn = request.Field("ReturnPathArn"),
+            ConfigurationSetName = request.Field("ConfigurationSetName"),
+        };
+        return await V1SendAsync(request, sender, send);
+    }
 
-        SendRequest request;
-        if (action == "SendEmail")
+    public static async Task<IResult> V1SendRawEmailAsync(V1Request request, SendService sender, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        byte[] mime;
+        try
         {
-            var content = new SimpleContent(Members("Destination.ToAddresses"), Members("Destination.CcAddresses"), Members("Destination.BccAddresses"),
-                Field("Message.Subject.Data"), Field("Message.Body.Text.Data"), Field("Message.Body.Html.Data"), Members("ReplyToAddresses"));
-            request = await RequestAsync(context, api, SendApi.V1SendEmail, content) with
-            {
-                Source = Field("Source"), SourceArn = Field("SourceArn"), ReturnPath = Field("ReturnPath"), ReturnPathArn = Field("ReturnPathArn"),
-                ConfigurationSetName = Field("ConfigurationSetName"),
-            };
+            mime = Convert.FromBase64String(request.Field("RawMessage.Data") ?? "");
         }
-        else if (action == "SendRawEmail")
+        catch (FormatException)
         {
-            byte[] mime;
-            try
-            {
-                mime = Convert.FromBase64String(Field("RawMessage.Data") ?? "");
-            }
-            catch (FormatException)
-            {
-                return SesApiErrors.V1(context, new Error("InvalidParameterValue", "RawMessage.Data is not base64."));
-            }
-
-            var destinations = Members("Destinations");
-            request = await RequestAsync(context, api, SendApi.V1SendRawEmail, new RawContent(mime)) with
-            {
-                Source = Field("Source"), SourceArn = Field("SourceArn"), FromArn = Field("FromArn"), ReturnPathArn = Field("ReturnPathArn"),
-                Destinations = destinations.Count > 0 ? destinations : null, ConfigurationSetName = Field("ConfigurationSetName"),
-            };
-        }
-        else
-        {
-            return null;
+            return request.Error(new Error("InvalidParameterValue", "RawMessage.Data is not base64."));
         }
 
-        var outcome = await context.RequestServices.GetRequiredService<SendService>().SendAsync(request, $"{action} (v1)", context.RequestAborted);
+        var destinations = request.Members("Destinations");
+        var send = await RequestAsync(request.Api, sender, time, SendApi.V1SendRawEmail, new RawContent(mime)) with
+        {
+            Source = request.Field("Source"), SourceArn = request.Field("SourceArn"), FromArn = request.Field("FromArn"), ReturnPathArn = request.Field("ReturnPathArn"),
+            Destinations = destinations.Count > 0 ? destinations : null, ConfigurationSetName = request.Field("ConfigurationSetName"),
+        };
+        return await V1SendAsync(request, sender, send);
+    }
+
+    private static async Task<IResult> V1SendAsync(V1Request request, SendService sender, SendRequest send)
+    {
+        var outcome = await sender.SendAsync(send, $"{request.Action} (v1)", request.Aborted);
         if (outcome.Rejection is { } rejection)
         {
             var wire = rejection.V1;
-            return SesApiErrors.V1(context, new Error(wire.Code, wire.Message), wire.Code);
+            return request.Error(new Error(wire.Code, wire.Message), wire.Code);
         }
 
-        return SesApiErrors.V1Result(context, action, $"<MessageId>{SecurityElement.Escape(outcome.MessageId)}</MessageId>");
+        return request.Result($"<MessageId>{SecurityElement.Escape(outcome.MessageId)}</MessageId>");
     }
 
-    private static async Task<SendRequest> RequestAsync(HttpContext context, ApiCaller api, SendApi kind, SendContent content)
+    private static async Task<SendRequest> RequestAsync(SesApiRequest api, SendService sender, TimeProvider time, SendApi kind, SendContent content)
     {
-        var sender = context.RequestServices.GetRequiredService<SendService>();
-        var caller = await sender.CallerAsync(api.Caller, context.Connection.RemoteIpAddress?.ToString(), context.Request.IsHttps, context.RequestAborted);
+        var context = api.Http;
+        var caller = await sender.CallerAsync(api.Caller, context.Connection.RemoteIpAddress?.ToString(), context.Request.IsHttps, api.Aborted);
         caller = caller with { UserAgent = context.Request.Headers.UserAgent.ToString() };
-        var time = context.RequestServices.GetRequiredService<TimeProvider>();
         return new SendRequest(caller, kind, api.Region, time.GetUtcNow(), content);
     }
 

@@ -25,12 +25,25 @@ public static class StsEndpoints
     private static readonly string[] UnsupportedAssumeRoleParameters =
         ["Policy", "PolicyArns.", "Tags.", "TransitiveTagKeys.", "SerialNumber", "TokenCode", "SourceIdentity", "ProvidedContexts."];
 
+    /// <summary>
+    /// Maps <c>POST /</c> for STS. It ranks before the SES v1 endpoint at the same path, and <see cref="StsRouting"/> keeps it
+    /// only for requests signed for <c>sts</c>; everything else at <c>POST /</c> is SES's. Its answers and auth errors are
+    /// STS's XML; a failure of its own is answered by <see cref="SesApiErrorFilter"/> as the SES v1 API answers one.
+    /// </summary>
+    public static IEndpointConventionBuilder MapStsApi(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapPost("/", HandleAsync)
+            .WithMetadata(new SigningServiceMetadata(SigningName), SesApiDialect.V1)
+            .AddEndpointFilter<SesApiErrorFilter>()
+            .DisableAntiforgery()
+            .WithOrder(-2);
+
     /// <summary>Whether the request is signed for STS: its <c>Authorization</c> credential scope names the service <c>sts</c>.</summary>
     public static bool IsStsRequest(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var authorization = request.Headers.Authorization.ToString();
-        if (authorization.Length == 0)
+        // Most requests at POST / are SES's: they are told apart without parsing the header.
+        if (!authorization.Contains("/" + SigningName + "/aws4_request", StringComparison.Ordinal))
         {
             return false;
         }
@@ -39,10 +52,12 @@ public static class StsEndpoints
         return parsed.IsSuccess && parsed.Value.Credential.Service == SigningName;
     }
 
-    /// <summary>Handles one STS request (already known to be signed for <c>sts</c>).</summary>
-    public static async Task<IResult> HandleAsync(HttpContext context)
+    /// <summary>Handles one STS request (routed here because it is signed for <c>sts</c>).</summary>
+    public static async Task<IResult> HandleAsync(HttpContext context, StsAuthentication authentication, StsService sts)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(authentication);
+        ArgumentNullException.ThrowIfNull(sts);
         var ct = context.RequestAborted;
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer, ct);
@@ -51,7 +66,7 @@ public static class StsEndpoints
         string? Field(string name) => form.TryGetValue(name, out var value) ? value.ToString() : null;
         var action = Field("Action") ?? "";
 
-        var auth = await context.RequestServices.GetRequiredService<StsAuthentication>().AuthenticateAsync(context, body, ct);
+        var auth = await authentication.AuthenticateAsync(context, body, ct);
         if (!auth.IsSuccess)
         {
             return StsXml.Error(context, auth.Error);
@@ -65,7 +80,6 @@ public static class StsEndpoints
         }
 
         var caller = auth.Value;
-        var sts = context.RequestServices.GetRequiredService<StsService>();
         switch (action)
         {
             case "GetCallerIdentity":

@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace SesConsole.Web.Features.Sts;
 
 public static class StsServiceCollectionExtensions
@@ -9,6 +12,7 @@ public static class StsServiceCollectionExtensions
         services.AddScoped<SigningCredentials>();
         services.AddScoped<StsAuthentication>();
         services.AddScoped<StsService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, StsRouting>());
         return services;
     }
 }
