@@ -6,7 +6,7 @@
 // backlog at the end and how long it takes to drain (the next run starts only once it has drained, so that delivery
 // never competes with the other server's run). At the end: bytes per accepted message per table (SQLite dbstat).
 // Prints a table and writes everything to results/<date>-compare-<label>.json.
-// Environment: ROUNDS (2), WARM_RUN (10 s of unmeasured load per server and protocol first), DURATION (10), WARMUP (2), CONCURRENCY (16), PROTOCOLS (v2,v1), NO_BUILD, RESULT_LABEL,
+// Environment: ROUNDS (2), WARM_RUN (20 s of unmeasured load per server and protocol first), DURATION (10), WARMUP (2), CONCURRENCY (16), PROTOCOLS (v2,v1), NO_BUILD, RESULT_LABEL,
 // CONSOLE_BIN (another build's bin/Release/net10.0, e.g. of the commit before a change), CONSOLE_PORT (5380), PEER_PORT (5381), DATA_DIR (/tmp/sesconsole-bench), DRAIN_TIMEOUT (600 s), TRACE (seconds: run
 // dotnet-trace on the console during its first v2 run; needs DOTNET_TRACE, the dotnet-trace executable).
 import { spawn, execFileSync } from 'node:child_process';
@@ -137,7 +137,7 @@ async function measure(kind, protocol, round) {
 
 // Warm-up, not measured: WARM_RUN seconds of load on each server and protocol, so that the console's JIT reaches its
 // optimized code (tiered compilation needs tens of thousands of calls on the hot path) before the measured rounds.
-const warmRun = Number(env.WARM_RUN ?? 10);
+const warmRun = Number(env.WARM_RUN ?? 20);
 if (warmRun > 0) {
   for (const protocol of protocols) {
     for (const [kind, url, pid] of [['sesconsole', consoleUrl, server.pid], ['aws-ses-v2-local', peerUrl, peer.pid]]) {
