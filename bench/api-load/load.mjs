@@ -1,8 +1,12 @@
-// Closed-loop load on SES v2 SendEmail: CONCURRENCY requests in flight over keep-alive connections (undici Pool), each
+// Closed-loop load on SES SendEmail (v2 REST-JSON, or v1 Query with PROTOCOL=v1): CONCURRENCY requests in flight over keep-alive connections (undici Pool), each
 // with a fresh SigV4 signature, for DURATION seconds after WARMUP seconds. Prints accepted/s, latency percentiles,
 // non-200 answers by status and error type, and this client's own CPU use (process.cpuUsage).
 // Environment: TARGET_URL (default http://127.0.0.1:5080), CONCURRENCY (16), DURATION (10), WARMUP (2), KEY/SECRET
-// (default: the delegate's IAM user mailer from provision.jsonc), FROM, FROM_ARN, TO, LABEL.
+// (default: the delegate's IAM user mailer from provision.jsonc), FROM, FROM_ARN, TO, LABEL, PROTOCOL (v2 | v1).
+// v1 is what the AWS SDK v1 clients send: POST / form-encoded Action=SendEmail&Version=2010-12-01&…, with SourceArn
+// naming the owner's identity (the delegate case; SendEmail has no FromArn, that is SendRawEmail's), answered in XML.
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { Pool } from 'undici';
 import { signer, signRequest } from './sign.mjs';
 
@@ -14,6 +18,16 @@ const sig = signer({ accessKeyId: process.env.KEY ?? 'AKIABENCHMAILERAAAA2', sec
 const from = process.env.FROM ?? 'news@bench.example';
 const fromArn = process.env.FROM_ARN ?? 'arn:aws:ses:us-east-1:111111111111:identity/news@bench.example';
 const to = process.env.TO ?? 'success@simulator.amazonses.com';
+const protocol = process.env.PROTOCOL ?? 'v2';
+if (protocol !== 'v2' && protocol !== 'v1') throw new Error(`PROTOCOL must be v2 or v1, not ${protocol}`);
+// SERVER_PID: the server's process; its CPU (utime+stime from /proc/<pid>/stat) over the measured window is reported
+// per accepted message.
+const serverPid = process.env.SERVER_PID;
+const clockTicks = serverPid ? Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) : 100;
+const serverCpu = () => {
+  const fields = readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+};
 const pool = new Pool(target, { connections: concurrency, pipelining: 1, keepAliveTimeout: 60_000 });
 
 const latencies = [];
@@ -23,19 +37,32 @@ let measuring = false;
 let stop = false;
 let n = 0;
 
-async function once() {
+function v2Request() {
   const body = JSON.stringify({
     FromEmailAddress: from, FromEmailAddressIdentityArn: fromArn, Destination: { ToAddresses: [to] },
     Content: { Simple: { Subject: { Data: `load ${n++}` }, Body: { Text: { Data: 'Benchmark message.' } } } },
   });
-  const r = await signRequest(sig, target, 'POST', '/v2/email/outbound-emails', body);
+  return { path: '/v2/email/outbound-emails', body, contentType: 'application/json', ok: text => text.includes('MessageId') };
+}
+
+function v1Request() {
+  const body = new URLSearchParams({
+    Action: 'SendEmail', Version: '2010-12-01', Source: from, SourceArn: fromArn, 'Destination.ToAddresses.member.1': to,
+    'Message.Subject.Data': `load ${n++}`, 'Message.Body.Text.Data': 'Benchmark message.',
+  }).toString();
+  return { path: '/', body, contentType: 'application/x-www-form-urlencoded; charset=utf-8', ok: text => text.includes('<MessageId>') };
+}
+
+async function once() {
+  const { path, body, contentType, ok } = protocol === 'v1' ? v1Request() : v2Request();
+  const r = await signRequest(sig, target, 'POST', path, body, contentType);
   const started = process.hrtime.bigint();
-  const response = await pool.request({ path: '/v2/email/outbound-emails', method: 'POST', headers: r.headers, body });
+  const response = await pool.request({ path, method: 'POST', headers: r.headers, body });
   const text = await response.body.text();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (!measuring) return;
   latencies.push(ms);
-  if (response.statusCode === 200 && text.includes('MessageId')) {
+  if (response.statusCode === 200 && ok(text)) {
     accepted++;
   } else {
     const key = `${response.statusCode} ${response.headers['x-amzn-errortype'] ?? ''} ${text.slice(0, 160)}`;
@@ -52,12 +79,14 @@ async function worker() {
 const workers = Array.from({ length: concurrency }, worker);
 await new Promise(resolve => setTimeout(resolve, warmup * 1000));
 const cpu0 = process.cpuUsage();
+const server0 = serverPid ? serverCpu() : 0;
 const t0 = process.hrtime.bigint();
 measuring = true;
 await new Promise(resolve => setTimeout(resolve, duration * 1000));
 measuring = false;
 const wall = Number(process.hrtime.bigint() - t0) / 1e9;
 const cpu = process.cpuUsage(cpu0);
+const server = serverPid ? serverCpu() - server0 : NaN;
 stop = true;
 await Promise.all(workers);
 await pool.close();
@@ -65,10 +94,11 @@ await pool.close();
 latencies.sort((a, b) => a - b);
 const pct = p => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p / 100 * latencies.length))] : NaN;
 const result = {
-  label: process.env.LABEL ?? target, target, concurrency, seconds: +wall.toFixed(2), requests: latencies.length, accepted,
+  label: process.env.LABEL ?? target, target, protocol, concurrency, seconds: +wall.toFixed(2), requests: latencies.length, accepted,
   acceptedPerSecond: Math.round(accepted / wall), p50ms: +pct(50).toFixed(2), p90ms: +pct(90).toFixed(2), p99ms: +pct(99).toFixed(2),
   maxMs: +(latencies.at(-1) ?? NaN).toFixed(2),
   clientCpuPercentOfOneCore: Math.round((cpu.user + cpu.system) / 1e4 / wall),
+  ...(serverPid ? { serverCoresUsed: +(server / wall).toFixed(2), serverCpuMsPerAccepted: accepted ? +(server * 1000 / accepted).toFixed(3) : null } : {}),
   failures: Object.fromEntries(failures),
 };
 console.log(JSON.stringify(result, null, 2));

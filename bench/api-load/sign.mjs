@@ -20,12 +20,12 @@ export function signer({ accessKeyId, secretAccessKey, region = 'us-east-1' }) {
 }
 
 /** Signs one request to `base` (a URL) and returns { url, method, headers, body } ready for undici or fetch. */
-export async function signRequest(sig, base, method, path, body) {
+export async function signRequest(sig, base, method, path, body, contentType = 'application/json') {
   const url = new URL(path, base);
   const request = {
     method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname,
     query: Object.fromEntries(url.searchParams), body,
-    headers: { host: url.host, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: { host: url.host, ...(body !== undefined ? { 'content-type': contentType } : {}) },
   };
   const signed = await sig.sign(request);
   return { url: url.toString(), method, headers: signed.headers, body };

@@ -12,7 +12,7 @@ public static class DataServiceCollectionExtensions
     /// Registers the context factory of the configured provider, exposed as <see cref="IDbContextFactory{ConsoleDbContext}"/>
     /// for feature services (one context per operation), plus a scoped <see cref="ConsoleDbContext"/> for the Identity stores.
     /// Contexts are pooled (the send path opens several per message) and carry every <see cref="IInterceptor"/> registered
-    /// in the container (the web layer's cache invalidation).
+    /// in the container (the web layer's cache invalidation); SQLite connections get a busy timeout (<see cref="SqliteBusyTimeout"/>).
     /// </summary>
     /// <param name="dataDirectory">Absolute directory for the SQLite file when no connection string is given.</param>
     public static IServiceCollection AddConsoleData(this IServiceCollection services, DatabaseOptions options, string dataDirectory)
@@ -23,7 +23,8 @@ public static class DataServiceCollectionExtensions
                 var sqlite = string.IsNullOrWhiteSpace(options.ConnectionString)
                     ? $"Data Source={Path.Combine(dataDirectory, "sesconsole.db")}"
                     : options.ConnectionString;
-                services.AddPooledDbContextFactory<SqliteConsoleDbContext>((sp, o) => o.UseSqlite(sqlite).AddInterceptors(sp.GetServices<IInterceptor>()));
+                services.AddPooledDbContextFactory<SqliteConsoleDbContext>((sp, o) =>
+                    o.UseSqlite(sqlite).AddInterceptors([.. sp.GetServices<IInterceptor>(), new SqliteBusyTimeout(SqliteBusyTimeout.Default)]));
                 services.AddSingleton<IDbContextFactory<ConsoleDbContext>, Adapter<SqliteConsoleDbContext>>();
                 break;
             case DatabaseProvider.SqlServer:

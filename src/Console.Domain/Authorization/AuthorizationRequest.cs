@@ -3,39 +3,69 @@ using SesConsole.Domain.Policies;
 
 namespace SesConsole.Domain.Authorization;
 
-/// <summary>One request value with its typed forms precomputed, so evaluation never parses or allocates.</summary>
-internal readonly struct RequestValue
+/// <summary>
+/// One request value with its typed forms parsed on first use and then kept, so evaluation parses each value at most once
+/// per form and allocates nothing. Parsing every value four ways up front (number, date, boolean, IP) cost more than the
+/// whole evaluation of a typical send, whose policies test one or two keys as strings (docs/send-performance.md#where-the-time-went).
+/// </summary>
+internal sealed class RequestValue(string text)
 {
-    public RequestValue(string text)
+    private const int NumberParsed = 1, DateParsed = 2, BoolParsed = 4, IpParsed = 8;
+
+    private int _parsed;
+    private bool _hasNumber, _hasDate, _hasBool, _hasIp, _bool;
+    private double _number;
+    private long _dateTicks;
+    private IpValue _ip;
+
+    public string Text { get; } = text;
+
+    public bool HasNumber => Parsed(NumberParsed) ? _hasNumber : ParseNumber();
+
+    public double Number => HasNumber ? _number : 0;
+
+    public bool HasDate => Parsed(DateParsed) ? _hasDate : ParseDate();
+
+    public long DateTicks => HasDate ? _dateTicks : 0;
+
+    public bool HasBool => Parsed(BoolParsed) ? _hasBool : ParseBool();
+
+    public bool Bool => HasBool && _bool;
+
+    public bool HasIp => Parsed(IpParsed) ? _hasIp : ParseIp();
+
+    public IpValue Ip => HasIp ? _ip : default;
+
+    private bool Parsed(int form) => (Volatile.Read(ref _parsed) & form) != 0;
+
+    // Each parse is idempotent: two threads racing on one value compute the same result; the flag is set after the value.
+    private bool ParseNumber()
     {
-        Text = text;
-        HasNumber = ValueParsers.TryParseNumber(text, out var number);
-        Number = number;
-        HasDate = ValueParsers.TryParseDate(text, out var ticks);
-        DateTicks = ticks;
-        HasBool = ValueParsers.TryParseBool(text, out var b);
-        Bool = b;
-        HasIp = ValueParsers.TryParseIp(text, out var ip);
-        Ip = ip;
+        _hasNumber = ValueParsers.TryParseNumber(Text, out _number);
+        Interlocked.Or(ref _parsed, NumberParsed);
+        return _hasNumber;
     }
 
-    public string Text { get; }
+    private bool ParseDate()
+    {
+        _hasDate = ValueParsers.TryParseDate(Text, out _dateTicks);
+        Interlocked.Or(ref _parsed, DateParsed);
+        return _hasDate;
+    }
 
-    public bool HasNumber { get; }
+    private bool ParseBool()
+    {
+        _hasBool = ValueParsers.TryParseBool(Text, out _bool);
+        Interlocked.Or(ref _parsed, BoolParsed);
+        return _hasBool;
+    }
 
-    public double Number { get; }
-
-    public bool HasDate { get; }
-
-    public long DateTicks { get; }
-
-    public bool HasBool { get; }
-
-    public bool Bool { get; }
-
-    public bool HasIp { get; }
-
-    public IpValue Ip { get; }
+    private bool ParseIp()
+    {
+        _hasIp = ValueParsers.TryParseIp(Text, out _ip);
+        Interlocked.Or(ref _parsed, IpParsed);
+        return _hasIp;
+    }
 }
 
 /// <summary>

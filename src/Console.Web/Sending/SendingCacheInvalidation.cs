@@ -22,6 +22,7 @@ public sealed class SendingCacheInvalidation(SendingReadCache cache) : SaveChang
         AccountEntity or ConfigurationSetEntity => SendingData.Accounts,
         IamPrincipalEntity or IamPolicyEntity => SendingData.Iam,
         SuppressedDestinationEntity => SendingData.Suppression,
+        AccessKeyEntity => SendingData.AccessKeys,
         _ => SendingData.None,
     };
 

@@ -21,7 +21,13 @@ public enum SendingData
     /// <summary>Accounts' suppression lists.</summary>
     Suppression = 8,
 
-    All = Identities | Accounts | Iam | Suppression,
+    /// <summary>
+    /// Access keys with their clear secrets (what SigV4 verification reads on every API call). A key belongs to an
+    /// account and maybe an IAM user, so dropping <see cref="Accounts"/> or <see cref="Iam"/> drops the keys too.
+    /// </summary>
+    AccessKeys = 16,
+
+    All = Identities | Accounts | Iam | Suppression | AccessKeys,
 }
 
 /// <summary>Configuration of <see cref="SendingReadCache"/> (section <c>Sending:ReadCache</c>).</summary>
@@ -59,7 +65,7 @@ public sealed class SendingReadCache
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
-        _families = [new(time, Options.Lifetime), new(time, Options.Lifetime), new(time, Options.Lifetime), new(time, Options.Lifetime)];
+        _families = [new(time, Options.Lifetime), new(time, Options.Lifetime), new(time, Options.Lifetime), new(time, Options.Lifetime), new(time, Options.Lifetime)];
     }
 
     public SendingReadCacheOptions Options { get; }
@@ -72,6 +78,11 @@ public sealed class SendingReadCache
     /// <summary>Drops every cached entry of the given families (after a write the interceptor cannot see, such as a bulk delete).</summary>
     public void Invalidate(SendingData families)
     {
+        if ((families & (SendingData.Accounts | SendingData.Iam)) != 0)
+        {
+            families |= SendingData.AccessKeys; // a deleted account or user takes its keys with it (cascade)
+        }
+
         for (var i = 0; i < _families.Length; i++)
         {
             if (((int)families & (1 << i)) != 0)
@@ -87,6 +98,7 @@ public sealed class SendingReadCache
         SendingData.Accounts => _families[1],
         SendingData.Iam => _families[2],
         SendingData.Suppression => _families[3],
+        SendingData.AccessKeys => _families[4],
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "Exactly one family."),
     };
 

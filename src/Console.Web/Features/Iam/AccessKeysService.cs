@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -5,6 +6,7 @@ using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Features.Sending;
 
 namespace SesConsole.Web.Features.Iam;
 
@@ -19,13 +21,16 @@ public sealed record AccessKeyOwner(string AccessKeyId, string AccountId, string
 
     /// <summary>Temporary STS credentials (<c>ASIA…</c>, docs/sts.md): nothing is stored for them, so there is no "last used".</summary>
     public bool IsTemporary { get; init; }
+
+    /// <summary>The last use this process recorded, shared by every copy of a cached key (see <see cref="AccessKeysService.MarkUsedAsync(AccessKeyOwner, CancellationToken)"/>).</summary>
+    internal StrongBox<DateTimeOffset?>? LastUse { get; init; }
 }
 
 /// <summary>
 /// Access keys of IAM users and of account roots. The root manages every key of its account; an IAM user manages its
 /// own. Secrets are generated here, shown once, and stored only encrypted with ASP.NET Data Protection.
 /// </summary>
-public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFactory, IDataProtectionProvider dataProtection, TimeProvider time)
+public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFactory, IDataProtectionProvider dataProtection, SendingReadCache cache, TimeProvider time)
 {
     /// <summary>IAM's quota: two access keys per user (and per root).</summary>
     public const int MaxKeysPerPrincipal = 2;
@@ -111,8 +116,20 @@ public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFact
         return Result.Success();
     }
 
-    /// <summary>For request signing (API and SMTP): the key's owner and clear secret, or null when the key is unknown.</summary>
+    /// <summary>
+    /// For request signing (API and SMTP): the key's owner and clear secret, or null when the key is unknown. Read
+    /// through <see cref="SendingReadCache"/> (family <see cref="SendingData.AccessKeys"/>): looking the key up, its
+    /// user's ARN and decrypting the secret on every request was a third of the server's time per API call
+    /// (docs/send-performance.md#where-the-time-went). Creating, deactivating or deleting a key (or its user or account) drops the
+    /// cached keys at once.
+    /// </summary>
     public async Task<AccessKeyOwner?> FindForSigningAsync(string accessKeyId, CancellationToken ct = default)
+    {
+        var key = await cache.GetAsync(SendingData.AccessKeys, accessKeyId, LoadForSigningAsync, ct);
+        return key is null ? null : key with { LastUsedAt = key.LastUse!.Value ?? key.LastUsedAt };
+    }
+
+    private async Task<AccessKeyOwner?> LoadForSigningAsync(string accessKeyId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var key = await db.AccessKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == accessKeyId, ct);
@@ -128,7 +145,11 @@ public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFact
             arn = p.Arn;
         }
 
-        return new AccessKeyOwner(key.Id, key.AccountId, arn, key.PrincipalId, _protector.Unprotect(key.ProtectedSecret), key.Status) { LastUsedAt = key.LastUsedAt };
+        return new AccessKeyOwner(key.Id, key.AccountId, arn, key.PrincipalId, _protector.Unprotect(key.ProtectedSecret), key.Status)
+        {
+            LastUsedAt = key.LastUsedAt,
+            LastUse = new StrongBox<DateTimeOffset?>(key.LastUsedAt),
+        };
     }
 
     /// <summary>
@@ -137,11 +158,21 @@ public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFact
     /// </summary>
     public static readonly TimeSpan LastUsedGranularity = TimeSpan.FromMinutes(1);
 
-    /// <summary>Records that <paramref name="key"/> signed a request, unless that was already recorded within <see cref="LastUsedGranularity"/>.</summary>
+    /// <summary>
+    /// Records that <paramref name="key"/> signed a request, at most once per <see cref="LastUsedGranularity"/>. The
+    /// time is noted on the cached key before the write, so that the requests in flight at that moment do not all write it.
+    /// </summary>
     public Task MarkUsedAsync(AccessKeyOwner key, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return key.IsTemporary ? Task.CompletedTask : key.LastUsedAt is { } last && time.GetUtcNow() - last < LastUsedGranularity ? Task.CompletedTask : MarkUsedAsync(key.AccessKeyId, ct);
+        var now = time.GetUtcNow();
+        if (key.IsTemporary || (key.LastUse?.Value ?? key.LastUsedAt) is { } last && now - last < LastUsedGranularity)
+        {
+            return Task.CompletedTask;
+        }
+
+        key.LastUse?.Value = now;
+        return MarkUsedAsync(key.AccessKeyId, ct);
     }
 
     /// <summary>Records that a key signed a request (shown as "Last used").</summary>
