@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using SesConsole.Web.Sending;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
