@@ -142,6 +142,12 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<SesConsole.Web.Features.Smtp.ISmtpSubmissionHandler, SesConsole.Web.Features.Smtp.SmtpSubmissionHandler>();
         services.AddHostedService(sp => sp.GetRequiredService<SesConsole.Web.Features.Smtp.SmtpListener>());
         services.AddHostedService<SesConsole.Web.Features.Sending.DeliveryWorker>();
+        services.AddOptions<SesConsole.Web.Features.Sending.SendingRetentionOptions>().Bind(builder.Configuration.GetSection(SesConsole.Web.Features.Sending.SendingRetentionOptions.SectionName))
+            .Validate(o => o.Attempts > TimeSpan.Zero && o.Events > TimeSpan.Zero && o.DeliveredBodies >= TimeSpan.Zero && o.BatchSize > 0,
+                "Sending:Retention: Attempts and Events must be positive, DeliveredBodies not negative, BatchSize at least 1.")
+            .ValidateOnStart();
+        services.AddScoped<SesConsole.Web.Features.Sending.SendingRetention>();
+        services.AddHostedService<SesConsole.Web.Features.Sending.SendingRetentionWorker>();
         return builder;
     }
 

@@ -170,16 +170,29 @@ public sealed class OutboxDelivery(
     }
 
     /// <summary>
-    /// The message's <c>mail</c> object: read back from its Send event (one indexed read by MessageId), which SendService
-    /// wrote at acceptance with every field. Outbox rows from before that have no Send event get what the row knows.
+    /// The message's <c>mail</c> object: read back from its accepted attempt, which SendService wrote at acceptance with
+    /// every field (one index seek: the attempt's account and time are the row's; docs/storage-and-retention.md#events).
+    /// Older rows have it in their Send event; rows without either get what the row knows.
     /// </summary>
     private static async Task<MailInfo> MailOfAsync(ConsoleDbContext db, OutboxMessageEntity message, string[] recipients, CancellationToken ct)
     {
-        var send = SendEventType.Send.JsonName();
-        var json = await db.SendEvents.AsNoTracking()
-            .Where(e => e.MessageId == message.MessageId && e.Type == send)
-            .Select(e => e.Json)
+        var json = await db.SendAttempts.AsNoTracking()
+            .Where(a => a.AccountId == message.AccountId && a.At == message.CreatedAt && a.MessageId == message.MessageId)
+            .Select(a => a.Mail)
             .FirstOrDefaultAsync(ct);
+        if (json is not null)
+        {
+            json = $$"""{"mail":{{json}}}""";
+        }
+        else
+        {
+            var send = SendEventType.Send.JsonName();
+            json = await db.SendEvents.AsNoTracking()
+                .Where(e => e.MessageId == message.MessageId && e.Type == send)
+                .Select(e => e.Json)
+                .FirstOrDefaultAsync(ct);
+        }
+
         return (json is null ? null : SesNotificationJson.ReadMail(json))
                ?? new MailInfo(message.CreatedAt, message.MessageId, message.EnvelopeFrom, message.SourceArn, SourceIp: null, message.AccountId, CallerIdentity: "", recipients);
     }
@@ -231,7 +244,7 @@ public sealed class OutboxDelivery(
         {
             Id = Guid.CreateVersion7(e.Timestamp), MessageId = message.MessageId, AccountId = message.AccountId, SourceArn = message.SourceArn,
             OwnerAccountId = OwnerOf(message.SourceArn), Type = e.Type.JsonName(), Recipient = e.Recipients.Count == 1 ? e.Recipients[0] : null,
-            Json = SesNotificationJson.Serialize(e), At = e.Timestamp, CountsTowardReputation = e.CountsTowardReputation,
+            Json = SesNotificationJson.SerializeWithoutMail(e), At = e.Timestamp, CountsTowardReputation = e.CountsTowardReputation,
         });
     }
 

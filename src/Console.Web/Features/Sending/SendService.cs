@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
@@ -65,24 +64,9 @@ public sealed class SendService(
         // Row keys are version-7 GUIDs (time first): on SQLite they land at the end of each key index instead of at a
         // random page, which made durable acceptance about 40 % faster than random GUIDs once the tables hold some rows.
         var now = time.GetUtcNow();
-        var attempt = new SendAttemptEntity
+        var attempt = SendAttemptRecord.Build(request, outcome, api, now);
+        if (outcome.Rejection is not null)
         {
-            Id = Guid.CreateVersion7(now),
-            AccountId = request.Caller.SendingAccount ?? "",
-            CallerArn = request.Caller.Principal.Arn,
-            Api = api,
-            Accepted = outcome.IsAccepted,
-            At = now,
-            Trace = JsonSerializer.Serialize(outcome.Trace),
-        };
-        var resolved = outcome.Authorizations.Count > 0 ? outcome.Authorizations[0] : null;
-        attempt.IdentityArn = outcome.Accepted?.FromIdentityArn ?? resolved?.IdentityArn;
-        attempt.OwnerAccountId = outcome.Accepted?.IdentityOwnerAccountId ?? OwnerOf(attempt.IdentityArn);
-        if (outcome.Rejection is { } rejection)
-        {
-            attempt.Step = rejection.Step;
-            attempt.ErrorCode = rejection.V1.Code;
-            attempt.ErrorMessage = rejection.Error.Message.Length > 2000 ? rejection.Error.Message[..2000] : rejection.Error.Message;
             if (attempt.AccountId.Length == 12)
             {
                 await writer.CommitAsync(attempt);
@@ -92,9 +76,6 @@ public sealed class SendService(
         }
 
         var accepted = outcome.Accepted!;
-        attempt.MessageId = accepted.MessageId;
-        attempt.FromAddress = accepted.From.Address;
-        attempt.RecipientCount = accepted.Destination.Count;
         var rows = new List<object> { attempt };
         if (accepted.TransportRecipients.Count > 0)
         {
@@ -112,13 +93,15 @@ public sealed class SendService(
             rows.Add(autoReply); // ooto@simulator: the auto-reply is durable with the message, delivered by the worker
         }
 
-        foreach (var e in SendEvents.ForAccepted(accepted))
+        // The Send event is the attempt itself (its Mail); the others are stored without `mail`
+        // (docs/storage-and-retention.md#events).
+        foreach (var e in SendEvents.ForAccepted(accepted).Where(e => e.Type != SendEventType.Send))
         {
             rows.Add(new SendEventEntity
             {
                 Id = Guid.CreateVersion7(now), MessageId = accepted.MessageId, AccountId = accepted.SendingAccountId, OwnerAccountId = accepted.IdentityOwnerAccountId,
                 SourceArn = accepted.SourceArn, Type = e.Type.JsonName(), Recipient = e.Recipients.Count == 1 ? e.Recipients[0] : null,
-                Json = SesNotificationJson.Serialize(e), At = e.Timestamp, CountsTowardReputation = e.CountsTowardReputation,
+                Json = SesNotificationJson.SerializeWithoutMail(e), At = e.Timestamp, CountsTowardReputation = e.CountsTowardReputation,
             });
         }
 
@@ -193,11 +176,5 @@ public sealed class SendService(
                 i.Id == k.IdentityId && i.AccountId == owner && i.Region == region && i.Name == name))
             .Select(k => k.ProtectedPrivateKey).FirstOrDefaultAsync(ct);
         return protectedKey is null ? null : new DkimSigningKey(domain, selector, _dkimProtector.Unprotect(protectedKey)).CreateSigner();
-    }
-
-    private static string? OwnerOf(string? identityArn)
-    {
-        var parts = identityArn?.Split(':');
-        return parts is { Length: >= 6 } ? parts[4] : null;
     }
 }
