@@ -146,9 +146,15 @@ public static class SendAttemptRecord
     /// <summary>The trace with the authorization step told as the test-send page tells it to the caller.</summary>
     private static string Explanation(SendOutcome outcome)
     {
-        var trace = outcome.Trace.Select(step => step.Step == "authorization" && step.Details is not null
-            ? step with { Details = [.. AuthorizationExplanationView.From(outcome.Authorizations).SelectMany(Lines)] }
-            : step);
+        var explained = AuthorizationExplanationView.From(outcome.Authorizations);
+        var trace = outcome.Trace.Select(step => step.Step != "authorization" || step.Status == StepStatus.NotRun
+            ? step
+            : step with
+            {
+                // The engine's own sentences name the owner's policies; the view's do not.
+                Summary = explained.FirstOrDefault(c => !c.Allowed) is { } denied ? $"{denied.Heading}: {denied.Summary}" : step.Summary,
+                Details = [.. explained.SelectMany(Lines)],
+            });
         return JsonSerializer.Serialize(trace.ToList());
     }
 

@@ -107,7 +107,7 @@ public sealed class SendingRetention(IDbContextFactory<ConsoleDbContext> dbFacto
         {
             var before = now - o.DeliveredBodies;
             var ids = await db.OutboxMessages
-                .Where(m => ((m.Status == OutboxStatus.Delivered && m.DeliveredAt < before) || (m.Status == OutboxStatus.GaveUp && m.NextAttemptAt < before)) && m.Mime.Length > 0)
+                .Where(m => ((m.Status == OutboxStatus.Delivered && m.DeliveredAt < before) || (m.Status == OutboxStatus.GaveUp && m.NextAttemptAt < before)) && m.Mime != Array.Empty<byte>())
                 .Select(m => m.Id).Take(size).ToListAsync(ct);
             return ids.Count == 0 ? 0 : await db.OutboxMessages.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(u => u.SetProperty(m => m.Mime, Array.Empty<byte>()), ct);
         }, ct);

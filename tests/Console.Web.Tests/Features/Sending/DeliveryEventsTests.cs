@@ -112,7 +112,7 @@ public sealed class DeliveryEventsTests(WorkerOffAppFixture app) : IClassFixture
         Assert.Equal(["gone@customer.example"], bounce["bounce"]!["bouncedRecipients"]!.AsArray().Select(r => (string?)r!["emailAddress"]));
         Assert.Equal("Permanent", (string?)bounce["bounce"]!["bounceType"]);
         Assert.Equal(["reader@customer.example"], delivery["delivery"]!["recipients"]!.AsArray().Select(r => (string?)r));
-        Assert.Equal("111111111111", events.Single(e => e.Type == "Bounce").OwnerAccountId);
+        Assert.Equal("111111111111", (await db.SendEvents.SingleAsync(e => e.MessageId == messageId && e.Type == "Bounce", Ct)).OwnerAccountId);
     }
 
     [Fact]

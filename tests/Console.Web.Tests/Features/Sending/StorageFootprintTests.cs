@@ -84,6 +84,8 @@ public sealed class StorageFootprintTests(ITestOutputHelper output)
         {
             using var scope = factory.Services.CreateScope();
             await scope.ServiceProvider.GetRequiredService<OutboxDelivery>().DeliverDueAsync(Ct);
+            var purged = await scope.ServiceProvider.GetRequiredService<SendingRetention>().PurgeAsync(DateTimeOffset.UtcNow.AddDays(2), Ct);
+            Assert.Equal(new RetentionResult(0, 0, Messages, 0, 0), purged); // two days on: the bodies go, the records stay
             await using var db = app.Db();
             Assert.Equal(Messages, await db.OutboxMessages.CountAsync(m => m.Status == OutboxStatus.Delivered, Ct));
             await db.MailboxMessages.ExecuteDeleteAsync(Ct); // the local sink is the recipient's side, not the message's record
