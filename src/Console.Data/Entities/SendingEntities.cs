@@ -91,8 +91,8 @@ public sealed class SendAttemptEntity
     public int RecipientCount { get; set; }
 
     /// <summary>
-    /// The authorization decision of each check in one line ("ses:SendEmail brand.example: owner Allow by AllowAgency,
-    /// caller Allow"), naming a statement only where every reader of the row may see it.
+    /// The authorization decision of each check in one line ("ses:SendEmail: owner Allow by AllowAgency, caller Allow"),
+    /// naming a statement only where every reader of the row may see it.
     /// </summary>
     public string? Decision { get; set; }
 
@@ -103,8 +103,9 @@ public sealed class SendAttemptEntity
     public string? Explanation { get; set; }
 
     /// <summary>
-    /// An accepted message's <c>mail</c> object as SES writes it in notifications, stored once per message: its Send event
-    /// is this row, and its other events are stored without <c>mail</c> and read back with this one.
+    /// An accepted message's <c>mail</c> object, stored once per message and without what this row already holds (time,
+    /// message ID, sending account; source and source ARN when they are the From address and identity): its Send event is
+    /// this row, and its other events are stored without <c>mail</c> and shown with this one.
     /// </summary>
     public string? Mail { get; set; }
 

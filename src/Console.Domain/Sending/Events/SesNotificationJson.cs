@@ -42,6 +42,61 @@ public static class SesNotificationJson
     }
 
     /// <summary>
+    /// The <c>mail</c> object as the console stores it beside the record that knows the rest
+    /// (docs/storage-and-retention.md#events): without <c>timestamp</c>, <c>messageId</c> and <c>sendingAccountId</c>, and
+    /// without <c>source</c> / <c>sourceArn</c> when they equal <paramref name="knownSource"/> / <paramref name="knownSourceArn"/>.
+    /// <see cref="ReadStoredMail"/> gives the whole <see cref="MailInfo"/> back.
+    /// </summary>
+    public static string SerializeStoredMail(MailInfo mail, string? knownSource, string? knownSourceArn)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            if (!string.Equals(mail.Source, knownSource, StringComparison.Ordinal))
+            {
+                w.WriteString("source", mail.Source);
+            }
+
+            if (!string.Equals(mail.SourceArn, knownSourceArn, StringComparison.Ordinal))
+            {
+                w.WriteString("sourceArn", mail.SourceArn);
+            }
+
+            if (mail.SourceIp is not null)
+            {
+                w.WriteString("sourceIp", mail.SourceIp);
+            }
+
+            WriteMailTail(w, mail);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>The <see cref="MailInfo"/> that <see cref="SerializeStoredMail"/> stored, with the fields it left out.</summary>
+    public static MailInfo ReadStoredMail(string stored, DateTimeOffset timestamp, string messageId, string sendingAccountId, string? knownSource, string? knownSourceArn)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var mail = ReadMail(string.Concat("{\"mail\":{\"timestamp\":\"", Timestamp(timestamp), "\",", stored[1..], "}"))!;
+        return mail with
+        {
+            Timestamp = timestamp,
+            MessageId = messageId,
+            SendingAccountId = sendingAccountId,
+            Source = Has(stored, "source") ? mail.Source : knownSource ?? "",
+            SourceArn = Has(stored, "sourceArn") ? mail.SourceArn : knownSourceArn ?? "",
+        };
+
+        static bool Has(string json, string name)
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.TryGetProperty(name, out _);
+        }
+    }
+
+    /// <summary>
     /// Puts <paramref name="mailJson"/> (from <see cref="SerializeMail"/>) back into a notification stored by
     /// <see cref="SerializeWithoutMail"/>, right after its type, where <see cref="Serialize(SendEvent, NotificationFormat)"/>
     /// writes it. A notification that has its <c>mail</c> (stored in full, as before) is returned as it is.
@@ -191,6 +246,12 @@ public static class SesNotificationJson
         }
 
         w.WriteString("sendingAccountId", mail.SendingAccountId);
+        WriteMailTail(w, mail);
+    }
+
+    /// <summary>The <c>mail</c> object from <c>callerIdentity</c> on, closing it.</summary>
+    private static void WriteMailTail(Utf8JsonWriter w, MailInfo mail)
+    {
         w.WriteString("callerIdentity", mail.CallerIdentity);
         Strings(w, "destination", mail.Destination);
         if (mail.Tags is { Count: > 0 } tags)

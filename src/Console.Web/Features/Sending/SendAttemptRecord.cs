@@ -57,7 +57,7 @@ public static class SendAttemptRecord
             attempt.MessageId = accepted.MessageId;
             attempt.FromAddress = accepted.From.Address;
             attempt.RecipientCount = accepted.Destination.Count;
-            attempt.Mail = SesNotificationJson.SerializeMail(MailInfo.From(accepted));
+            attempt.Mail = SesNotificationJson.SerializeStoredMail(MailInfo.From(accepted), attempt.FromAddress, attempt.IdentityArn);
         }
 
         if (!attempt.Accepted || request.Explain)
@@ -68,7 +68,23 @@ public static class SendAttemptRecord
         return attempt;
     }
 
-    /// <summary>One line per authorization check, statements named as the class summary says; null without checks.</summary>
+    /// <summary>
+    /// The accepted message's whole <c>mail</c> object: the stored part (<see cref="SendAttemptEntity.Mail"/>) with the
+    /// fields the row keeps itself (time, message ID, sending account, From address and identity ARN); null for an attempt
+    /// without one.
+    /// </summary>
+    public static MailInfo? MailOf(SendAttemptEntity attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        return attempt.Mail is null || attempt.MessageId is null
+            ? null
+            : SesNotificationJson.ReadStoredMail(attempt.Mail, attempt.At, attempt.MessageId, attempt.AccountId, attempt.FromAddress, attempt.IdentityArn);
+    }
+
+    /// <summary>
+    /// One line per authorization check ("ses:SendEmail: owner Allow by AllowAgency, caller Allow"; with the identity's name
+    /// after the action when the send used several identities), statements named as the class summary says; null without checks.
+    /// </summary>
     internal static string? Decision(IReadOnlyList<IdentityAuthorization> authorizations, string accountId, string? ownerAccountId)
     {
         if (authorizations.Count == 0)
@@ -77,6 +93,7 @@ public static class SendAttemptRecord
         }
 
         var oneAccount = ownerAccountId is null || ownerAccountId == accountId;
+        var severalIdentities = authorizations.Select(a => a.IdentityArn).Distinct(StringComparer.Ordinal).Skip(1).Any();
         var text = new StringBuilder();
         foreach (var a in authorizations)
         {
@@ -89,8 +106,13 @@ public static class SendAttemptRecord
             var ownerNaming = identityOwner == accountId && oneAccount ? Naming.Full
                 : identityOwner is not null && identityOwner == ownerAccountId ? Naming.SidOnly
                 : Naming.None;
-            var name = a.IdentityArn[(a.IdentityArn.IndexOf("identity/", StringComparison.Ordinal) is var i and >= 0 ? i + 9 : 0)..];
-            text.Append(a.Action).Append(' ').Append(name).Append(": owner ");
+            text.Append(a.Action);
+            if (severalIdentities)
+            {
+                text.Append(' ').Append(a.IdentityArn[(a.IdentityArn.IndexOf("identity/", StringComparison.Ordinal) is var i and >= 0 ? i + 9 : 0)..]);
+            }
+
+            text.Append(": owner ");
             if (a.OwnerSendsAsItself)
             {
                 text.Append("not needed (own identity)");

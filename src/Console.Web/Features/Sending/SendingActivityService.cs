@@ -106,12 +106,13 @@ public sealed class SendingActivityService(IDbContextFactory<ConsoleDbContext> d
             return new Error("activity.not_found", $"Message {messageId} was not sent by your account or as your identities.");
         }
 
-        var timeline = events.Select(e => (e.At, e.Type, e.Recipient, Json: attempt?.Mail is { } m ? SesNotificationJson.WithMail(e.Json, m) : e.Json)).ToList();
-        if (attempt?.Mail is { } mail)
+        var mail = attempt is null ? null : SendAttemptRecord.MailOf(attempt);
+        var mailJson = mail is null ? null : SesNotificationJson.SerializeMail(mail);
+        var timeline = events.Select(e => (e.At, e.Type, e.Recipient, Json: mailJson is null ? e.Json : SesNotificationJson.WithMail(e.Json, mailJson))).ToList();
+        if (mail is not null)
         {
-            var destination = SesNotificationJson.ReadMail($$"""{"mail":{{mail}}}""")?.Destination ?? [];
-            timeline.Add((attempt.At, SendEventType.Send.JsonName(), destination.Count == 1 ? destination[0] : null,
-                SesNotificationJson.WithMail("""{"notificationType":"Send","send":{}}""", mail)));
+            var send = new SendEvent(SendEventType.Send, mail);
+            timeline.Add((attempt!.At, send.Type.JsonName(), send.Recipients.Count == 1 ? send.Recipients[0] : null, SesNotificationJson.Serialize(send)));
         }
 
         return new MessageTimeline(attempt is null ? null : Row(attempt), [.. timeline.OrderBy(e => e.At).ThenBy(e => e.Type != "Send")]);

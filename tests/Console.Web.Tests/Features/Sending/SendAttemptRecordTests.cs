@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Identities;
 using SesConsole.Domain.Sending;
+using SesConsole.Domain.Sending.Events;
 using SesConsole.Web.Features.Identities;
 using SesConsole.Web.Features.Sending;
 using SesConsole.Web.Tests.Shared;
@@ -76,9 +77,11 @@ public sealed class SendAttemptRecordTests(AppFixture app) : IClassFixture<AppFi
         var (outcome, attempt) = await SendAsync("news@" + Domain, explain: false, api: "SendEmail");
 
         Assert.True(outcome.IsAccepted, outcome.Rejection?.Error.Message);
-        Assert.Equal("ses:SendEmail record.example: owner Allow by AllowAgency, caller Allow", attempt.Decision);
+        Assert.Equal("ses:SendEmail: owner Allow by AllowAgency, caller Allow", attempt.Decision);
         Assert.Null(attempt.Explanation);
-        Assert.Contains($"\"messageId\":\"{outcome.MessageId}\"", attempt.Mail, StringComparison.Ordinal);
+        Assert.Equal("""{"sourceIp":"127.0.0.1","callerIdentity":"mailer","destination":["success@simulator.amazonses.com"]}""", attempt.Mail);
+        var send = (await app.Get<SendingActivityService>().MessageAsync(app.IamUserB, outcome.MessageId!, Ct)).Value!.Events.Single(e => e.Type == "Send");
+        Assert.Equal(SesNotificationJson.Serialize(SendEvents.ForAccepted(outcome.Accepted!)[0]), send.Json); // shown as SES writes it
         AssertNamesNothingTheOtherAccountMayNotSee(attempt);
         Assert.Equal(attempt.Decision, (await app.Get<SendingActivityService>().MessageAsync(app.OwnerA, outcome.MessageId!, Ct)).Value!.Attempt!.Decision);
     }
@@ -90,7 +93,7 @@ public sealed class SendAttemptRecordTests(AppFixture app) : IClassFixture<AppFi
 
         Assert.Equal("AccessDenied", outcome.Rejection!.V1.Code);
         Assert.Equal("authorization", attempt.Step);
-        Assert.Equal("ses:SendEmail record.example: owner Deny by NoAgencyAsCeo, caller Allow", attempt.Decision);
+        Assert.Equal("ses:SendEmail: owner Deny by NoAgencyAsCeo, caller Allow", attempt.Decision);
         Assert.NotNull(attempt.Explanation);
         Assert.Contains("NoAgencyAsCeo", attempt.Explanation, StringComparison.Ordinal);
         Assert.DoesNotContain("PartnerPolicy", attempt.Explanation, StringComparison.Ordinal);
