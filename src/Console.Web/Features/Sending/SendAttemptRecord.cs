@@ -18,7 +18,7 @@ namespace SesConsole.Web.Features.Sending;
 /// (<see cref="SendingActivityService"/>). A statement is therefore named only where both may see it: with its policy
 /// name when the attempt stays within one account; by Sid alone for the owner's own policies under delegation (the
 /// statements that decided name the caller, and the test-send page already shows those to it by Sid, the "Granted to me"
-/// rule of docs/console-security.md); not at all for the caller's IAM policies under delegation, nor for a third
+/// rule of docs/policy-editor.md); not at all for the caller's IAM policies under delegation, nor for a third
 /// account's identity. The explanation is stored in the sending account's view (<see cref="AuthorizationExplanationView"/>)
 /// and only ever shown to it.
 /// </para>

@@ -33,11 +33,13 @@ public sealed class StorageFootprintTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_delegates_delivered_message_to_a_real_recipient_stores_at_most_1_5_KB_once_its_body_is_dropped()
+    public async Task A_delegates_delivered_message_to_a_real_recipient_keeps_under_3_KB_of_records_once_its_body_is_dropped()
     {
+        // Over the 1.5 KB of a simulator send by the outbox row (kept after delivery) and the pages its body left half
+        // empty until new rows fill them (7.8 KB before this was measured; docs/storage-and-retention.md#measured-sizes).
         var perMessage = await MeasureAsync("reader@customer.example", deliver: true);
 
-        Assert.True(perMessage <= 1536, $"{perMessage:F0} bytes per accepted message");
+        Assert.True(perMessage <= 3072, $"{perMessage:F0} bytes per accepted message");
     }
 
     private async Task<double> MeasureAsync(string recipient, bool deliver = false)
