@@ -40,6 +40,8 @@ public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbCon
 
     public DbSet<UsageEntryEntity> UsageLedger => Set<UsageEntryEntity>();
 
+    public DbSet<SendActivityBucketEntity> SendActivityBuckets => Set<SendActivityBucketEntity>();
+
     public DbSet<ConfigurationSetEntity> ConfigurationSets => Set<ConfigurationSetEntity>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -39,6 +39,7 @@ internal sealed class SendAttemptConfiguration : IEntityTypeConfiguration<SendAt
         builder.Property(a => a.ErrorMessage).HasMaxLength(2000);
         builder.Property(a => a.MessageId).HasMaxLength(128);
         builder.Property(a => a.FromAddress).HasMaxLength(320);
+        builder.Property(a => a.Decision).HasMaxLength(2000);
         builder.HasIndex(a => new { a.AccountId, a.At });
         builder.HasIndex(a => new { a.OwnerAccountId, a.At });
     }
@@ -59,7 +60,18 @@ internal sealed class SendEventConfiguration : IEntityTypeConfiguration<SendEven
         builder.Property(e => e.Json).IsRequired();
         builder.HasIndex(e => new { e.MessageId, e.At });
         builder.HasIndex(e => new { e.AccountId, e.Type, e.At });
-        builder.HasIndex(e => new { e.OwnerAccountId, e.At });
+    }
+}
+
+internal sealed class SendActivityBucketConfiguration : IEntityTypeConfiguration<SendActivityBucketEntity>
+{
+    public void Configure(EntityTypeBuilder<SendActivityBucketEntity> builder)
+    {
+        builder.ToTable("SendActivityBuckets");
+        builder.HasKey(b => new { b.AccountId, b.OwnerAccountId, b.Start });
+        builder.Property(b => b.AccountId).HasMaxLength(12).IsUnicode(false);
+        builder.Property(b => b.OwnerAccountId).HasMaxLength(12).IsUnicode(false);
+        builder.HasIndex(b => new { b.OwnerAccountId, b.Start });
     }
 }
 

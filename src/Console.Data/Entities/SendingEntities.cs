@@ -51,7 +51,11 @@ public sealed class OutboxMessageEntity
     public string? LastError { get; set; }
 }
 
-/// <summary>One send attempt through the pipeline, accepted or rejected, with the step that stopped it.</summary>
+/// <summary>
+/// One send attempt through the pipeline, accepted or rejected, with the step that stopped it and the statements that
+/// decided it, stored compactly (docs/storage-and-retention.md#attempts). Read by the sending account and by the owner
+/// of the identity it was sent as.
+/// </summary>
 public sealed class SendAttemptEntity
 {
     public Guid Id { get; set; }
@@ -86,9 +90,26 @@ public sealed class SendAttemptEntity
 
     public int RecipientCount { get; set; }
 
-    /// <summary>The step-by-step trace as JSON (for the activity page).</summary>
-    public string? Trace { get; set; }
+    /// <summary>
+    /// The authorization decision of each check in one line ("ses:SendEmail: owner Allow by AllowAgency, caller Allow"),
+    /// naming a statement only where every reader of the row may see it.
+    /// </summary>
+    public string? Decision { get; set; }
 
+    /// <summary>
+    /// The step-by-step trace as JSON, kept only for test sends and rejected attempts, in the sending account's view
+    /// (another account's statements by Sid only, and only those that name the caller); shown to the sending account only.
+    /// </summary>
+    public string? Explanation { get; set; }
+
+    /// <summary>
+    /// An accepted message's <c>mail</c> object, stored once per message and without what this row already holds (time,
+    /// message ID, sending account; source and source ARN when they are the From address and identity): its Send event is
+    /// this row, and its other events are stored without <c>mail</c> and shown with this one.
+    /// </summary>
+    public string? Mail { get; set; }
+
+    /// <summary>When the attempt was made; for an accepted message its <c>mail.timestamp</c> (the outbox row's <c>CreatedAt</c>).</summary>
     public DateTimeOffset At { get; set; }
 }
 
@@ -111,7 +132,10 @@ public sealed class SendEventEntity
 
     public string? Recipient { get; set; }
 
-    /// <summary>The notification JSON as SES would publish it.</summary>
+    /// <summary>
+    /// The notification JSON as SES would publish it, without its <c>mail</c> object, which the message's attempt holds
+    /// (<see cref="SendAttemptEntity.Mail"/>; rows written before that have it in full).
+    /// </summary>
     public required string Json { get; set; }
 
     /// <summary>Whether a Bounce or Complaint counts toward the sending account's reputation (hard, not simulator, not account-suppressed).</summary>
@@ -150,4 +174,48 @@ public sealed class UsageEntryEntity
     public int Recipients { get; set; }
 
     public DateTimeOffset At { get; set; }
+}
+
+/// <summary>
+/// What the retention purge keeps of the attempts and events it deletes (docs/storage-and-retention.md#aggregates): per
+/// sending account, identity owner and 15-minute interval, the counts that send statistics, reputation and the
+/// delegates' totals are computed from. A purged row is added here in the same transaction that deletes it.
+/// </summary>
+public sealed class SendActivityBucketEntity
+{
+    /// <summary>The sending (delegate) account.</summary>
+    public required string AccountId { get; set; }
+
+    /// <summary>The identity's owner account; empty when the attempt had none.</summary>
+    public required string OwnerAccountId { get; set; }
+
+    /// <summary>The interval's start (UTC, a multiple of 15 minutes).</summary>
+    public DateTimeOffset Start { get; set; }
+
+    /// <summary>Accepted attempts (messages).</summary>
+    public long Accepted { get; set; }
+
+    /// <summary>Rejected attempts.</summary>
+    public long Rejected { get; set; }
+
+    /// <summary>Recipients of accepted attempts (GetSendStatistics' DeliveryAttempts).</summary>
+    public long Recipients { get; set; }
+
+    /// <summary>Bounced recipients (GetSendStatistics).</summary>
+    public long Bounces { get; set; }
+
+    /// <summary>Complaining recipients (GetSendStatistics).</summary>
+    public long Complaints { get; set; }
+
+    /// <summary>Reject events (GetSendStatistics).</summary>
+    public long Rejects { get; set; }
+
+    /// <summary>Delivery events that count for reputation (no mailbox-simulator traffic).</summary>
+    public long ReputationDeliveries { get; set; }
+
+    /// <summary>Bounce events that count toward reputation.</summary>
+    public long ReputationBounces { get; set; }
+
+    /// <summary>Complaint events that count toward reputation.</summary>
+    public long ReputationComplaints { get; set; }
 }

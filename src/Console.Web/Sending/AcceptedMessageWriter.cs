@@ -41,13 +41,15 @@ public sealed class AcceptedMessageWriter(
             rows.Add(autoReply); // ooto@simulator: the auto-reply is durable with the message, delivered by the worker
         }
 
-        foreach (var e in SendEvents.ForAccepted(accepted))
+        // The Send event is the attempt itself (its Mail); the others are stored without `mail`
+        // (docs/storage-and-retention.md#events).
+        foreach (var e in SendEvents.ForAccepted(accepted).Where(e => e.Type != SendEventType.Send))
         {
             rows.Add(new SendEventEntity
             {
                 Id = Guid.CreateVersion7(now), MessageId = accepted.MessageId, AccountId = accepted.SendingAccountId, OwnerAccountId = accepted.IdentityOwnerAccountId,
                 SourceArn = accepted.SourceArn, Type = e.Type.JsonName(), Recipient = e.Recipients.Count == 1 ? e.Recipients[0] : null,
-                Json = SesNotificationJson.Serialize(e), At = e.Timestamp, CountsTowardReputation = e.CountsTowardReputation,
+                Json = SesNotificationJson.SerializeWithoutMail(e), At = e.Timestamp, CountsTowardReputation = e.CountsTowardReputation,
             });
         }
 

@@ -62,6 +62,14 @@ public static class SendingServiceCollectionExtensions
         services.Configure<DeliveryOptions>(configuration.GetSection(DeliveryOptions.SectionName));
         services.AddScoped<OutboxDelivery>();
         services.AddHostedService<DeliveryWorker>();
+
+        // Retention: the background purge of old attempts, events and delivered bodies (docs/storage-and-retention.md).
+        services.AddOptions<SendingRetentionOptions>().Bind(configuration.GetSection(SendingRetentionOptions.SectionName))
+            .Validate(o => o.Attempts > TimeSpan.Zero && o.Events > TimeSpan.Zero && o.DeliveredBodies >= TimeSpan.Zero && o.BatchSize > 0,
+                "Sending:Retention: Attempts and Events must be positive, DeliveredBodies not negative, BatchSize at least 1.")
+            .ValidateOnStart();
+        services.AddScoped<SendingRetention>();
+        services.AddHostedService<SendingRetentionWorker>();
         return services;
     }
 }

@@ -110,7 +110,28 @@ public sealed class SendEventsTests
         Assert.False(soft.FeedsSuppressionList);
         Assert.False(soft.CountsTowardReputation);
     }
+
+    [Fact]
+    public async Task Stored_without_mail_and_put_back_together_a_notification_is_byte_for_byte_what_SES_writes()
+    {
+        var message = await Accepted("to@example.org", "bounce@simulator.amazonses.com", "complaint@simulator.amazonses.com");
+
+        foreach (var e in SendEvents.ForAccepted(message))
+        {
+            var mail = SesNotificationJson.SerializeMail(e.Mail);
+            var withoutMail = SesNotificationJson.SerializeWithoutMail(e);
+            Assert.DoesNotContain("\"mail\"", withoutMail, StringComparison.Ordinal);
+            Assert.Equal(SesNotificationJson.Serialize(e), SesNotificationJson.WithMail(withoutMail, mail));
+            Assert.Equal(SesNotificationJson.Serialize(e), SesNotificationJson.WithMail(SesNotificationJson.Serialize(e), mail)); // full JSON stays as it is
+
+            var stored = SesNotificationJson.SerializeStoredMail(e.Mail, e.Mail.Source, e.Mail.SourceArn);
+            Assert.DoesNotContain(e.Mail.MessageId, stored, StringComparison.Ordinal);
+            var read = SesNotificationJson.ReadStoredMail(stored, e.Mail.Timestamp, e.Mail.MessageId, e.Mail.SendingAccountId, e.Mail.Source, e.Mail.SourceArn);
+            Assert.Equal(mail, SesNotificationJson.SerializeMail(read));
+        }
+    }
 }
+
 
 public sealed class FeedbackRoutingTests
 {

@@ -75,7 +75,8 @@ public sealed class SendServiceTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.True(new DkimVerifier(new OneKey(DkimRecord.TxtValue(key.PublicKey))).Verify(message, signature, Ct));
         var attempt = await db.SendAttempts.SingleAsync(a => a.MessageId == outcome.MessageId, Ct);
         Assert.Equal("111111111111", attempt.OwnerAccountId);
-        Assert.True(await db.SendEvents.AnyAsync(e => e.MessageId == outcome.MessageId && e.Type == "Send", Ct));
+        Assert.Equal(outcome.MessageId, SendAttemptRecord.MailOf(attempt)!.MessageId); // the Send event is the attempt
+        Assert.False(await db.SendEvents.AnyAsync(e => e.MessageId == outcome.MessageId && e.Type == "Send", Ct));
         Assert.True(await db.UsageLedger.AnyAsync(u => u.MessageId == outcome.MessageId && u.AccountId == "222222222222", Ct));
     }
 

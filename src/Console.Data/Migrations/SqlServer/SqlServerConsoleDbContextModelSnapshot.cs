@@ -622,6 +622,55 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.ToTable("OutboxMessages", (string)null);
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.SendActivityBucketEntity", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<string>("OwnerAccountId")
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<DateTimeOffset>("Start")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("Accepted")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Bounces")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Complaints")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Recipients")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Rejects")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ReputationBounces")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ReputationComplaints")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ReputationDeliveries")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId", "OwnerAccountId", "Start");
+
+                    b.HasIndex("OwnerAccountId", "Start");
+
+                    b.ToTable("SendActivityBuckets", (string)null);
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.SendAttemptEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -650,6 +699,10 @@ namespace SesConsole.Data.Migrations.SqlServer
                         .HasMaxLength(400)
                         .HasColumnType("nvarchar(400)");
 
+                    b.Property<string>("Decision")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
                     b.Property<string>("ErrorCode")
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
@@ -658,6 +711,9 @@ namespace SesConsole.Data.Migrations.SqlServer
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
+                    b.Property<string>("Explanation")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<string>("FromAddress")
                         .HasMaxLength(320)
                         .HasColumnType("nvarchar(320)");
@@ -665,6 +721,9 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.Property<string>("IdentityArn")
                         .HasMaxLength(400)
                         .HasColumnType("nvarchar(400)");
+
+                    b.Property<string>("Mail")
+                        .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("MessageId")
                         .HasMaxLength(128)
@@ -681,9 +740,6 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.Property<string>("Step")
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
-
-                    b.Property<string>("Trace")
-                        .HasColumnType("nvarchar(max)");
 
                     b.HasKey("Id");
 
@@ -745,8 +801,6 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("MessageId", "At");
-
-                    b.HasIndex("OwnerAccountId", "At");
 
                     b.HasIndex("AccountId", "Type", "At");
 

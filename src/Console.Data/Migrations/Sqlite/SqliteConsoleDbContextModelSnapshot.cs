@@ -607,6 +607,55 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.ToTable("OutboxMessages", (string)null);
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.SendActivityBucketEntity", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerAccountId")
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Accepted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Bounces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Complaints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Recipients")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Rejected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Rejects")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReputationBounces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReputationComplaints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReputationDeliveries")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "OwnerAccountId", "Start");
+
+                    b.HasIndex("OwnerAccountId", "Start");
+
+                    b.ToTable("SendActivityBuckets", (string)null);
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.SendAttemptEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -635,6 +684,10 @@ namespace SesConsole.Data.Migrations.Sqlite
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Decision")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ErrorCode")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
@@ -643,12 +696,18 @@ namespace SesConsole.Data.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Explanation")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FromAddress")
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("IdentityArn")
                         .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mail")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("MessageId")
@@ -665,9 +724,6 @@ namespace SesConsole.Data.Migrations.Sqlite
 
                     b.Property<string>("Step")
                         .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Trace")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -730,8 +786,6 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("MessageId", "At");
-
-                    b.HasIndex("OwnerAccountId", "At");
 
                     b.HasIndex("AccountId", "Type", "At");
 

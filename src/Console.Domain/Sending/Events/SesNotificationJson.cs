@@ -17,7 +17,128 @@ public enum NotificationFormat
 /// </summary>
 public static class SesNotificationJson
 {
-    public static string Serialize(SendEvent notification, NotificationFormat format = NotificationFormat.IdentityNotification)
+    public static string Serialize(SendEvent notification, NotificationFormat format = NotificationFormat.IdentityNotification) =>
+        Serialize(notification, format, withMail: true);
+
+    /// <summary>
+    /// The notification without its <c>mail</c> object, as the console stores an event: the message's <c>mail</c> is stored
+    /// once (docs/storage-and-retention.md#events) and put back by <see cref="WithMail"/>, which gives exactly
+    /// <see cref="Serialize(SendEvent, NotificationFormat)"/>'s text again.
+    /// </summary>
+    public static string SerializeWithoutMail(SendEvent notification, NotificationFormat format = NotificationFormat.IdentityNotification) =>
+        Serialize(notification, format, withMail: false);
+
+    /// <summary>The <c>mail</c> object alone, as <see cref="Serialize(SendEvent, NotificationFormat)"/> writes it.</summary>
+    public static string SerializeMail(MailInfo mail)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            WriteMail(w, mail, asProperty: false);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>
+    /// The <c>mail</c> object as the console stores it beside the record that knows the rest
+    /// (docs/storage-and-retention.md#events): without <c>timestamp</c>, <c>messageId</c> and <c>sendingAccountId</c>, and
+    /// without <c>source</c> / <c>sourceArn</c> when they equal <paramref name="knownSource"/> / <paramref name="knownSourceArn"/>.
+    /// <see cref="ReadStoredMail"/> gives the whole <see cref="MailInfo"/> back.
+    /// </summary>
+    public static string SerializeStoredMail(MailInfo mail, string? knownSource, string? knownSourceArn)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            if (!string.Equals(mail.Source, knownSource, StringComparison.Ordinal))
+            {
+                w.WriteString("source", mail.Source);
+            }
+
+            if (!string.Equals(mail.SourceArn, knownSourceArn, StringComparison.Ordinal))
+            {
+                w.WriteString("sourceArn", mail.SourceArn);
+            }
+
+            if (mail.SourceIp is not null)
+            {
+                w.WriteString("sourceIp", mail.SourceIp);
+            }
+
+            WriteMailTail(w, mail);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>The <see cref="MailInfo"/> that <see cref="SerializeStoredMail"/> stored, with the fields it left out.</summary>
+    public static MailInfo ReadStoredMail(string stored, DateTimeOffset timestamp, string messageId, string sendingAccountId, string? knownSource, string? knownSourceArn)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var mail = ReadMail(string.Concat("{\"mail\":{\"timestamp\":\"", Timestamp(timestamp), "\",", stored[1..], "}"))!;
+        return mail with
+        {
+            Timestamp = timestamp,
+            MessageId = messageId,
+            SendingAccountId = sendingAccountId,
+            Source = Has(stored, "source") ? mail.Source : knownSource ?? "",
+            SourceArn = Has(stored, "sourceArn") ? mail.SourceArn : knownSourceArn ?? "",
+        };
+
+        static bool Has(string json, string name)
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.TryGetProperty(name, out _);
+        }
+    }
+
+    /// <summary>
+    /// Puts <paramref name="mailJson"/> (from <see cref="SerializeMail"/>) back into a notification stored by
+    /// <see cref="SerializeWithoutMail"/>, right after its type, where <see cref="Serialize(SendEvent, NotificationFormat)"/>
+    /// writes it. A notification that has its <c>mail</c> (stored in full, as before) is returned as it is.
+    /// </summary>
+    public static string WithMail(string stored, string mailJson)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(mailJson);
+        var bytes = Encoding.UTF8.GetBytes(stored);
+        var reader = new Utf8JsonReader(bytes);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return stored;
+        }
+
+        long afterFirst = -1;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("mail"u8))
+            {
+                return stored;
+            }
+
+            reader.Read();
+            reader.Skip();
+            if (afterFirst < 0)
+            {
+                afterFirst = reader.BytesConsumed;
+            }
+        }
+
+        if (afterFirst < 0)
+        {
+            return stored;
+        }
+
+        var head = Encoding.UTF8.GetString(bytes, 0, (int)afterFirst);
+        var tail = Encoding.UTF8.GetString(bytes, (int)afterFirst, bytes.Length - (int)afterFirst);
+        return string.Concat(head, ",\"mail\":", mailJson, tail);
+    }
+
+    private static string Serialize(SendEvent notification, NotificationFormat format, bool withMail)
     {
         ArgumentNullException.ThrowIfNull(notification);
         using var stream = new MemoryStream();
@@ -25,7 +146,11 @@ public static class SesNotificationJson
         {
             w.WriteStartObject();
             w.WriteString(format == NotificationFormat.IdentityNotification ? "notificationType" : "eventType", notification.Type.JsonName());
-            WriteMail(w, notification.Mail);
+            if (withMail)
+            {
+                WriteMail(w, notification.Mail, asProperty: true);
+            }
+
             switch (notification.Type)
             {
                 case SendEventType.Send:
@@ -100,9 +225,17 @@ public static class SesNotificationJson
     public static string Timestamp(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private static void WriteMail(Utf8JsonWriter w, MailInfo mail)
+    private static void WriteMail(Utf8JsonWriter w, MailInfo mail, bool asProperty)
     {
-        w.WriteStartObject("mail");
+        if (asProperty)
+        {
+            w.WriteStartObject("mail");
+        }
+        else
+        {
+            w.WriteStartObject();
+        }
+
         w.WriteString("timestamp", Timestamp(mail.Timestamp));
         w.WriteString("messageId", mail.MessageId);
         w.WriteString("source", mail.Source);
@@ -113,6 +246,12 @@ public static class SesNotificationJson
         }
 
         w.WriteString("sendingAccountId", mail.SendingAccountId);
+        WriteMailTail(w, mail);
+    }
+
+    /// <summary>The <c>mail</c> object from <c>callerIdentity</c> on, closing it.</summary>
+    private static void WriteMailTail(Utf8JsonWriter w, MailInfo mail)
+    {
         w.WriteString("callerIdentity", mail.CallerIdentity);
         Strings(w, "destination", mail.Destination);
         if (mail.Tags is { Count: > 0 } tags)

@@ -85,8 +85,6 @@ public sealed class AccountsService(
     public const double ProductionMaxSendRate = 14;
 
     /// <summary>LIKE patterns for a mailbox-simulator address, alone and as a JSON string (LIKE ignores ASCII case on SQLite, as under SQL Server's default collation).</summary>
-    private const string SimulatorAddress = "%@" + MailboxSimulator.Domain;
-    private const string SimulatorAddressInJson = "%@" + MailboxSimulator.Domain + "\"%";
 
     private static readonly Error Forbidden = new("auth.forbidden", "Only a platform admin can do this.");
 
@@ -167,6 +165,7 @@ public sealed class AccountsService(
         var now = time.GetUtcNow();
         var since = SendStatistics.WindowStart(now);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var snapshot = await SendActivityCounts.BeginSnapshotAsync(db, ct);
         var attempts = await db.SendAttempts.AsNoTracking()
             .Where(a => a.AccountId == caller.AccountId && a.Accepted && a.At > since)
             .Select(a => new { a.At, a.RecipientCount })
@@ -177,27 +176,28 @@ public sealed class AccountsService(
             .Where(e => e.AccountId == caller.AccountId && e.At > since && (e.Type == "Bounce" || e.Type == "Complaint" || e.Type == "Reject"))
             .Select(e => new { e.At, e.Type, Json = e.Recipient == null ? e.Json : null })
             .ToListAsync(ct);
+
+        // What the retention purge rolled up (docs/storage-and-retention.md#aggregates), at its interval's start.
+        var rolledUp = await db.SendActivityBuckets.AsNoTracking()
+            .Where(b => b.AccountId == caller.AccountId && b.Start > since)
+            .Select(b => new { b.Start, b.Recipients, b.Bounces, b.Complaints, b.Rejects })
+            .ToListAsync(ct);
+        static int Count(long n) => (int)Math.Min(n, int.MaxValue);
         var samples = attempts.Select(a => new SendStatisticSample(a.At, SendStatisticKind.DeliveryAttempt, a.RecipientCount))
             .Concat(events.Select(e => e.Type switch
             {
-                "Bounce" => new SendStatisticSample(e.At, SendStatisticKind.Bounce, RecipientsIn(e.Json, "bounce", "bouncedRecipients")),
-                "Complaint" => new SendStatisticSample(e.At, SendStatisticKind.Complaint, RecipientsIn(e.Json, "complaint", "complainedRecipients")),
+                "Bounce" => new SendStatisticSample(e.At, SendStatisticKind.Bounce, SendActivityCounts.RecipientsIn(e.Json, "bounce", "bouncedRecipients")),
+                "Complaint" => new SendStatisticSample(e.At, SendStatisticKind.Complaint, SendActivityCounts.RecipientsIn(e.Json, "complaint", "complainedRecipients")),
                 _ => new SendStatisticSample(e.At, SendStatisticKind.Reject, 1),
+            }))
+            .Concat(rolledUp.SelectMany(b => new[]
+            {
+                new SendStatisticSample(b.Start, SendStatisticKind.DeliveryAttempt, Count(b.Recipients)),
+                new SendStatisticSample(b.Start, SendStatisticKind.Bounce, Count(b.Bounces)),
+                new SendStatisticSample(b.Start, SendStatisticKind.Complaint, Count(b.Complaints)),
+                new SendStatisticSample(b.Start, SendStatisticKind.Reject, Count(b.Rejects)),
             }));
         return Result<IReadOnlyList<SendDataPoint>>.Success(SendStatistics.Bucket(samples, now));
-    }
-
-    private static int RecipientsIn(string? json, string section, string list)
-    {
-        if (json is null)
-        {
-            return 1;
-        }
-
-        using var doc = System.Text.Json.JsonDocument.Parse(json);
-        return doc.RootElement.TryGetProperty(section, out var s) && s.TryGetProperty(list, out var l) && l.ValueKind == System.Text.Json.JsonValueKind.Array
-            ? l.GetArrayLength()
-            : 1;
     }
 
     public async Task<Result<CreatedAccount>> CreateAsync(Caller caller, NewAccount input, CancellationToken ct = default)
@@ -303,18 +303,31 @@ public sealed class AccountsService(
         // simulator recipients, which real deliveries never do. Recipient is set when the event has one recipient;
         // otherwise the event's JSON lists them.
         var query = db.SendEvents.AsNoTracking().Where(e => e.At > since
-            && ((e.Type == "Delivery" && (e.Recipient != null ? !EF.Functions.Like(e.Recipient, SimulatorAddress) : !EF.Functions.Like(e.Json, SimulatorAddressInJson)))
+            && ((e.Type == "Delivery" && (e.Recipient != null ? !EF.Functions.Like(e.Recipient, SendActivityCounts.SimulatorAddress) : !EF.Functions.Like(e.Json, SendActivityCounts.SimulatorAddressInJson)))
                 || ((e.Type == "Bounce" || e.Type == "Complaint") && e.CountsTowardReputation)));
+        var buckets = db.SendActivityBuckets.AsNoTracking().Where(b => b.Start > since);
         if (only is not null)
         {
             query = query.Where(e => e.AccountId == only);
+            buckets = buckets.Where(b => b.AccountId == only);
         }
 
-        var counts = await query.GroupBy(e => new { e.AccountId, e.Type }).Select(g => new { g.Key.AccountId, g.Key.Type, Count = g.Count() }).ToListAsync(ct);
+        // The events still stored plus those the retention purge rolled up (docs/storage-and-retention.md#aggregates).
+        await using var snapshot = await SendActivityCounts.BeginSnapshotAsync(db, ct);
+        var counts = await query.GroupBy(e => new { e.AccountId, e.Type }).Select(g => new { g.Key.AccountId, g.Key.Type, Count = (long)g.Count() }).ToListAsync(ct);
+        var rolledUp = await buckets.GroupBy(b => b.AccountId)
+            .Select(g => new { AccountId = g.Key, Deliveries = g.Sum(b => b.ReputationDeliveries), Bounces = g.Sum(b => b.ReputationBounces), Complaints = g.Sum(b => b.ReputationComplaints) })
+            .ToListAsync(ct);
+        counts.AddRange(rolledUp.SelectMany(r => new[]
+        {
+            new { r.AccountId, Type = "Delivery", Count = r.Deliveries },
+            new { r.AccountId, Type = "Bounce", Count = r.Bounces },
+            new { r.AccountId, Type = "Complaint", Count = r.Complaints },
+        }));
         return counts.GroupBy(c => c.AccountId).ToDictionary(g => g.Key, g => new Reputation(
-            g.Where(c => c.Type == "Delivery").Sum(c => c.Count),
-            g.Where(c => c.Type == "Bounce").Sum(c => c.Count),
-            g.Where(c => c.Type == "Complaint").Sum(c => c.Count)));
+            (int)g.Where(c => c.Type == "Delivery").Sum(c => c.Count),
+            (int)g.Where(c => c.Type == "Bounce").Sum(c => c.Count),
+            (int)g.Where(c => c.Type == "Complaint").Sum(c => c.Count)));
     }
 
     private Result Validate(NewAccount input)

@@ -171,19 +171,31 @@ public sealed class OutboxDelivery(
     }
 
     /// <summary>
-    /// The message's <c>mail</c> object: read back from its Send event (one indexed read by MessageId), which SendService
-    /// wrote at acceptance with every field. Outbox rows from before that have no Send event get what the row knows.
+    /// The message's <c>mail</c> object: read back from its accepted attempt, which SendService wrote at acceptance with
+    /// every field (one index seek: the attempt's account and time are the row's; docs/storage-and-retention.md#events).
+    /// Older rows have it in their Send event; rows without either get what the row knows.
     /// </summary>
-    private static async Task<MailInfo> MailOfAsync(ConsoleDbContext db, OutboxMessageEntity message, string[] recipients, CancellationToken ct)
+    private static async Task<MessageMail> MailOfAsync(ConsoleDbContext db, OutboxMessageEntity message, string[] recipients, CancellationToken ct)
     {
+        var attempt = await db.SendAttempts.AsNoTracking()
+            .Where(a => a.AccountId == message.AccountId && a.At == message.CreatedAt && a.MessageId == message.MessageId && a.Mail != null)
+            .FirstOrDefaultAsync(ct);
+        if (attempt is not null && SendAttemptRecord.MailOf(attempt) is { } stored)
+        {
+            return new MessageMail(stored, HeldByAttempt: true);
+        }
+
         var send = SendEventType.Send.JsonName();
         var json = await db.SendEvents.AsNoTracking()
             .Where(e => e.MessageId == message.MessageId && e.Type == send)
             .Select(e => e.Json)
             .FirstOrDefaultAsync(ct);
-        return (json is null ? null : SesNotificationJson.ReadMail(json))
-               ?? new MailInfo(message.CreatedAt, message.MessageId, message.EnvelopeFrom, message.SourceArn, SourceIp: null, message.AccountId, CallerIdentity: "", recipients);
+        return new MessageMail((json is null ? null : SesNotificationJson.ReadMail(json))
+               ?? new MailInfo(message.CreatedAt, message.MessageId, message.EnvelopeFrom, message.SourceArn, SourceIp: null, message.AccountId, CallerIdentity: "", recipients), HeldByAttempt: false);
     }
+
+    /// <summary>A message's <c>mail</c>, and whether its attempt holds it (then events are stored without it).</summary>
+    private sealed record MessageMail(MailInfo Info, bool HeldByAttempt);
 
     /// <summary>
     /// Takes <paramref name="message"/> for one attempt: moves its next attempt a lease ahead, only if no one else did since
@@ -209,7 +221,7 @@ public sealed class OutboxDelivery(
         return true;
     }
 
-    private static void AddBounce(ConsoleDbContext db, OutboxMessageEntity message, MailInfo? mail, string[] recipients, string type, string subType, string diagnostic, DateTimeOffset at) =>
+    private static void AddBounce(ConsoleDbContext db, OutboxMessageEntity message, MessageMail? mail, string[] recipients, string type, string subType, string diagnostic, DateTimeOffset at) =>
         AddEvent(db, message, mail, m =>
         {
             var bounce = SendEvents.Bounce(m, type, subType,
@@ -220,19 +232,19 @@ public sealed class OutboxDelivery(
         });
 
     /// <summary>Stores one event of <paramref name="message"/>; none for a simulator auto-reply (<paramref name="mail"/> null).</summary>
-    private static void AddEvent(ConsoleDbContext db, OutboxMessageEntity message, MailInfo? mail, Func<MailInfo, SendEvent> build)
+    private static void AddEvent(ConsoleDbContext db, OutboxMessageEntity message, MessageMail? mail, Func<MailInfo, SendEvent> build)
     {
         if (mail is null)
         {
             return;
         }
 
-        var e = build(mail);
+        var e = build(mail.Info);
         db.SendEvents.Add(new SendEventEntity
         {
             Id = Guid.CreateVersion7(e.Timestamp), MessageId = message.MessageId, AccountId = message.AccountId, SourceArn = message.SourceArn,
             OwnerAccountId = OwnerOf(message.SourceArn), Type = e.Type.JsonName(), Recipient = e.Recipients.Count == 1 ? e.Recipients[0] : null,
-            Json = SesNotificationJson.Serialize(e), At = e.Timestamp, CountsTowardReputation = e.CountsTowardReputation,
+            Json = mail.HeldByAttempt ? SesNotificationJson.SerializeWithoutMail(e) : SesNotificationJson.Serialize(e), At = e.Timestamp, CountsTowardReputation = e.CountsTowardReputation,
         });
     }
 
