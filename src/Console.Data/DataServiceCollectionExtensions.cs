@@ -23,7 +23,7 @@ public static class DataServiceCollectionExtensions
                 var sqlite = string.IsNullOrWhiteSpace(options.ConnectionString)
                     ? $"Data Source={Path.Combine(dataDirectory, "sesconsole.db")}"
                     : options.ConnectionString;
-                services.AddPooledDbContextFactory<SqliteConsoleDbContext>((sp, o) => o.UseSqlite(sqlite).AddInterceptors(sp.GetServices<IInterceptor>()));
+                services.AddPooledDbContextFactory<SqliteConsoleDbContext>((sp, o) => o.UseSqlite(sqlite).AddInterceptors([new SqliteBusyTimeout(), .. sp.GetServices<IInterceptor>()]));
                 services.AddSingleton<IDbContextFactory<ConsoleDbContext>, Adapter<SqliteConsoleDbContext>>();
                 break;
             case DatabaseProvider.SqlServer:
