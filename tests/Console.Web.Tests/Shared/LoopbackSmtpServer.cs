@@ -49,7 +49,13 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
         listeners.EndpointStarted += (_, e) => Started.TrySetResult(((IPEndPoint)e.LocalEndPoint).Port);
         services.Add(listeners);
         _server = new SmtpServer.SmtpServer(options, services);
+        _server.SessionCreated += (_, _) => Interlocked.Increment(ref _sessions);
     }
+
+    private int _sessions;
+
+    /// <summary>How many SMTP sessions (connections) the server has accepted.</summary>
+    public int Sessions => Volatile.Read(ref _sessions);
 
     public ConcurrentQueue<ReceivedMail> Messages { get; } = new();
 

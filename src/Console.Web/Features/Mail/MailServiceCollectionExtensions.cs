@@ -29,7 +29,7 @@ public static class MailServiceCollectionExtensions
                     sp.GetRequiredService<TimeProvider>(),
                     ResolvePickupDirectory(options.PickupDirectory, sp.GetService<DataDirectory>()),
                     sp.GetRequiredService<ILogger<LocalSinkTransport>>(),
-                    sp.GetRequiredService<Sending.GroupCommitWriter>()));
+                    sp.GetService<Sending.GroupCommitWriter>()));
                 break;
         }
 

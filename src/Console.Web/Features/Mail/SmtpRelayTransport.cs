@@ -19,7 +19,7 @@ namespace SesConsole.Web.Features.Mail;
 /// refusal of a recipient as <see cref="MailTransportErrors.RecipientRejected"/> (that address in the error's location),
 /// of the message as <see cref="MailTransportErrors.ContentRejected"/>, anything else as <see cref="MailTransportErrors.RelayFailed"/>.
 /// </summary>
-public sealed class SmtpRelayTransport(MailOptions options, ILogger<SmtpRelayTransport> logger) : IMailTransport, IAsyncDisposable
+public sealed class SmtpRelayTransport(MailOptions options, ILogger<SmtpRelayTransport> logger) : IMailTransport, IAsyncDisposable, IDisposable
 {
     public const string RelayFailed = MailTransportErrors.RelayFailed;
 
@@ -152,6 +152,16 @@ public sealed class SmtpRelayTransport(MailOptions options, ILogger<SmtpRelayTra
             {
                 client.Dispose();
             }
+        }
+    }
+
+    /// <summary>Closes the pooled connections without QUIT (a container disposed synchronously).</summary>
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _disposed, 1);
+        while (_idle.TryTake(out var client))
+        {
+            client.Dispose();
         }
     }
 
