@@ -10,7 +10,10 @@ namespace SesConsole.Web.Sending;
 /// so the API answers after the message is durable, without paying one fsync per message. A batch that fails is
 /// retried row group by row group, so one bad write fails only its own caller. The rows are written with
 /// <see cref="RowInserter"/> (one prepared INSERT per table), which cut the write side's cost several times over
-/// EF's SaveChanges for a batch of hundreds of new rows.
+/// EF's SaveChanges for a batch of hundreds of new rows. Besides new rows it runs changes to existing rows
+/// (<see cref="CommitAsync(Func{ConsoleDbContext, Task})"/>: the delivery worker's "delivered" updates and their events,
+/// docs/send-pipeline.md#delivery) in one transaction per batch, so the database has one writer instead of several
+/// waiting for each other's locks.
 /// </summary>
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -18,8 +21,8 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
     private readonly IDbContextFactory<ConsoleDbContext> _dbFactory;
     private readonly ILogger<GroupCommitWriter> _logger;
-    private readonly Channel<(object[] Entities, TaskCompletionSource Done)> _queue =
-        Channel.CreateUnbounded<(object[], TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(object[] Entities, Func<ConsoleDbContext, Task>? Change, TaskCompletionSource Done)> _queue =
+        Channel.CreateUnbounded<(object[], Func<ConsoleDbContext, Task>?, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
     public GroupCommitWriter(IDbContextFactory<ConsoleDbContext> dbFactory, ILogger<GroupCommitWriter> logger)
@@ -30,10 +33,20 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     }
 
     /// <summary>Writes <paramref name="entities"/> (new rows) and completes once they are committed.</summary>
-    public Task CommitAsync(params object[] entities)
+    public Task CommitAsync(params object[] entities) => Enqueue(entities, null);
+
+    /// <summary>
+    /// Runs <paramref name="change"/> (attach and modify rows, add rows, or run ExecuteUpdate on the context it is given) in
+    /// the writer's next transaction together with the other changes waiting, then saves and commits; completes once
+    /// committed. If that transaction fails, each change is run again alone on a fresh context, so a change must set
+    /// absolute values (not increment what it read).
+    /// </summary>
+    public Task CommitAsync(Func<ConsoleDbContext, Task> change) => Enqueue([], change);
+
+    private Task Enqueue(object[] entities, Func<ConsoleDbContext, Task>? change)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite((entities, done)))
+        if (!_queue.Writer.TryWrite((entities, change, done)))
         {
             done.SetException(new InvalidOperationException("The writer is shutting down."));
         }
@@ -43,7 +56,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var batch = new List<(object[] Entities, TaskCompletionSource Done)>(MaxBatch);
+        var batch = new List<(object[] Entities, Func<ConsoleDbContext, Task>? Change, TaskCompletionSource Done)>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -52,32 +65,58 @@ public sealed class GroupCommitWriter : IAsyncDisposable
                 batch.Add(item);
             }
 
-            try
+            await CommitGroupAsync([.. batch.Where(b => b.Change is null).Select(b => (b.Entities, b.Done))], "sends",
+                group => SaveAsync([.. group.SelectMany(g => g)]));
+            await CommitGroupAsync([.. batch.Where(b => b.Change is not null).Select(b => (b.Change!, b.Done))], "changes", ChangeAsync);
+        }
+    }
+
+    /// <summary>Commits <paramref name="group"/> in one transaction; if that fails, each item alone, so one bad item fails only its own caller.</summary>
+    private async Task CommitGroupAsync<T>(List<(T Item, TaskCompletionSource Done)> group, string what, Func<IReadOnlyList<T>, Task> save)
+    {
+        if (group.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await save([.. group.Select(g => g.Item)]);
+            group.ForEach(b => b.Done.TrySetResult());
+        }
+        catch (Exception ex) when (group.Count > 1)
+        {
+            _logger.LogWarning(ex, "A group commit of {Count} {What} failed; writing them one by one.", group.Count, what);
+            foreach (var (item, done) in group)
             {
-                await SaveAsync([.. batch.SelectMany(b => b.Entities)]);
-                batch.ForEach(b => b.Done.TrySetResult());
-            }
-            catch (Exception ex) when (batch.Count > 1)
-            {
-                _logger.LogWarning(ex, "A group commit of {Count} sends failed; writing them one by one.", batch.Count);
-                foreach (var (entities, done) in batch)
+                try
                 {
-                    try
-                    {
-                        await SaveAsync(entities);
-                        done.TrySetResult();
-                    }
-                    catch (Exception single)
-                    {
-                        done.TrySetException(single);
-                    }
+                    await save([item]);
+                    done.TrySetResult();
+                }
+                catch (Exception single)
+                {
+                    done.TrySetException(single);
                 }
             }
-            catch (Exception ex)
-            {
-                batch.ForEach(b => b.Done.TrySetException(ex));
-            }
         }
+        catch (Exception ex)
+        {
+            group.ForEach(b => b.Done.TrySetException(ex));
+        }
+    }
+
+    private async Task ChangeAsync(IReadOnlyList<Func<ConsoleDbContext, Task>> changes)
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        foreach (var change in changes)
+        {
+            await change(db);
+        }
+
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
     }
 
     private async Task SaveAsync(IReadOnlyList<object> entities)

@@ -38,7 +38,7 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
             })
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
-        services.Add(new CapturingStore(Messages));
+        services.Add(new CapturingStore(this));
         services.Add(new UnknownUserFilter());
         if (userName is not null)
         {
@@ -49,9 +49,18 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
         listeners.EndpointStarted += (_, e) => Started.TrySetResult(((IPEndPoint)e.LocalEndPoint).Port);
         services.Add(listeners);
         _server = new SmtpServer.SmtpServer(options, services);
+        _server.SessionCreated += (_, _) => Interlocked.Increment(ref _sessions);
     }
 
+    private int _sessions;
+
+    /// <summary>How many SMTP sessions (connections) the server has accepted.</summary>
+    public int Sessions => Volatile.Read(ref _sessions);
+
     public ConcurrentQueue<ReceivedMail> Messages { get; } = new();
+
+    /// <summary>How long the server waits after taking a message before it answers 250 (a slow relay). Zero by default.</summary>
+    public TimeSpan Delay { get; set; }
 
     public int Port { get; private set; }
 
@@ -89,15 +98,20 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
             Task.FromResult(!to.User.StartsWith("unknown", StringComparison.OrdinalIgnoreCase));
     }
 
-    private sealed class CapturingStore(ConcurrentQueue<ReceivedMail> messages) : MessageStore
+    private sealed class CapturingStore(LoopbackSmtpServer server) : MessageStore
     {
-        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
-            messages.Enqueue(new ReceivedMail(
+            server.Messages.Enqueue(new ReceivedMail(
                 transaction.From.AsAddress(),
                 transaction.To.Select(t => t.AsAddress()).ToList(),
                 buffer.ToArray()));
-            return Task.FromResult(SmtpResponse.Ok);
+            if (server.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(server.Delay, cancellationToken);
+            }
+
+            return SmtpResponse.Ok;
         }
     }
 }

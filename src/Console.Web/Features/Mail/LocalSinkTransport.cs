@@ -1,4 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using MimeKit.Utils;
@@ -6,18 +9,23 @@ using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Sending;
+using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Features.Mail;
 
 /// <summary>
 /// The embedded default transport: every message becomes a <see cref="MailboxMessageEntity"/> row (shown on the Mailbox
 /// page) with the exact bytes it was given, and, when a pickup directory is configured, also an <c>.eml</c> file there.
+/// A message's row key is derived from its account and Message-ID (<see cref="RowIdOf"/>), so "is it already here?" is one
+/// primary-key lookup however full the mailbox is; with a <see cref="GroupCommitWriter"/> the row is written in the send
+/// path's group commit (many deliveries per transaction) instead of a transaction of its own (docs/send-pipeline.md#delivery).
 /// </summary>
 public sealed class LocalSinkTransport(
     IDbContextFactory<ConsoleDbContext> dbFactory,
     TimeProvider time,
     string? pickupDirectory,
-    ILogger<LocalSinkTransport> logger) : IMailTransport
+    ILogger<LocalSinkTransport> logger,
+    GroupCommitWriter? writer = null) : IMailTransport
 {
     private const int HeaderColumnLength = 998;
 
@@ -41,7 +49,8 @@ public sealed class LocalSinkTransport(
 
         // The bytes are kept exactly as given; a message without a Message-ID gets one recorded beside it.
         var messageId = headers.Value.MessageId ?? MimeUtils.GenerateMessageId();
-        if (headers.Value.MessageId is not null && await AlreadyCaughtAsync(message.AccountId, Truncate(messageId), cancellationToken))
+        var id = headers.Value.MessageId is null ? Guid.CreateVersion7(time.GetUtcNow()) : RowIdOf(message.AccountId, Truncate(messageId));
+        if (headers.Value.MessageId is not null && await AlreadyCaughtAsync(id, cancellationToken))
         {
             // Idempotent by Message-ID: the delivery worker may hand the same outbox message over again after a crash
             // between delivering and recording it; the sink keeps one copy.
@@ -51,7 +60,7 @@ public sealed class LocalSinkTransport(
 
         var entity = new MailboxMessageEntity
         {
-            Id = Guid.NewGuid(),
+            Id = id,
             AccountId = message.AccountId,
             MessageId = Truncate(messageId),
             EnvelopeFrom = message.EnvelopeFrom,
@@ -70,17 +79,53 @@ public sealed class LocalSinkTransport(
             }
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.MailboxMessages.Add(entity);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            if (writer is not null)
+            {
+                await writer.CommitAsync(entity);
+            }
+            else
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                db.MailboxMessages.Add(entity);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is DbException or DbUpdateException)
+        {
+            if (!await AlreadyCaughtAsync(id, CancellationToken.None))
+            {
+                throw;
+            }
+
+            // Stored meanwhile by another hand-over of the same message (the key is the message's own).
+            return messageId;
+        }
+
         logger.LogInformation("Local sink caught message {MessageId} from {From} to {Recipients}", messageId, entity.EnvelopeFrom, entity.Recipients);
         return messageId;
     }
 
-    private async Task<bool> AlreadyCaughtAsync(string? accountId, string messageId, CancellationToken cancellationToken)
+    private async Task<bool> AlreadyCaughtAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.MailboxMessages.AnyAsync(m => m.MessageId == messageId && m.AccountId == accountId, cancellationToken);
+        return await db.MailboxMessages.AnyAsync(m => m.Id == id, cancellationToken);
+    }
+
+    /// <summary>
+    /// The row key of a caught message: the first 16 bytes of SHA-256 over its account and Message-ID (as a version-8
+    /// UUID), so the same message handed over twice maps to the same row. Rows stored before this (random keys) are not
+    /// found by it; a message caught before the upgrade and handed over again after it would be kept twice.
+    /// </summary>
+    public static Guid RowIdOf(string? accountId, string messageId)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{accountId}\n{messageId}"), hash);
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // version 8 (custom)
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 9562 variant
+        return new Guid(hash[..16], bigEndian: true);
     }
 
     /// <summary>The pickup file's name: <c>yyyyMMddTHHmmssfffZ-&lt;id&gt;.eml</c>, which sorts by arrival.</summary>

@@ -28,7 +28,8 @@ public static class MailServiceCollectionExtensions
                     sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.ConsoleDbContext>>(),
                     sp.GetRequiredService<TimeProvider>(),
                     ResolvePickupDirectory(options.PickupDirectory, sp.GetService<DataDirectory>()),
-                    sp.GetRequiredService<ILogger<LocalSinkTransport>>()));
+                    sp.GetRequiredService<ILogger<LocalSinkTransport>>(),
+                    sp.GetService<SesConsole.Web.Sending.GroupCommitWriter>()));
                 break;
         }
 

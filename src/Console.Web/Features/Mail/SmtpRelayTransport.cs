@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -9,14 +10,24 @@ using SesConsole.Domain.Sending;
 namespace SesConsole.Web.Features.Mail;
 
 /// <summary>
-/// Hands each message to the configured SMTP relay with MailKit, one connection per message, using the envelope given
-/// (not the addresses in the headers). A delivery failure comes back naming the relay and its reply: a permanent (5xx)
+/// Hands each message to the configured SMTP relay with MailKit, using the envelope given (not the addresses in the
+/// headers), over pooled connections: a connection that delivered a message goes back to the pool and carries the next
+/// one, so concurrent callers (the delivery worker's <c>Sending:Delivery:Parallelism</c>) each hold one open connection
+/// instead of connecting, greeting and authenticating per message. A connection that fails is closed, never pooled again;
+/// when a pooled connection turns out to be dead (the relay closed it while idle) the message is tried once more on a new
+/// one (docs/send-pipeline.md#delivery). A delivery failure comes back naming the relay and its reply: a permanent (5xx)
 /// refusal of a recipient as <see cref="MailTransportErrors.RecipientRejected"/> (that address in the error's location),
 /// of the message as <see cref="MailTransportErrors.ContentRejected"/>, anything else as <see cref="MailTransportErrors.RelayFailed"/>.
 /// </summary>
-public sealed class SmtpRelayTransport(MailOptions options, ILogger<SmtpRelayTransport> logger) : IMailTransport
+public sealed class SmtpRelayTransport(MailOptions options, ILogger<SmtpRelayTransport> logger) : IMailTransport, IAsyncDisposable, IDisposable
 {
     public const string RelayFailed = MailTransportErrors.RelayFailed;
+
+    /// <summary>Connections kept open beyond this many idle ones are closed.</summary>
+    private const int MaxIdleConnections = 64;
+
+    private readonly ConcurrentBag<SmtpClient> _idle = [];
+    private int _disposed;
 
     private readonly RelayOptions _relay = options.Relay;
     private readonly string _host = options.Relay.Host ?? throw new InvalidOperationException("Mail:Relay:Host is required for the SMTP relay.");
@@ -46,19 +57,30 @@ public sealed class SmtpRelayTransport(MailOptions options, ILogger<SmtpRelayTra
 
         var sender = MailboxAddress.Parse(message.EnvelopeFrom);
         var recipients = message.Recipients.Select(MailboxAddress.Parse).ToList();
-        using var client = new SmtpClient { Timeout = (int)_relay.Timeout.TotalMilliseconds };
+        var client = _idle.TryTake(out var pooled) ? pooled : null;
+        var reused = client is not null;
         try
         {
-            await client.ConnectAsync(_host, _relay.Port, ToMailKit(_relay.Security), cancellationToken);
-            if (_relay.UserName is not null)
+            while (true)
             {
-                await client.AuthenticateAsync(_relay.UserName, _relay.Password ?? "", cancellationToken);
+                try
+                {
+                    client ??= await ConnectAsync(cancellationToken);
+                    var reply = await client.SendAsync(mime, sender, recipients, cancellationToken);
+                    logger.LogDebug("Relayed message {MessageId} through {Relay}: {Reply}", mime.MessageId, Relay, reply);
+                    Return(client);
+                    client = null;
+                    return mime.MessageId;
+                }
+                catch (Exception ex) when (reused && IsDeadConnection(ex, cancellationToken))
+                {
+                    // The relay closed the idle connection; one more try on a new one.
+                    logger.LogDebug(ex, "A pooled connection to {Relay} was closed; reconnecting", Relay);
+                    client?.Dispose();
+                    client = null;
+                    reused = false;
+                }
             }
-
-            var reply = await client.SendAsync(mime, sender, recipients, cancellationToken);
-            await client.DisconnectAsync(quit: true, cancellationToken);
-            logger.LogInformation("Relayed message {MessageId} through {Relay}: {Reply}", mime.MessageId, Relay, reply);
-            return mime.MessageId;
         }
         catch (Exception ex) when (IsDeliveryFailure(ex, cancellationToken))
         {
@@ -72,7 +94,86 @@ public sealed class SmtpRelayTransport(MailOptions options, ILogger<SmtpRelayTra
                 _ => new Error(RelayFailed, Describe(ex)),
             };
         }
+        finally
+        {
+            // A connection that failed (or was cancelled) mid-conversation is in an unknown state: closed, not pooled.
+            client?.Dispose();
+        }
     }
+
+    private async Task<SmtpClient> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var client = new SmtpClient { Timeout = (int)_relay.Timeout.TotalMilliseconds };
+        try
+        {
+            await client.ConnectAsync(_host, _relay.Port, ToMailKit(_relay.Security), cancellationToken);
+            if (_relay.UserName is not null)
+            {
+                await client.AuthenticateAsync(_relay.UserName, _relay.Password ?? "", cancellationToken);
+            }
+
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    private void Return(SmtpClient client)
+    {
+        if (Volatile.Read(ref _disposed) == 0 && client.IsConnected && _idle.Count < MaxIdleConnections)
+        {
+            _idle.Add(client);
+        }
+        else
+        {
+            client.Dispose();
+        }
+    }
+
+    /// <summary>Closes the pooled connections (QUIT, then the socket).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Interlocked.Exchange(ref _disposed, 1);
+        while (_idle.TryTake(out var client))
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await client.DisconnectAsync(quit: true, timeout.Token);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or SmtpProtocolException or SmtpCommandException)
+            {
+                // Closing anyway.
+            }
+            finally
+            {
+                client.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Closes the pooled connections without QUIT (a container disposed synchronously).</summary>
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _disposed, 1);
+        while (_idle.TryTake(out var client))
+        {
+            client.Dispose();
+        }
+    }
+
+    /// <summary>A pooled connection the relay has closed: the socket or the protocol failed, not a reply to our commands.</summary>
+    private static bool IsDeadConnection(Exception ex, CancellationToken cancellationToken) => ex switch
+    {
+        OperationCanceledException => false,
+        _ when cancellationToken.IsCancellationRequested => false,
+        SmtpProtocolException or IOException or SocketException or MailKit.ServiceNotConnectedException => true,
+        SmtpCommandException { StatusCode: SmtpStatusCode.ServiceNotAvailable } => true, // 421: closing the channel
+        _ => false,
+    };
 
     private string Describe(Exception ex) => ex switch
     {

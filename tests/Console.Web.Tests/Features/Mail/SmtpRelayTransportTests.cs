@@ -32,6 +32,26 @@ public sealed class SmtpRelayTransportTests
         };
 
     [Fact]
+    public async Task Messages_one_after_another_share_one_pooled_connection_and_concurrent_ones_get_one_each()
+    {
+        await using var server = await LoopbackSmtpServer.StartAsync();
+        await using var relay = RelayTo(server.Port);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True((await relay.SendAsync(Message($"one after another {i}"), TestContext.Current.CancellationToken)).IsSuccess);
+        }
+
+        Assert.Equal(1, server.Sessions);
+        server.Delay = TimeSpan.FromMilliseconds(200); // so that the four are in flight together
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => relay.SendAsync(Message($"concurrent {i}"), TestContext.Current.CancellationToken)));
+
+        Assert.All(results, r => Assert.True(r.IsSuccess, r.Error?.ToString()));
+        Assert.Equal(7, server.Messages.Count);
+        Assert.Equal(4, server.Sessions); // the pooled one plus three new ones, no more
+    }
+
+    [Fact]
     public async Task SendAsync_delivers_with_the_given_envelope_and_body()
     {
         await using var server = await LoopbackSmtpServer.StartAsync();
