@@ -24,6 +24,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private readonly Channel<(object[] Entities, Func<ConsoleDbContext, Task>? Change, TaskCompletionSource Done)> _queue =
         Channel.CreateUnbounded<(object[], Func<ConsoleDbContext, Task>?, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private long _transactions;
 
     public GroupCommitWriter(IDbContextFactory<ConsoleDbContext> dbFactory, ILogger<GroupCommitWriter> logger)
     {
@@ -31,6 +32,9 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         _logger = logger;
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>How many transactions the writer has committed (a batch retried row group by row group counts each retry).</summary>
+    public long Transactions => Interlocked.Read(ref _transactions);
 
     /// <summary>Writes <paramref name="entities"/> (new rows) and completes once they are committed.</summary>
     public Task CommitAsync(params object[] entities) => Enqueue(entities, null);
@@ -117,6 +121,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
+        Interlocked.Increment(ref _transactions);
     }
 
     private async Task SaveAsync(IReadOnlyList<object> entities)
@@ -126,11 +131,13 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         {
             // Plain new rows (attempt, outbox message, events, usage): prepared INSERTs, no change tracking.
             await RowInserter.InsertAsync(db, entities);
+            Interlocked.Increment(ref _transactions);
             return;
         }
 
         db.AddRange(entities); // rows the send path caches: through SaveChanges, so the cache hears of them
         await db.SaveChangesAsync();
+        Interlocked.Increment(ref _transactions);
     }
 
     public async ValueTask DisposeAsync()

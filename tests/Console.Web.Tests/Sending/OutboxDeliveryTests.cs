@@ -8,6 +8,7 @@ using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Mail;
+using SesConsole.Web.Sending;
 using SesConsole.Web.Sending.Delivery;
 using SesConsole.Web.Tests.Shared;
 
@@ -226,6 +227,78 @@ public sealed class OutboxDeliveryTests(AppFixture app) : IClassFixture<AppFixtu
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_local_sink_delivery_is_one_group_commit_with_its_row_its_mark_and_its_Delivery_event()
+    {
+        await using var own = new ConsoleAppFactory();
+        own.Settings["Sending:Delivery:PollInterval"] = "00:00:00";
+        var writer = own.Services.GetRequiredService<GroupCommitWriter>();
+        var factory = own.Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>();
+        var ids = new List<string>();
+        await using (var db = await factory.CreateDbContextAsync(Ct))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var messageId = $"{Guid.NewGuid():N}@sesconsole";
+                ids.Add(messageId);
+                db.OutboxMessages.Add(new OutboxMessageEntity
+                {
+                    Id = Guid.NewGuid(), MessageId = messageId, AccountId = "222222222222", SourceArn = "arn:aws:ses:us-east-1:111111111111:identity/example.com",
+                    EnvelopeFrom = "news@example.com", Recipients = "reader@example.net", Mime = Mime(messageId), CreatedAt = DateTimeOffset.UtcNow, NextAttemptAt = DateTimeOffset.UtcNow,
+                });
+            }
+
+            await db.SaveChangesAsync(Ct);
+        }
+
+        // One worker, so each delivery waits for its own commit: before, the sink's row and the record were two in a row.
+        var delivery = new OutboxDelivery(factory, own.Services.GetRequiredService<IMailTransport>(), Options.Create(new DeliveryOptions { Parallelism = 1 }),
+            TimeProvider.System, NullLogger<OutboxDelivery>.Instance, writer);
+        var before = writer.Transactions;
+
+        Assert.Equal(3, await delivery.DeliverDueAsync(Ct));
+
+        Assert.Equal(3, writer.Transactions - before);
+        await using var check = await factory.CreateDbContextAsync(Ct);
+        Assert.Equal(3, await check.MailboxMessages.CountAsync(m => ids.Contains(m.MessageId), Ct));
+        Assert.Equal(3, await check.OutboxMessages.CountAsync(m => ids.Contains(m.MessageId) && m.Status == OutboxStatus.Delivered, Ct));
+        Assert.Equal(3, await check.SendEvents.CountAsync(e => ids.Contains(e.MessageId) && e.Type == "Delivery", Ct));
+    }
+
+    [Fact]
+    public async Task A_staged_sink_row_stored_meanwhile_by_another_hand_over_is_kept_once_and_the_delivery_recorded()
+    {
+        var time = new FakeTimeProvider(InTheFuture.AddDays(2));
+        var queued = await EnqueueAsync(time.GetUtcNow());
+        var sink = (LocalSinkTransport)app.Factory.Services.GetRequiredService<IMailTransport>();
+        var writer = app.Factory.Services.GetRequiredService<GroupCommitWriter>();
+        var delivery = new OutboxDelivery(app.Factory.Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>(), new StoredMeanwhile(sink),
+            Options.Create(new DeliveryOptions()), time, NullLogger<OutboxDelivery>.Instance, writer);
+
+        Assert.True(await delivery.DeliverDueAsync(Ct) >= 1); // with whatever earlier tests left due by then
+
+        await using var db = app.Db();
+        Assert.Equal(1, await db.MailboxMessages.CountAsync(m => m.MessageId == queued.MessageId, Ct));
+        Assert.Equal(OutboxStatus.Delivered, (await db.OutboxMessages.SingleAsync(m => m.Id == queued.Id, Ct)).Status);
+        Assert.Equal(1, await db.SendEvents.CountAsync(e => e.MessageId == queued.MessageId && e.Type == "Delivery", Ct));
+    }
+
+    /// <summary>The real sink's staging, then another hand-over of the same message stores its row before the worker commits.</summary>
+    private sealed class StoredMeanwhile(LocalSinkTransport inner) : IStagedMailTransport
+    {
+        public Task<Result<string>> SendAsync(OutboundMessage message, CancellationToken cancellationToken) => inner.SendAsync(message, cancellationToken);
+
+        public async Task<Result<StagedDelivery>> StageAsync(OutboundMessage message, CancellationToken cancellationToken)
+        {
+            var staged = await inner.StageAsync(message, cancellationToken);
+            Assert.NotNull(staged.Value!.Row);
+            await inner.SendAsync(message, cancellationToken);
+            return staged;
+        }
+
+        public Task<bool> IsStoredAsync(StagedDelivery staged, CancellationToken cancellationToken) => inner.IsStoredAsync(staged, cancellationToken);
     }
 
     /// <summary>The real sink, then the process "dies" before the worker records the delivery.</summary>

@@ -10,6 +10,7 @@ using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Sending;
 using SesConsole.Web.Sending;
+using SesConsole.Web.Sending.Delivery;
 
 namespace SesConsole.Web.Features.Mail;
 
@@ -18,14 +19,15 @@ namespace SesConsole.Web.Features.Mail;
 /// page) with the exact bytes it was given, and, when a pickup directory is configured, also an <c>.eml</c> file there.
 /// A message's row key is derived from its account and Message-ID (<see cref="RowIdOf"/>), so "is it already here?" is one
 /// primary-key lookup however full the mailbox is; with a <see cref="GroupCommitWriter"/> the row is written in the send
-/// path's group commit (many deliveries per transaction) instead of a transaction of its own (docs/send-pipeline.md#delivery).
+/// path's group commit (many deliveries per transaction) instead of a transaction of its own, and the delivery worker
+/// stages it (<see cref="StageAsync"/>) to commit it together with its delivery record (docs/send-pipeline.md#delivery).
 /// </summary>
 public sealed class LocalSinkTransport(
     IDbContextFactory<ConsoleDbContext> dbFactory,
     TimeProvider time,
     string? pickupDirectory,
     ILogger<LocalSinkTransport> logger,
-    GroupCommitWriter? writer = null) : IMailTransport
+    GroupCommitWriter? writer = null) : IStagedMailTransport
 {
     private const int HeaderColumnLength = 998;
 
@@ -33,6 +35,51 @@ public sealed class LocalSinkTransport(
     public string? PickupDirectory { get; } = pickupDirectory;
 
     public async Task<Result<string>> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
+    {
+        var staged = await StageAsync(message, cancellationToken);
+        if (!staged.IsSuccess)
+        {
+            return staged.Error;
+        }
+
+        if (staged.Value.Row is not { } entity)
+        {
+            return staged.Value.MessageId;
+        }
+
+        try
+        {
+            if (writer is not null)
+            {
+                await writer.CommitAsync(entity);
+            }
+            else
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                db.MailboxMessages.Add(entity);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is DbException or DbUpdateException)
+        {
+            if (!await AlreadyCaughtAsync(entity.Id, CancellationToken.None))
+            {
+                throw;
+            }
+
+            // Stored meanwhile by another hand-over of the same message (the key is the message's own).
+            return staged.Value.MessageId;
+        }
+
+        logger.LogInformation("Local sink caught message {MessageId} from {From} to {Recipients}", entity.MessageId, entity.EnvelopeFrom, entity.Recipients);
+        return staged.Value.MessageId;
+    }
+
+    /// <summary>
+    /// Everything <see cref="SendAsync"/> does but the row's write: the delivery worker commits the row together with its
+    /// "delivered" mark and Delivery event in one group commit (docs/send-pipeline.md#delivery).
+    /// </summary>
+    public async Task<Result<StagedDelivery>> StageAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var check = MailEnvelope.Check(message);
@@ -55,7 +102,7 @@ public sealed class LocalSinkTransport(
             // Idempotent by Message-ID: the delivery worker may hand the same outbox message over again after a crash
             // between delivering and recording it; the sink keeps one copy.
             logger.LogInformation("Local sink already holds message {MessageId}; not stored twice", messageId);
-            return messageId;
+            return new StagedDelivery(messageId, null);
         }
 
         var entity = new MailboxMessageEntity
@@ -79,32 +126,13 @@ public sealed class LocalSinkTransport(
             }
         }
 
-        try
-        {
-            if (writer is not null)
-            {
-                await writer.CommitAsync(entity);
-            }
-            else
-            {
-                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-                db.MailboxMessages.Add(entity);
-                await db.SaveChangesAsync(cancellationToken);
-            }
-        }
-        catch (Exception ex) when (ex is DbException or DbUpdateException)
-        {
-            if (!await AlreadyCaughtAsync(id, CancellationToken.None))
-            {
-                throw;
-            }
+        return new StagedDelivery(messageId, entity);
+    }
 
-            // Stored meanwhile by another hand-over of the same message (the key is the message's own).
-            return messageId;
-        }
-
-        logger.LogInformation("Local sink caught message {MessageId} from {From} to {Recipients}", messageId, entity.EnvelopeFrom, entity.Recipients);
-        return messageId;
+    public Task<bool> IsStoredAsync(StagedDelivery staged, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(staged);
+        return staged.Row is null ? Task.FromResult(true) : AlreadyCaughtAsync(staged.Row.Id, cancellationToken);
     }
 
     private async Task<bool> AlreadyCaughtAsync(Guid id, CancellationToken cancellationToken)

@@ -1,8 +1,10 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
+using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Sending;
 using SesConsole.Domain.Sending.Events;
 using SesConsole.Web.Features.Sending;
@@ -260,7 +262,25 @@ public sealed class OutboxDelivery(
 
         // The events of this attempt carry the Send event's `mail` object (callerIdentity, sourceIp, every recipient in
         // destination, tags); the event detail names this attempt's recipients.
-        var result = await transport.SendAsync(new OutboundMessage(message.AccountId, message.EnvelopeFrom, recipients, message.Mime), ct);
+        var outbound = new OutboundMessage(message.AccountId, message.EnvelopeFrom, recipients, message.Mime);
+        Result<string> result;
+        if (writer is not null && transport is IStagedMailTransport staging)
+        {
+            // The local sink: its row, the "delivered" mark and the Delivery event go into one group commit.
+            var staged = await staging.StageAsync(outbound, ct);
+            if (staged.IsSuccess)
+            {
+                await RecordStagedAsync(writer, staging, staged.Value, message, mail, recipients);
+                return true;
+            }
+
+            result = staged.Error;
+        }
+        else
+        {
+            result = await transport.SendAsync(outbound, ct);
+        }
+
         var at = time.GetUtcNow();
         if (result.IsSuccess)
         {
@@ -323,6 +343,39 @@ public sealed class OutboxDelivery(
 
         await db.SaveChangesAsync(ct);
         return false;
+    }
+
+    /// <summary>
+    /// Commits a staged local-sink delivery: the sink's row, the "delivered" mark and the Delivery event in one group-commit
+    /// unit, so the message is in the mailbox exactly when it is recorded as delivered. If that fails because another
+    /// hand-over of the same message stored its row meanwhile (the row key is the message's own), the delivery is recorded alone.
+    /// </summary>
+    private async Task RecordStagedAsync(GroupCommitWriter commits, IStagedMailTransport staging, StagedDelivery staged, OutboxMessageEntity message, MessageMail? mail, string[] recipients)
+    {
+        var at = time.GetUtcNow();
+        var delivery = EventOf(message, mail, m => SendEvents.Delivery(m, recipients, at, "250 2.0.0 OK", "sesconsole"));
+        var attempts = message.Attempts + 1;
+        try
+        {
+            await commits.CommitAsync(db =>
+            {
+                if (staged.Row is { } row)
+                {
+                    db.MailboxMessages.Add(row);
+                }
+
+                return OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery);
+            });
+        }
+        catch (Exception ex) when (ex is DbException or DbUpdateException && staged.Row is not null)
+        {
+            if (!await staging.IsStoredAsync(staged, CancellationToken.None))
+            {
+                throw;
+            }
+
+            await commits.CommitAsync(db => OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery));
+        }
     }
 
     private static void AddBounce(ConsoleDbContext db, OutboxMessageEntity message, MessageMail? mail, string[] recipients, string type, string subType, string diagnostic, DateTimeOffset at) =>
