@@ -30,6 +30,8 @@ public sealed class RoleTrustJourneyTests(ConsoleServer server)
     {
         var editor = page.Locator(".monaco-editor[role='code']").First;
         await Expect(editor).ToBeVisibleAsync();
+        // Monaco is up and holds the page's starting text before the test replaces it.
+        await page.WaitForFunctionAsync($"() => {{ try {{ return {CurrentEditor}.getValue().length > 0; }} catch {{ return false; }} }}");
         await editor.Locator(".view-lines").ClickAsync();
         await page.Keyboard.PressAsync("Control+A");
         await page.Keyboard.PressAsync("Delete");
@@ -54,6 +56,16 @@ public sealed class RoleTrustJourneyTests(ConsoleServer server)
         var problem = page.Locator("[data-testid=policy-problem][data-code='policy.resource_not_allowed']");
         await Expect(problem).ToBeVisibleAsync();
         await Expect(page.Locator(".monaco-editor .squiggly-error").First).ToBeAttachedAsync();
+        // The editor formats a paste (FormatOnPaste), so the text changes once more after the paste and the problem list
+        // is briefly the one of the unformatted text: wait until the listed line is the "Resource" line of what is shown.
+        await page.WaitForFunctionAsync($$"""
+            () => {
+              const p = document.querySelector("[data-testid=policy-problem][data-code='policy.resource_not_allowed']");
+              if (!p) return false;
+              const lines = {{CurrentEditor}}.getValue().split('\n');
+              return (lines[Number(p.dataset.line) - 1] || '').includes('"Resource"');
+            }
+            """);
         var line = await problem.GetAttributeAsync("data-line");
         var column = await problem.GetAttributeAsync("data-column");
         var text = (await page.EvaluateAsync<string>($"() => {CurrentEditor}.getValue()")).Split('\n');
