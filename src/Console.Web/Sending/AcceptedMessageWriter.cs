@@ -24,7 +24,7 @@ public sealed class AcceptedMessageWriter(
         ArgumentNullException.ThrowIfNull(outcome);
         var accepted = outcome.Accepted ?? throw new ArgumentException("The outcome is not an accepted message.", nameof(outcome));
         var now = time.GetUtcNow();
-        var attempt = SendAttemptRecorder.Build(request, api, outcome, now);
+        var attempt = SendAttemptRecord.Build(request, outcome, api, now);
         var rows = new List<object> { attempt };
         if (accepted.TransportRecipients.Count > 0)
         {
