@@ -44,6 +44,22 @@ public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbCon
 
     public DbSet<ConfigurationSetEntity> ConfigurationSets => Set<ConfigurationSetEntity>();
 
+    public DbSet<ConfigurationSetEventDestinationEntity> ConfigurationSetEventDestinations => Set<ConfigurationSetEventDestinationEntity>();
+
+    public DbSet<PublishedEventEntity> PublishedEvents => Set<PublishedEventEntity>();
+
+    public DbSet<SnsTopicEntity> SnsTopics => Set<SnsTopicEntity>();
+
+    public DbSet<SnsSubscriptionEntity> SnsSubscriptions => Set<SnsSubscriptionEntity>();
+
+    public DbSet<SnsMessageEntity> SnsMessages => Set<SnsMessageEntity>();
+
+    public DbSet<SnsDeliveryEntity> SnsDeliveries => Set<SnsDeliveryEntity>();
+
+    public DbSet<SnsDeliveryAttemptEntity> SnsDeliveryAttempts => Set<SnsDeliveryAttemptEntity>();
+
+    public DbSet<SnsSigningKeyEntity> SnsSigningKeys => Set<SnsSigningKeyEntity>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -16,6 +16,10 @@ internal sealed class SendingIdentityConfiguration : IEntityTypeConfiguration<Se
         builder.Property(i => i.VerificationToken).HasMaxLength(64).IsUnicode(false);
         builder.Property(i => i.EmailLinkNonceHash).HasMaxLength(64).IsUnicode(false);
         builder.Property(i => i.MailFromDomain).HasMaxLength(255);
+        builder.Property(i => i.BounceTopicArn).HasMaxLength(320).IsUnicode(false);
+        builder.Property(i => i.ComplaintTopicArn).HasMaxLength(320).IsUnicode(false);
+        builder.Property(i => i.DeliveryTopicArn).HasMaxLength(320).IsUnicode(false);
+        builder.Property(i => i.DefaultConfigurationSetName).HasMaxLength(64).IsUnicode(false);
         builder.Property(i => i.Version).IsConcurrencyToken();
         // Ordinal uniqueness: domains are stored lower-case, and email addresses are case-sensitive in SES.
         builder.HasIndex(i => new { i.AccountId, i.Region, i.Name }).IsUnique();

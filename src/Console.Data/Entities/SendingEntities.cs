@@ -40,6 +40,9 @@ public sealed class OutboxMessageEntity
 
     public OutboxStatus Status { get; set; } = OutboxStatus.Pending;
 
+    /// <summary>The sender's configuration set named in the send (or the identity's default for the owner's own sends), for event publishing after delivery.</summary>
+    public string? ConfigurationSetName { get; set; }
+
     public int Attempts { get; set; }
 
     public DateTimeOffset NextAttemptAt { get; set; }

@@ -67,6 +67,26 @@ public sealed class SendingIdentityEntity
 
     public MailFromBehavior MailFromBehavior { get; set; } = MailFromBehavior.UseDefaultValue;
 
+    /// <summary>The identity's Bounce notification topic (docs/notifications.md#identity-notifications), if set.</summary>
+    public string? BounceTopicArn { get; set; }
+
+    public string? ComplaintTopicArn { get; set; }
+
+    public string? DeliveryTopicArn { get; set; }
+
+    /// <summary>Include the original headers in Bounce notifications.</summary>
+    public bool HeadersInBounceNotifications { get; set; }
+
+    public bool HeadersInComplaintNotifications { get; set; }
+
+    public bool HeadersInDeliveryNotifications { get; set; }
+
+    /// <summary>Email feedback forwarding (on by default; off only while Bounce and Complaint have topics).</summary>
+    public bool FeedbackForwardingEnabled { get; set; } = true;
+
+    /// <summary>The identity's default configuration set (v2 PutEmailIdentityConfigurationSetAttributes); it applies to the owner's own sends only.</summary>
+    public string? DefaultConfigurationSetName { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public Guid Version { get; set; } = Guid.NewGuid();

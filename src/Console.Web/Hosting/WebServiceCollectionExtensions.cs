@@ -15,6 +15,7 @@ using SesConsole.Web.Features.Policies;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Features.Provisioning;
 using SesConsole.Web.Features.Sts;
+using SesConsole.Web.Notifications;
 using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Hosting;
@@ -119,6 +120,7 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<DnsCheckLog>();
         services.AddHostedService<IdentityRecheckWorker>();
         services.AddSendingEngine(builder.Configuration);
+        services.AddNotificationsCore(builder.Configuration);
         services.AddScoped<SesConsole.Web.Features.Sending.SuppressionService>();
         services.AddScoped<SesConsole.Web.Features.Sending.SendingActivityService>();
         services.AddScoped<SesConsole.Web.Features.ConfigurationSets.ConfigurationSetsService>();
