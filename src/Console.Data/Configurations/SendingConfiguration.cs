@@ -19,6 +19,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.Mime).IsRequired();
         builder.Property(m => m.LastError).HasMaxLength(2000);
         builder.Property(m => m.ConfigurationSetName).HasMaxLength(64).IsUnicode(false);
+        builder.Property(m => m.FeedbackAddress).HasMaxLength(320);
         builder.HasIndex(m => new { m.Status, m.NextAttemptAt });
         builder.HasOne<AccountEntity>().WithMany().HasForeignKey(m => m.AccountId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -43,6 +43,13 @@ public sealed class OutboxMessageEntity
     /// <summary>The sender's configuration set named in the send (or the identity's default for the owner's own sends), for event publishing after delivery.</summary>
     public string? ConfigurationSetName { get; set; }
 
+    /// <summary>
+    /// Where bounce and complaint feedback mail goes (the Return-Path, else the Source; docs/notifications.md#feedback-email):
+    /// <see cref="EnvelopeFrom"/> is SES's rewritten bounce address, not this. Null on rows written before it existed
+    /// and on the console's own mail (simulator auto-replies, feedback notices), which get no feedback.
+    /// </summary>
+    public string? FeedbackAddress { get; set; }
+
     public int Attempts { get; set; }
 
     public DateTimeOffset NextAttemptAt { get; set; }

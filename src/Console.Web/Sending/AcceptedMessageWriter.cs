@@ -1,6 +1,7 @@
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Sending;
 using SesConsole.Domain.Sending.Events;
+using SesConsole.Web.Notifications.Feedback;
 using SesConsole.Web.Sending.Delivery;
 using SesConsole.Web.Sending.Mime;
 
@@ -17,7 +18,8 @@ public sealed class AcceptedMessageWriter(
     GroupCommitWriter writer,
     QuotaLedger ledger,
     TimeProvider time,
-    ILogger<AcceptedMessageWriter> logger)
+    ILogger<AcceptedMessageWriter> logger,
+    FeedbackFanOut feedback)
 {
     public async Task WriteAsync(SendRequest request, string api, SendOutcome outcome, CancellationToken ct = default)
     {
@@ -26,13 +28,15 @@ public sealed class AcceptedMessageWriter(
         var now = time.GetUtcNow();
         var attempt = SendAttemptRecord.Build(request, outcome, api, now);
         var rows = new List<object> { attempt };
+        byte[]? built = null;
         if (accepted.TransportRecipients.Count > 0)
         {
             rows.Add(new OutboxMessageEntity
             {
                 Id = Guid.CreateVersion7(now), MessageId = accepted.MessageId, AccountId = accepted.SendingAccountId, SourceArn = accepted.SourceArn,
                 EnvelopeFrom = accepted.MailFrom.EnvelopeFrom, Recipients = string.Join(',', accepted.TransportRecipients),
-                Mime = await mime.BuildAsync(accepted, ct), CreatedAt = accepted.Timestamp, NextAttemptAt = accepted.Timestamp,
+                Mime = built = await mime.BuildAsync(accepted, ct), CreatedAt = accepted.Timestamp, NextAttemptAt = accepted.Timestamp,
+                ConfigurationSetName = accepted.ConfigurationSetName, FeedbackAddress = accepted.FeedbackForwardingAddress,
             });
         }
 
@@ -42,8 +46,13 @@ public sealed class AcceptedMessageWriter(
         }
 
         // The Send event is the attempt itself (its Mail); the others are stored without `mail`
-        // (docs/storage-and-retention.md#events).
-        foreach (var e in SendEvents.ForAccepted(accepted).Where(e => e.Type != SendEventType.Send))
+        // (docs/storage-and-retention.md#events). Whoever listens hears of all of them in the same commit
+        // (docs/notifications.md#feedback-routing-under-delegation).
+        var events = SendEvents.ForAccepted(accepted);
+        var fannedOut = await feedback.RowsForAsync(events, new FeedbackContext(accepted.SendingAccountId, accepted.SourceArn, accepted.ConfigurationSetName,
+            accepted.FeedbackForwardingAddress, async token => built ??= await mime.BuildAsync(accepted, token)), ct);
+        rows.AddRange(fannedOut.Rows);
+        foreach (var e in events.Where(e => e.Type != SendEventType.Send))
         {
             rows.Add(new SendEventEntity
             {
@@ -73,6 +82,8 @@ public sealed class AcceptedMessageWriter(
         {
             ledger.Settle(reservation);
         }
+
+        feedback.Committed(fannedOut);
 
         logger.LogDebug("Accepted {MessageId} from {Caller} as {Identity} to {Count} recipient(s)", accepted.MessageId, attempt.CallerArn, accepted.FromIdentityArn, accepted.Destination.Count);
     }

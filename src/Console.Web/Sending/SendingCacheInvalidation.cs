@@ -20,6 +20,7 @@ public sealed class SendingCacheInvalidation(SendingReadCache cache) : SaveChang
     {
         SendingIdentityEntity or DkimKeyEntity or IdentityPolicyEntity => SendingData.Identities,
         AccountEntity or ConfigurationSetEntity => SendingData.Accounts,
+        ConfigurationSetEventDestinationEntity or SnsTopicEntity => SendingData.Accounts, // the feedback fan-out's destinations and topic decisions
         IamPrincipalEntity or IamPolicyEntity => SendingData.Iam,
         SuppressedDestinationEntity => SendingData.Suppression,
         AccessKeyEntity => SendingData.AccessKeys,

@@ -24,6 +24,28 @@ public static class SendEventTypes
         SendEventType.DeliveryDelay => "DeliveryDelay",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
+
+    /// <summary>
+    /// The event types of a destination's <c>MatchingEventTypes</c> (JSON names joined by commas, any case; v2's
+    /// <c>DELIVERY_DELAY</c> spelling too); names of types the console never raises (Open, Click …) are left out.
+    /// </summary>
+    public static IReadOnlySet<SendEventType> ParseList(string? names)
+    {
+        var types = new HashSet<SendEventType>();
+        foreach (var name in (names ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var key = name.Replace("_", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
+            foreach (var type in Enum.GetValues<SendEventType>())
+            {
+                if (string.Equals(type.ToString(), key, StringComparison.OrdinalIgnoreCase))
+                {
+                    types.Add(type);
+                }
+            }
+        }
+
+        return types;
+    }
 }
 
 /// <summary>

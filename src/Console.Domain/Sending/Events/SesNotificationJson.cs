@@ -18,7 +18,15 @@ public enum NotificationFormat
 public static class SesNotificationJson
 {
     public static string Serialize(SendEvent notification, NotificationFormat format = NotificationFormat.IdentityNotification) =>
-        Serialize(notification, format, withMail: true);
+        Serialize(notification, format, withMail: true, headers: null, withAllHeaders: false);
+
+    /// <summary>
+    /// The notification as it is published (docs/notifications.md#notification-json): the <c>mail</c> object carries
+    /// <c>commonHeaders</c> from <paramref name="headers"/>, and <c>headersTruncated</c> / <c>headers</c> only when
+    /// <paramref name="withAllHeaders"/>.
+    /// </summary>
+    public static string Serialize(SendEvent notification, NotificationFormat format, MessageHeaders? headers, bool withAllHeaders) =>
+        Serialize(notification, format, withMail: true, headers, withAllHeaders);
 
     /// <summary>
     /// The notification without its <c>mail</c> object, as the console stores an event: the message's <c>mail</c> is stored
@@ -26,7 +34,7 @@ public static class SesNotificationJson
     /// <see cref="Serialize(SendEvent, NotificationFormat)"/>'s text again.
     /// </summary>
     public static string SerializeWithoutMail(SendEvent notification, NotificationFormat format = NotificationFormat.IdentityNotification) =>
-        Serialize(notification, format, withMail: false);
+        Serialize(notification, format, withMail: false, headers: null, withAllHeaders: false);
 
     /// <summary>The <c>mail</c> object alone, as <see cref="Serialize(SendEvent, NotificationFormat)"/> writes it.</summary>
     public static string SerializeMail(MailInfo mail)
@@ -138,7 +146,7 @@ public static class SesNotificationJson
         return string.Concat(head, ",\"mail\":", mailJson, tail);
     }
 
-    private static string Serialize(SendEvent notification, NotificationFormat format, bool withMail)
+    private static string Serialize(SendEvent notification, NotificationFormat format, bool withMail, MessageHeaders? headers, bool withAllHeaders)
     {
         ArgumentNullException.ThrowIfNull(notification);
         using var stream = new MemoryStream();
@@ -148,7 +156,7 @@ public static class SesNotificationJson
             w.WriteString(format == NotificationFormat.IdentityNotification ? "notificationType" : "eventType", notification.Type.JsonName());
             if (withMail)
             {
-                WriteMail(w, notification.Mail, asProperty: true);
+                WriteMail(w, notification.Mail, asProperty: true, headers, withAllHeaders);
             }
 
             switch (notification.Type)
@@ -225,7 +233,7 @@ public static class SesNotificationJson
     public static string Timestamp(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private static void WriteMail(Utf8JsonWriter w, MailInfo mail, bool asProperty)
+    private static void WriteMail(Utf8JsonWriter w, MailInfo mail, bool asProperty, MessageHeaders? headers = null, bool withAllHeaders = false)
     {
         if (asProperty)
         {
@@ -246,14 +254,19 @@ public static class SesNotificationJson
         }
 
         w.WriteString("sendingAccountId", mail.SendingAccountId);
-        WriteMailTail(w, mail);
+        WriteMailTail(w, mail, headers, withAllHeaders);
     }
 
     /// <summary>The <c>mail</c> object from <c>callerIdentity</c> on, closing it.</summary>
-    private static void WriteMailTail(Utf8JsonWriter w, MailInfo mail)
+    private static void WriteMailTail(Utf8JsonWriter w, MailInfo mail, MessageHeaders? headers = null, bool withAllHeaders = false)
     {
         w.WriteString("callerIdentity", mail.CallerIdentity);
         Strings(w, "destination", mail.Destination);
+        if (headers is not null)
+        {
+            WriteHeaders(w, headers, withAllHeaders);
+        }
+
         if (mail.Tags is { Count: > 0 } tags)
         {
             w.WriteStartObject("tags");
@@ -265,6 +278,49 @@ public static class SesNotificationJson
             w.WriteEndObject();
         }
 
+        w.WriteEndObject();
+    }
+
+    private static void WriteHeaders(Utf8JsonWriter w, MessageHeaders headers, bool withAll)
+    {
+        if (withAll)
+        {
+            var (list, truncated) = headers.Limited();
+            w.WriteBoolean("headersTruncated", truncated);
+            w.WriteStartArray("headers");
+            foreach (var header in list)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", header.Name);
+                w.WriteString("value", header.Value);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        var c = headers.Common;
+        w.WriteStartObject("commonHeaders");
+        Optional(w, "returnPath", c.ReturnPath);
+        Strings(w, "from", c.From);
+        Optional(w, "date", c.Date);
+        if (c.To.Count > 0)
+        {
+            Strings(w, "to", c.To);
+        }
+
+        if (c.Cc.Count > 0)
+        {
+            Strings(w, "cc", c.Cc);
+        }
+
+        if (c.ReplyTo.Count > 0)
+        {
+            Strings(w, "replyTo", c.ReplyTo);
+        }
+
+        Optional(w, "messageId", c.MessageId);
+        Optional(w, "subject", c.Subject);
         w.WriteEndObject();
     }
 

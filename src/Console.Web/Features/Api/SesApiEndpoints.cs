@@ -37,6 +37,7 @@ public static class SesApiEndpoints
         v2.MapDelete("/identities/{identity}/policies/{policy}", SesApiPolicyEndpoints.V2DeleteAsync);
         v2.MapPut("/identities/{identity}/dkim", SesApiIdentitySettingsEndpoints.V2PutDkimAsync);
         v2.MapPut("/identities/{identity}/mail-from", SesApiIdentitySettingsEndpoints.V2PutMailFromAsync);
+        v2.MapPut("/identities/{identity}/feedback", SesApiIdentityNotificationEndpoints.V2PutFeedbackAsync);
         v2.MapPut("/suppression/addresses", SesApiAccountEndpoints.V2PutSuppressedAsync);
         v2.MapGet("/suppression/addresses", SesApiAccountEndpoints.V2ListSuppressedAsync);
         v2.MapGet("/suppression/addresses/{address}", SesApiAccountEndpoints.V2GetSuppressedAsync);

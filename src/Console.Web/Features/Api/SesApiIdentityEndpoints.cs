@@ -73,7 +73,8 @@ public static class SesApiIdentityEndpoints
         }, Json);
     }
 
-    public static async Task<IResult> V2GetAsync(SesApiRequest api, IdentitiesService identities, IdentityPoliciesService policies, DnsRecordOptions dns, string identity)
+    public static async Task<IResult> V2GetAsync(SesApiRequest api, IdentitiesService identities, IdentityPoliciesService policies, DnsRecordOptions dns,
+        Notifications.Feedback.IdentityNotificationsService notifications, string identity)
     {
         ArgumentNullException.ThrowIfNull(api);
         var details = await identities.GetAsync(api.Caller, api.Region, identity, api.Aborted);
@@ -87,7 +88,7 @@ public static class SesApiIdentityEndpoints
         return Results.Json(new
         {
             IdentityType = d.Identity.Type == SendingIdentityType.Domain ? "DOMAIN" : "EMAIL_ADDRESS",
-            FeedbackForwardingStatus = true,
+            FeedbackForwardingStatus = (await notifications.GetAsync(api.Caller, api.Region, identity, api.Aborted)).Value?.Settings.ForwardingEnabled ?? true,
             VerifiedForSendingStatus = d.Identity.CanSend,
             VerificationStatus = V2Status(d.Identity.Status),
             DkimAttributes = DkimAttributes(dns, d),

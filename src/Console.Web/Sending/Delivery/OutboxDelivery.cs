@@ -8,6 +8,7 @@ using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Sending;
 using SesConsole.Domain.Sending.Events;
 using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Notifications.Feedback;
 
 namespace SesConsole.Web.Sending.Delivery;
 
@@ -55,7 +56,8 @@ public sealed class OutboxDelivery(
     IOptions<DeliveryOptions> options,
     TimeProvider time,
     ILogger<OutboxDelivery> logger,
-    GroupCommitWriter? writer = null)
+    GroupCommitWriter? writer = null,
+    FeedbackFanOut? feedback = null)
 {
     /// <summary>A claimed message with the <c>mail</c> object its events carry (null for a simulator auto-reply).</summary>
     private sealed record Claimed(OutboxMessageEntity Message, MessageMail? Mail);
@@ -204,7 +206,7 @@ public sealed class OutboxDelivery(
     private static async Task<List<Claimed>> WithMailAsync(ConsoleDbContext db, List<OutboxMessageEntity> claimed, DateTimeOffset lease, CancellationToken ct)
     {
         claimed.ForEach(m => m.NextAttemptAt = lease);
-        var messages = claimed.Where(m => !SimulatorAutoReply.IsAutoReply(m.MessageId)).ToList();
+        var messages = claimed.Where(m => !NoEvents(m.MessageId)).ToList();
         var byId = new Dictionary<string, MessageMail>(StringComparer.Ordinal);
         if (messages.Count > 0)
         {
@@ -242,7 +244,7 @@ public sealed class OutboxDelivery(
 
         return
         [
-            .. claimed.Select(m => new Claimed(m, SimulatorAutoReply.IsAutoReply(m.MessageId)
+            .. claimed.Select(m => new Claimed(m, NoEvents(m.MessageId)
                 ? null
                 : byId.GetValueOrDefault(m.MessageId)
                   ?? new MessageMail(new MailInfo(m.CreatedAt, m.MessageId, m.EnvelopeFrom, m.SourceArn, SourceIp: null, m.AccountId, CallerIdentity: "",
@@ -284,22 +286,26 @@ public sealed class OutboxDelivery(
         var at = time.GetUtcNow();
         if (result.IsSuccess)
         {
-            var delivery = EventOf(message, mail, m => SendEvents.Delivery(m, recipients, at, "250 2.0.0 OK", "sesconsole"));
+            var delivered = Raise(mail, m => SendEvents.Delivery(m, recipients, at, "250 2.0.0 OK", "sesconsole"));
+            var delivery = EventOf(message, mail, delivered);
             var attempts = message.Attempts + 1;
+            var heard = writer is null ? FeedbackRows.None : await FeedbackAsync(message, mail, [delivered], ct); // the hand-built recorder keeps to deliveries
             await (writer is not null
-                ? writer.CommitAsync(db => OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery))
+                ? writer.CommitAsync(db => OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery, heard.Rows))
                 : recorder!.RecordDeliveredAsync(message, attempts, at, delivery));
+            feedback?.Committed(heard);
             return true;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.OutboxMessages.Attach(message);
         message.Attempts++;
+        var raised = new List<SendEvent>();
         if (result.Error is { Code: MailTransportErrors.RecipientRejected, Location: { } refused }
                  && recipients.FirstOrDefault(r => string.Equals(r, refused, StringComparison.OrdinalIgnoreCase)) is { } bounced)
         {
             // A hard bounce for that address (onto the sender's suppression list); the others go out on the next pass.
-            AddBounce(db, message, mail, [bounced], "Permanent", "General", result.Error.Message, at);
+            AddBounce(db, message, mail, [bounced], "Permanent", "General", result.Error.Message, at, raised);
             if (mail is not null)
             {
                 await SuppressionService.FeedAsync(db, message.AccountId, [bounced], "BOUNCE", at, ct);
@@ -320,14 +326,14 @@ public sealed class OutboxDelivery(
         {
             message.Status = OutboxStatus.GaveUp;
             message.LastError = result.Error.Message;
-            AddBounce(db, message, mail, recipients, "Transient", "ContentRejected", result.Error.Message, at);
+            AddBounce(db, message, mail, recipients, "Transient", "ContentRejected", result.Error.Message, at, raised);
             logger.LogWarning("The receiving server refused the content of {MessageId}: {Error}", message.MessageId, result.Error.Message);
         }
         else if (at - message.CreatedAt >= options.Value.GiveUpAfter)
         {
             message.Status = OutboxStatus.GaveUp;
             message.LastError = result.Error.Message;
-            AddBounce(db, message, mail, recipients, "Undetermined", "Undetermined", result.Error.Message, at);
+            AddBounce(db, message, mail, recipients, "Undetermined", "Undetermined", result.Error.Message, at, raised);
             logger.LogWarning("Gave up delivering {MessageId} after {Attempts} attempts: {Error}", message.MessageId, message.Attempts, result.Error.Message);
         }
         else
@@ -337,11 +343,18 @@ public sealed class OutboxDelivery(
             message.LastError = result.Error.Message;
             var error = result.Error.Message;
             AddEvent(db, message, mail, m => SendEvents.DeliveryDelay(m, "TransientCommunicationFailure",
-                [.. recipients.Select(r => new DelayedRecipient(r, "4.4.1", error))], at, message.CreatedAt + options.Value.GiveUpAfter));
+                [.. recipients.Select(r => new DelayedRecipient(r, "4.4.1", error))], at, message.CreatedAt + options.Value.GiveUpAfter), raised);
             logger.LogInformation("Delivery of {MessageId} failed (attempt {Attempts}); retrying in {Delay}: {Error}", message.MessageId, message.Attempts, delay, result.Error.Message);
         }
 
+        var fannedOut = await FeedbackAsync(message, mail, raised, ct);
+        foreach (var row in fannedOut.Rows)
+        {
+            db.Add(row);
+        }
+
         await db.SaveChangesAsync(ct);
+        feedback?.Committed(fannedOut);
         return false;
     }
 
@@ -353,8 +366,10 @@ public sealed class OutboxDelivery(
     private async Task RecordStagedAsync(GroupCommitWriter commits, IStagedMailTransport staging, StagedDelivery staged, OutboxMessageEntity message, MessageMail? mail, string[] recipients)
     {
         var at = time.GetUtcNow();
-        var delivery = EventOf(message, mail, m => SendEvents.Delivery(m, recipients, at, "250 2.0.0 OK", "sesconsole"));
+        var delivered = Raise(mail, m => SendEvents.Delivery(m, recipients, at, "250 2.0.0 OK", "sesconsole"));
+        var delivery = EventOf(message, mail, delivered);
         var attempts = message.Attempts + 1;
+        var heard = await FeedbackAsync(message, mail, [delivered], CancellationToken.None);
         try
         {
             await commits.CommitAsync(db =>
@@ -364,7 +379,7 @@ public sealed class OutboxDelivery(
                     db.MailboxMessages.Add(row);
                 }
 
-                return OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery);
+                return OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery, heard.Rows);
             });
         }
         catch (Exception ex) when (ex is DbException or DbUpdateException && staged.Row is not null)
@@ -374,11 +389,13 @@ public sealed class OutboxDelivery(
                 throw;
             }
 
-            await commits.CommitAsync(db => OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery));
+            await commits.CommitAsync(db => OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery, heard.Rows));
         }
+
+        feedback?.Committed(heard);
     }
 
-    private static void AddBounce(ConsoleDbContext db, OutboxMessageEntity message, MessageMail? mail, string[] recipients, string type, string subType, string diagnostic, DateTimeOffset at) =>
+    private static void AddBounce(ConsoleDbContext db, OutboxMessageEntity message, MessageMail? mail, string[] recipients, string type, string subType, string diagnostic, DateTimeOffset at, List<SendEvent> raised) =>
         AddEvent(db, message, mail, m =>
         {
             var bounce = SendEvents.Bounce(m, type, subType,
@@ -386,25 +403,41 @@ public sealed class OutboxDelivery(
 
             // One feedback ID per bounce, stable across a re-run of the same attempt.
             return bounce with { Bounce = bounce.Bounce! with { FeedbackId = SendEvents.FeedbackId(m.MessageId, $"bounce-{subType}-{string.Join(',', recipients)}") } };
-        });
+        }, raised);
 
-    /// <summary>Stores one event of <paramref name="message"/>; none for a simulator auto-reply (<paramref name="mail"/> null).</summary>
-    private static void AddEvent(ConsoleDbContext db, OutboxMessageEntity message, MessageMail? mail, Func<MailInfo, SendEvent> build)
+    /// <summary>Stores one event of <paramref name="message"/> and adds it to <paramref name="raised"/>; none for a simulator auto-reply (<paramref name="mail"/> null).</summary>
+    private static void AddEvent(ConsoleDbContext db, OutboxMessageEntity message, MessageMail? mail, Func<MailInfo, SendEvent> build, List<SendEvent> raised)
     {
-        if (EventOf(message, mail, build) is { } row)
+        var e = Raise(mail, build);
+        if (e is not null && EventOf(message, mail, e) is { } row)
         {
             db.SendEvents.Add(row);
+            raised.Add(e);
         }
     }
 
-    private static SendEventEntity? EventOf(OutboxMessageEntity message, MessageMail? mail, Func<MailInfo, SendEvent> build)
+    /// <summary>Whether an outbox row is the console's own mail (a simulator auto-reply or a feedback notice): no SES message, no events.</summary>
+    private static bool NoEvents(string messageId) => SimulatorAutoReply.IsAutoReply(messageId) || FeedbackMail.IsFeedback(messageId);
+
+    private static SendEvent? Raise(MessageMail? mail, Func<MailInfo, SendEvent> build) => mail is null ? null : build(mail.Info);
+
+    /// <summary>The feedback rows for <paramref name="events"/> (docs/notifications.md#feedback-routing-under-delegation), committed with them.</summary>
+    private async Task<FeedbackRows> FeedbackAsync(OutboxMessageEntity message, MessageMail? mail, IReadOnlyList<SendEvent?> events, CancellationToken ct)
     {
-        if (mail is null)
+        var raised = events.OfType<SendEvent>().ToList();
+        return feedback is null || mail is null || raised.Count == 0
+            ? FeedbackRows.None
+            : await feedback.RowsForAsync(raised, new FeedbackContext(message.AccountId, message.SourceArn, message.ConfigurationSetName,
+                message.FeedbackAddress ?? mail.Info.Source, _ => Task.FromResult<byte[]?>(message.Mime)), ct);
+    }
+
+    private static SendEventEntity? EventOf(OutboxMessageEntity message, MessageMail? mail, SendEvent? e)
+    {
+        if (mail is null || e is null)
         {
             return null;
         }
 
-        var e = build(mail.Info);
         return new SendEventEntity
         {
             Id = Guid.CreateVersion7(e.Timestamp), MessageId = message.MessageId, AccountId = message.AccountId, SourceArn = message.SourceArn,
@@ -512,7 +545,7 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     /// Stages "<paramref name="message"/> was delivered" on <paramref name="db"/>: the row's status, time, attempt count and
     /// error (absolute values, so running it again on a fresh context after a failed save writes the same) and the Delivery event.
     /// </summary>
-    public static Task MarkDeliveredAsync(ConsoleDbContext db, OutboxMessageEntity message, int attempts, DateTimeOffset at, SendEventEntity? deliveryEvent)
+    public static Task MarkDeliveredAsync(ConsoleDbContext db, OutboxMessageEntity message, int attempts, DateTimeOffset at, SendEventEntity? deliveryEvent, IReadOnlyList<object>? feedbackRows = null)
     {
         var entry = db.OutboxMessages.Attach(message);
         message.Attempts = attempts;
@@ -527,6 +560,11 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
         if (deliveryEvent is not null)
         {
             db.SendEvents.Add(deliveryEvent);
+        }
+
+        foreach (var row in feedbackRows ?? [])
+        {
+            db.Add(row);
         }
 
         return Task.CompletedTask;
