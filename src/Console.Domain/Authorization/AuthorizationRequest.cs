@@ -122,6 +122,9 @@ public sealed class AuthorizationRequest
         Set(ConditionKey.PrincipalType, c.PrincipalType ?? principal.PrincipalTypeValue);
         Set(ConditionKey.ExternalId, c.ExternalId);
         Set(ConditionKey.RoleSessionName, c.RoleSessionName);
+        Set(ConditionKey.SourceOwner, c.SourceOwner);
+        Set(ConditionKey.SnsProtocol, c.SnsProtocol);
+        Set(ConditionKey.SnsEndpoint, c.SnsEndpoint);
     }
 
     public RequestPrincipal Principal { get; }

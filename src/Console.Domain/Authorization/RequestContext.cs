@@ -61,6 +61,18 @@ public sealed record RequestContext
     /// <summary><c>sts:RoleSessionName</c>: the session name an AssumeRole request asked for; absent otherwise.</summary>
     public string? RoleSessionName { get; init; }
 
+    /// <summary>
+    /// <c>aws:SourceOwner</c>, SNS's older form of <c>aws:SourceAccount</c>: for a direct SNS call the caller's account,
+    /// for a service publishing on behalf of a resource that resource's account (docs/notifications.md#topic-policies).
+    /// </summary>
+    public string? SourceOwner { get; init; }
+
+    /// <summary><c>sns:Protocol</c>: the protocol a Subscribe request asks for (<c>https</c>, <c>email</c> …).</summary>
+    public string? SnsProtocol { get; init; }
+
+    /// <summary><c>sns:Endpoint</c>: the endpoint a Subscribe request names.</summary>
+    public string? SnsEndpoint { get; init; }
+
     /// <summary>An empty context (every key absent).</summary>
     public static RequestContext Empty { get; } = new();
 }

@@ -200,7 +200,7 @@ public static class PolicyCompiler
         var conditions = new CompiledCondition[statement.Conditions.Count];
         for (var i = 0; i < conditions.Length; i++)
         {
-            var condition = CompileCondition(statement.Conditions[i]);
+            var condition = CompileCondition(statement.Conditions[i], kind);
             if (condition is null)
             {
                 return Result<CompiledStatement>.Failure("policy.invalid", $"Condition {statement.Conditions[i].Operator.Value} could not be compiled.");
@@ -224,10 +224,10 @@ public static class PolicyCompiler
         };
     }
 
-    private static CompiledCondition? CompileCondition(PolicyCondition condition)
+    private static CompiledCondition? CompileCondition(PolicyCondition condition, PolicyKind kind)
     {
         if (!ConditionOperator.TryParse(condition.Operator.Value, out var op) ||
-            !PolicyCatalog.TryGetConditionKey(condition.Key.Value, out var key))
+            !PolicyCatalog.TryGetConditionKey(condition.Key.Value, kind, out var key))
         {
             return null;
         }

@@ -21,6 +21,9 @@ public enum ConditionKey
     PrincipalType,
     ExternalId,
     RoleSessionName,
+    SourceOwner,
+    SnsProtocol,
+    SnsEndpoint,
 }
 
 /// <summary>The value type a condition key carries (used for the operator/key mismatch warning).</summary>
@@ -65,13 +68,24 @@ public static class PolicyCatalog
     /// </summary>
     public static IReadOnlyList<string> StsActions { get; } = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"];
 
-    private static readonly string[] IdentityBasedActions = [.. AllActions, .. StsActions];
+    /// <summary>
+    /// The SNS actions a topic policy grants (docs/notifications.md#topic-policies), in SNS's own spelling. An
+    /// identity-based policy may name them too (the caller's own side of an SNS request).
+    /// </summary>
+    public static IReadOnlyList<string> SnsActions { get; } =
+    [
+        "SNS:Publish", "SNS:Subscribe", "SNS:Receive", "SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:DeleteTopic",
+        "SNS:ListSubscriptionsByTopic", "SNS:AddPermission", "SNS:RemovePermission",
+    ];
+
+    private static readonly string[] IdentityBasedActions = [.. AllActions, .. StsActions, .. SnsActions];
 
     /// <summary>The actions a policy of <paramref name="kind"/> may name.</summary>
     public static IReadOnlyList<string> ActionsFor(PolicyKind kind) => kind switch
     {
         PolicyKind.Resource => AllActions,
         PolicyKind.Trust => StsActions,
+        PolicyKind.Topic => SnsActions,
         _ => IdentityBasedActions,
     };
 
@@ -79,8 +93,11 @@ public static class PolicyCatalog
     {
         PolicyKind.Resource => LowerActions,
         PolicyKind.Trust => LowerStsActions,
+        PolicyKind.Topic => LowerSnsActions,
         _ => LowerIdentityBasedActions,
     };
+
+    private static readonly string[] LowerSnsActions = [.. SnsActions.Select(a => a.ToLowerInvariant())];
 
     internal static readonly string[] LowerActions = [.. AllActions.Select(a => a.ToLowerInvariant())];
 
@@ -108,6 +125,9 @@ public static class PolicyCatalog
         ("aws:PrincipalType", ConditionKey.PrincipalType, ConditionValueType.Text, false),
         ("sts:ExternalId", ConditionKey.ExternalId, ConditionValueType.Text, false),
         ("sts:RoleSessionName", ConditionKey.RoleSessionName, ConditionValueType.Text, false),
+        ("aws:SourceOwner", ConditionKey.SourceOwner, ConditionValueType.Text, false),
+        ("sns:Protocol", ConditionKey.SnsProtocol, ConditionValueType.Text, false),
+        ("sns:Endpoint", ConditionKey.SnsEndpoint, ConditionValueType.Text, false),
     ];
 
     public static int KeyCount => Keys.Length;
@@ -117,7 +137,8 @@ public static class PolicyCatalog
 
     /// <summary>
     /// The key names a policy of <paramref name="kind"/> may use: <c>ses:</c> keys exist only in a send, <c>sts:</c> keys
-    /// only in an AssumeRole request, <c>aws:</c> keys in both.
+    /// only in an AssumeRole request, <c>sns:</c> keys only in an SNS request, <c>aws:</c> keys in all of them
+    /// (<c>aws:SourceOwner</c> only in SNS's).
     /// </summary>
     public static IReadOnlyList<string> ConditionKeyNamesFor(PolicyKind kind) =>
         [.. Keys.Where(k => IsApplicable(k.Key, kind)).Select(k => k.Name)];
@@ -125,12 +146,18 @@ public static class PolicyCatalog
     /// <summary>Whether <paramref name="key"/> can be present in a request that a policy of <paramref name="kind"/> governs.</summary>
     public static bool IsApplicable(ConditionKey key, PolicyKind kind)
     {
+        if (key == ConditionKey.SourceOwner)
+        {
+            return kind is PolicyKind.Topic or PolicyKind.IdentityBased;
+        }
+
         var service = Keys[(int)key].Name.AsSpan(0, 3);
         return service switch
         {
             "aws" => true,
-            "ses" => kind != PolicyKind.Trust,
-            _ => kind != PolicyKind.Resource,
+            "ses" => kind is PolicyKind.Resource or PolicyKind.IdentityBased,
+            "sns" => kind is PolicyKind.Topic or PolicyKind.IdentityBased,
+            _ => kind is PolicyKind.Trust or PolicyKind.IdentityBased,
         };
     }
 
@@ -138,11 +165,19 @@ public static class PolicyCatalog
     /// Looks a key up. The <c>ses:</c>/<c>aws:</c>/<c>sts:</c> prefix must be lowercase (SES rejected <c>AWS:SourceAccount</c>);
     /// the rest is case-insensitive, as IAM key names are.
     /// </summary>
-    public static bool TryGetConditionKey(string name, out ConditionKey key)
+    public static bool TryGetConditionKey(string name, out ConditionKey key) => TryGetConditionKey(name, PolicyKind.Resource, out key);
+
+    /// <summary>
+    /// Looks a key up for a policy of <paramref name="kind"/>. A topic policy's keys are case-insensitive throughout, as
+    /// SNS's own default policy writes <c>AWS:SourceOwner</c>; the other kinds keep SES's lowercase prefix rule.
+    /// </summary>
+    public static bool TryGetConditionKey(string name, PolicyKind kind, out ConditionKey key)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        var prefixComparison = kind == PolicyKind.Topic ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         foreach (var k in Keys)
         {
-            if (name.Length == k.Name.Length && name.StartsWith(k.Name.AsSpan(0, 4), StringComparison.Ordinal) &&
+            if (name.Length == k.Name.Length && name.AsSpan(0, 4).Equals(k.Name.AsSpan(0, 4), prefixComparison) &&
                 name.AsSpan(4).Equals(k.Name.AsSpan(4), StringComparison.OrdinalIgnoreCase))
             {
                 key = k.Key;

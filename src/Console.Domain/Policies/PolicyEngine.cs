@@ -1,5 +1,6 @@
 using SesConsole.Domain.Authorization;
 using SesConsole.Domain.Identities;
+using SesConsole.Domain.Notifications;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Principals;
 
@@ -38,6 +39,10 @@ public static class PolicyEngine
     public static PolicyValidationResult ValidateTrustPolicy(string? text, IPrincipalDirectory directory) =>
         PolicyValidator.ValidateTrustPolicy(text, directory);
 
+    /// <summary>Save-time validation of an SNS topic's access policy.</summary>
+    public static PolicyValidationResult ValidateTopicPolicy(string? text, TopicArn topic, IPrincipalDirectory directory) =>
+        PolicyValidator.ValidateTopicPolicy(text, topic, directory);
+
     /// <summary>Compiles a validated policy; fails when validation found errors.</summary>
     public static Result<CompiledPolicy> Compile(string policyName, PolicyValidationResult validated) =>
         PolicyCompiler.Compile(policyName, validated);
@@ -58,6 +63,10 @@ public static class PolicyEngine
     /// <summary>An STS AssumeRole request: the role's trust policy and the caller's identity-based policies combined.</summary>
     public static AssumeRoleAuthorizationResult AuthorizeAssumeRole(AuthorizationRequest request, CompiledPolicySet trustPolicy, CompiledPolicySet callerPolicies) =>
         AssumeRoleAuthorizer.Authorize(request, trustPolicy, callerPolicies);
+
+    /// <summary>An SNS request on a topic: the topic policy (or SNS's default) and the caller's identity-based policies combined.</summary>
+    public static TopicAuthorizationResult AuthorizeTopic(AuthorizationRequest request, CompiledPolicySet topicPolicy, bool usesDefaultPolicy, CompiledPolicySet callerPolicies) =>
+        TopicAuthorizer.Authorize(request, topicPolicy, usesDefaultPolicy, callerPolicies);
 
     /// <summary>The canonical JSON text of a document (what to store and show).</summary>
     public static string Canonicalize(PolicyDocument document) => PolicySerializer.Serialize(document);

@@ -1,5 +1,6 @@
 using System.Text;
 using SesConsole.Domain.Identities;
+using SesConsole.Domain.Notifications;
 using SesConsole.Domain.Principals;
 
 namespace SesConsole.Domain.Policies;
@@ -18,6 +19,13 @@ public enum PolicyKind
     /// STS actions only (<c>sts:AssumeRole</c>) and no <c>Resource</c>: it always governs the role it is attached to.
     /// </summary>
     Trust,
+
+    /// <summary>
+    /// An SNS topic's access policy (docs/notifications.md#topic-policies): who may publish, subscribe and manage the
+    /// topic. It has <c>Principal</c> (AWS principals, <c>"*"</c> or a service such as <c>ses.amazonaws.com</c>), SNS
+    /// actions only (<c>SNS:Publish</c> …) and Resource the topic's ARN.
+    /// </summary>
+    Topic,
 }
 
 /// <summary>The outcome of validation: the parsed document (when the text was JSON) and every diagnostic, errors first.</summary>
@@ -63,7 +71,17 @@ public static class PolicyValidator
         return Validate(text, PolicyKind.Trust, default, directory);
     }
 
-    private static PolicyValidationResult Validate(string? text, PolicyKind kind, IdentityArn identity, IPrincipalDirectory? directory)
+    /// <summary>Validates an SNS topic's access policy: Principal required, SNS actions only, Resource the topic's ARN.</summary>
+    /// <param name="text">The policy JSON.</param>
+    /// <param name="topic">The topic the policy is attached to.</param>
+    /// <param name="directory">The principal registry; every named principal must exist, as SNS checks at save time.</param>
+    public static PolicyValidationResult ValidateTopicPolicy(string? text, TopicArn topic, IPrincipalDirectory directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return Validate(text, PolicyKind.Topic, default, directory, topic);
+    }
+
+    private static PolicyValidationResult Validate(string? text, PolicyKind kind, IdentityArn identity, IPrincipalDirectory? directory, TopicArn topic = default)
     {
         var parsed = PolicyParser.Parse(text);
         var diagnostics = new List<PolicyDiagnostic>(parsed.Diagnostics);
@@ -78,7 +96,7 @@ public static class PolicyValidator
         {
             try
             {
-                CheckDocument(document, kind, identity, directory, diagnostics);
+                CheckDocument(document, kind, identity, topic, directory, diagnostics);
             }
 #pragma warning disable CA1031 // Total by contract: a directory failure becomes a diagnostic rather than a crash of the page.
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -92,7 +110,7 @@ public static class PolicyValidator
         return new PolicyValidationResult(kind, parsed.Document, ordered);
     }
 
-    private static void CheckDocument(PolicyDocument document, PolicyKind kind, IdentityArn identity, IPrincipalDirectory? directory, List<PolicyDiagnostic> diagnostics)
+    private static void CheckDocument(PolicyDocument document, PolicyKind kind, IdentityArn identity, TopicArn topic, IPrincipalDirectory? directory, List<PolicyDiagnostic> diagnostics)
     {
         if (document.Version is { } version && version.Value is not ("2012-10-17" or "2008-10-17"))
         {
@@ -114,11 +132,11 @@ public static class PolicyValidator
                 diagnostics.Add(Error(PolicyDiagnosticCodes.DuplicateSid, $"Sid '{sid.Value}' is used by more than one statement.", sid.Location));
             }
 
-            CheckStatement(statement, kind, identity, directory, diagnostics);
+            CheckStatement(statement, kind, identity, topic, directory, diagnostics);
         }
     }
 
-    private static void CheckStatement(PolicyStatement statement, PolicyKind kind, IdentityArn identity, IPrincipalDirectory? directory, List<PolicyDiagnostic> diagnostics)
+    private static void CheckStatement(PolicyStatement statement, PolicyKind kind, IdentityArn identity, TopicArn topic, IPrincipalDirectory? directory, List<PolicyDiagnostic> diagnostics)
     {
         var name = StatementName(statement);
         if (statement.Effect is null)
@@ -133,7 +151,7 @@ public static class PolicyValidator
 
         if (kind != PolicyKind.IdentityBased)
         {
-            CheckPrincipal(statement, name, identity, directory!, diagnostics);
+            CheckPrincipal(statement, name, kind, identity, directory!, diagnostics);
         }
         else if (statement.Principal is not null)
         {
@@ -142,14 +160,14 @@ public static class PolicyValidator
         }
 
         CheckActions(statement, name, kind, diagnostics);
-        CheckResources(statement, name, kind, identity, diagnostics);
+        CheckResources(statement, name, kind, identity, topic, diagnostics);
         foreach (var condition in statement.Conditions)
         {
             CheckCondition(condition, statement, kind, diagnostics);
         }
     }
 
-    private static void CheckPrincipal(PolicyStatement statement, string name, IdentityArn identity, IPrincipalDirectory directory, List<PolicyDiagnostic> diagnostics)
+    private static void CheckPrincipal(PolicyStatement statement, string name, PolicyKind kind, IdentityArn identity, IPrincipalDirectory directory, List<PolicyDiagnostic> diagnostics)
     {
         var principal = statement.Principal;
         if (principal is null)
@@ -187,7 +205,8 @@ public static class PolicyValidator
                 diagnostics.Add(Error(PolicyDiagnosticCodes.PrincipalWildcard,
                     $"Wildcards are not allowed in a service principal ('{service.Value}').", service.Location));
             }
-            else if (!directory.IsKnownService(service.Value))
+            else if (!directory.IsKnownService(service.Value) &&
+                     !(kind == PolicyKind.Topic && TopicPolicies.BuiltInServicePrincipals.Contains(service.Value, StringComparer.Ordinal)))
             {
                 diagnostics.Add(Error(PolicyDiagnosticCodes.UnknownPrincipal,
                     $"Invalid principal: service '{service.Value}' is not on this installation's list of service principals.", service.Location));
@@ -270,6 +289,7 @@ public static class PolicyValidator
     private static void CheckActions(PolicyStatement statement, string name, PolicyKind kind, List<PolicyDiagnostic> diagnostics)
     {
         var trust = kind == PolicyKind.Trust;
+        var topic = kind == PolicyKind.Topic;
         if (statement.Actions.Count == 0)
         {
             if (HasErrorUnder(diagnostics, statement.ActionLocation))
@@ -277,7 +297,7 @@ public static class PolicyValidator
                 return;
             }
 
-            diagnostics.Add(Error(PolicyDiagnosticCodes.MissingAction, $"{name} has no Action; for example \"{(trust ? "sts:AssumeRole" : "ses:SendEmail")}\".",
+            diagnostics.Add(Error(PolicyDiagnosticCodes.MissingAction, $"{name} has no Action; for example \"{(trust ? "sts:AssumeRole" : topic ? "SNS:Publish" : "ses:SendEmail")}\".",
                 statement.ActionLocation ?? statement.Location));
             return;
         }
@@ -295,7 +315,9 @@ public static class PolicyValidator
 
                 if (!matchesOne)
                 {
-                    diagnostics.Add(trust
+                    diagnostics.Add(topic
+                        ? Error(PolicyDiagnosticCodes.UnknownAction, $"Action pattern '{action.Value}' matches no SNS topic action.", action.Location, "for example `SNS:*` or `SNS:Publish`")
+                        : trust
                         ? Error(PolicyDiagnosticCodes.UnknownAction, $"Action pattern '{action.Value}' matches no action a trust policy grants.", action.Location, "use `sts:AssumeRole`")
                         : Error(PolicyDiagnosticCodes.UnknownAction, $"Action pattern '{action.Value}' matches no SES action.", action.Location, "for example `ses:Send*`"));
                 }
@@ -303,13 +325,15 @@ public static class PolicyValidator
             else if (!PolicyCatalog.IsKnownAction(action.Value, kind))
             {
                 diagnostics.Add(Error(PolicyDiagnosticCodes.UnknownAction,
-                    trust ? $"'{action.Value}' is not an action a trust policy grants ({string.Join(", ", PolicyCatalog.StsActions)})." : $"'{action.Value}' is not an SES action.",
+                    trust ? $"'{action.Value}' is not an action a trust policy grants ({string.Join(", ", PolicyCatalog.StsActions)})."
+                    : topic ? $"'{action.Value}' is not an action a topic policy grants ({string.Join(", ", PolicyCatalog.SnsActions)})."
+                    : $"'{action.Value}' is not an SES action.",
                     action.Location, Suggestions.DidYouMean(action.Value, PolicyCatalog.ActionsFor(kind))));
             }
         }
     }
 
-    private static void CheckResources(PolicyStatement statement, string name, PolicyKind kind, IdentityArn identity, List<PolicyDiagnostic> diagnostics)
+    private static void CheckResources(PolicyStatement statement, string name, PolicyKind kind, IdentityArn identity, TopicArn topic, List<PolicyDiagnostic> diagnostics)
     {
         if (kind == PolicyKind.Trust)
         {
@@ -331,8 +355,29 @@ public static class PolicyValidator
             }
 
             diagnostics.Add(Error(PolicyDiagnosticCodes.MissingResource,
-                kind == PolicyKind.Resource ? $"{name} has no Resource; use \"{identity.Value}\"." : $"{name} has no Resource; use \"*\" or an identity ARN.",
+                kind switch
+                {
+                    PolicyKind.Resource => $"{name} has no Resource; use \"{identity.Value}\".",
+                    PolicyKind.Topic => $"{name} has no Resource; use \"{topic.Value}\".",
+                    _ => $"{name} has no Resource; use \"*\" or an identity ARN.",
+                },
                 statement.ResourceLocation ?? statement.Location));
+            return;
+        }
+
+        if (kind == PolicyKind.Topic)
+        {
+            // SNS accepts a pattern that covers the topic (arn:aws:sns:*:ACCOUNT:NAME); one that misses it governs nothing.
+            foreach (var resource in statement.Resources)
+            {
+                if (resource.Value != topic.Value && !Wildcard.IsMatch(resource.Value, topic.Value))
+                {
+                    diagnostics.Add(Error(PolicyDiagnosticCodes.ResourceMismatch,
+                        $"Resource '{resource.Value}' is not the ARN of the topic this policy is attached to.", resource.Location,
+                        $"did you mean `{topic.Value}`?"));
+                }
+            }
+
             return;
         }
 
@@ -360,13 +405,20 @@ public static class PolicyValidator
 
         foreach (var resource in statement.Resources)
         {
-            if (!IsIdentityArnPattern(resource.Value) && !IsRoleArnPattern(resource.Value))
+            if (!IsIdentityArnPattern(resource.Value) && !IsRoleArnPattern(resource.Value) && !IsTopicArnPattern(resource.Value))
             {
                 diagnostics.Add(Error(PolicyDiagnosticCodes.InvalidResource,
                     $"Resource '{resource.Value}' is not \"*\" or an SES identity ARN such as arn:aws:ses:us-east-1:123456789012:identity/example.com.",
                     resource.Location, "for sts:AssumeRole, name the role: arn:aws:iam::123456789012:role/NAME"));
             }
         }
+    }
+
+    /// <summary>An SNS topic ARN pattern (the resource of the <c>SNS:</c> actions in an identity-based policy).</summary>
+    private static bool IsTopicArnPattern(string value)
+    {
+        var parts = value.Split(':', 6);
+        return parts.Length == 6 && parts[0] == "arn" && Wildcard.IsMatch(parts[1], "aws") && Wildcard.IsMatch(parts[2], "sns") && parts[5].Length > 0;
     }
 
     /// <summary>An IAM role ARN pattern (the resource of <c>sts:AssumeRole</c> in an identity-based policy).</summary>
@@ -406,7 +458,7 @@ public static class PolicyValidator
                 suggestion is null ? null : $"did you mean `{(colon >= 0 ? bare[..(colon + 1)] : "")}{suggestion}`?"));
         }
 
-        if (!PolicyCatalog.TryGetConditionKey(condition.Key.Value, out var key) || !PolicyCatalog.IsApplicable(key, kind))
+        if (!PolicyCatalog.TryGetConditionKey(condition.Key.Value, kind, out var key) || !PolicyCatalog.IsApplicable(key, kind))
         {
             var hint = Suggestions.DidYouMean(condition.Key.Value, PolicyCatalog.ConditionKeyNamesFor(kind));
             diagnostics.Add(Error(PolicyDiagnosticCodes.UnknownConditionKey,

@@ -128,6 +128,7 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<SesConsole.Web.Features.ConfigurationSets.ConfigurationSetsService>();
         services.AddScoped<SesConsole.Web.Features.Api.SesApiAuthentication>();
         services.AddConsoleSts();
+        SesConsole.Web.Features.Sns.SnsServiceCollectionExtensions.AddConsoleSns(services);
         // The SMTP listener's own limits default to the pipeline's (it refuses an over-long message while DATA is read,
         // before the pipeline sees it); an explicit Smtp:MaxMessageSize or Smtp:MaxRecipients still wins.
         services.AddOptions<SesConsole.Web.Features.Smtp.SmtpOptions>().Configure<Microsoft.Extensions.Options.IOptions<SesConsole.Domain.Sending.SendPipelineOptions>>((smtp, pipeline) =>

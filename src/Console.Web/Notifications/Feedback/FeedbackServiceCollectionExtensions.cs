@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using SesConsole.Web.Features.Sns;
-
 namespace SesConsole.Web.Notifications.Feedback;
 
 public static class FeedbackServiceCollectionExtensions
@@ -8,7 +5,6 @@ public static class FeedbackServiceCollectionExtensions
     /// <summary>SES feedback: the fan-out at event commit, its cached settings, and the identity notification settings (docs/notifications.md#identity-notifications).</summary>
     public static IServiceCollection AddFeedback(this IServiceCollection services)
     {
-        services.TryAddSingleton<SnsTopicAccess>();
         services.AddSingleton<FeedbackSettingsCache>();
         services.AddSingleton<FeedbackFanOut>();
         services.AddScoped<IdentityNotificationsService>();
