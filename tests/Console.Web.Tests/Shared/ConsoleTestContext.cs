@@ -20,6 +20,7 @@ using SesConsole.Web.Features.Mail;
 using SesConsole.Web.Features.Policies;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Hosting;
+using SesConsole.Web.Notifications;
 using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Tests.Shared;
@@ -82,6 +83,9 @@ public abstract class ConsoleTestContext : BunitContext
         Services.AddScoped<PrincipalDirectoryLoader>();
         Services.AddConsolePolicies();
         Services.AddSendingEngine(configuration);
+        Services.AddNotificationsCore(configuration);
+        SesConsole.Web.Features.Sns.SnsServiceCollectionExtensions.AddConsoleSns(Services);
+        SesConsole.Web.Notifications.Feedback.FeedbackServiceCollectionExtensions.AddFeedback(Services);
         Services.AddScoped<SesConsole.Web.Features.ConfigurationSets.ConfigurationSetsService>();
         Authorization = AddAuthorization();
         Authorization.SetPolicies(Policies.AccountMember, Policies.AccountRoot);

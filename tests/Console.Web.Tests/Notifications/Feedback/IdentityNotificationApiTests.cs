@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Identities;
+using SesConsole.Web.Features.Sns;
 using SesConsole.Web.Tests.Features.Api;
 using SesConsole.Web.Tests.Shared;
 
@@ -36,6 +37,7 @@ public sealed class IdentityNotificationApiTests(SesApiServer api) : IClassFixtu
             Policy = $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ses.amazonaws.com"},"Action":"SNS:Publish","Resource":"{{topic}}"}]}""",
         });
         await db.SaveChangesAsync(Ct);
+        api.Service<SnsTopicCache>().Invalidate(); // written here, not through the SNS API that drops it
         return topic;
     }
 
