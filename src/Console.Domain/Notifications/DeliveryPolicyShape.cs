@@ -87,7 +87,7 @@ public static class DeliveryPolicyShape
 
                 foreach (var t in property.Value.EnumerateObject())
                 {
-                    if (t.Name != "maxReceivesPerSecond" || !t.Value.TryGetInt32(out var rate) || rate < 1)
+                    if (t.Name != "maxReceivesPerSecond" || t.Value.ValueKind != JsonValueKind.Number || !t.Value.TryGetInt32(out var rate) || rate < 1)
                     {
                         return $"\"{name}\" takes only maxReceivesPerSecond, a whole number of at least 1";
                     }
@@ -149,7 +149,7 @@ public static class DeliveryPolicyShape
                 continue;
             }
 
-            if (!field.Value.TryGetInt32(out var n) || n < 0)
+            if (field.Value.ValueKind != JsonValueKind.Number || !field.Value.TryGetInt32(out var n) || n < 0)
             {
                 return $"{field.Name} must be a whole number of at least 0";
             }
