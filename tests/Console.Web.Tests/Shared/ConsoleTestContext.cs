@@ -90,6 +90,12 @@ public abstract class ConsoleTestContext : BunitContext
         Authorization = AddAuthorization();
         Authorization.SetPolicies(Policies.AccountMember, Policies.AccountRoot);
 
+        // The Topics pages' SNS service and what it needs (docs/notifications.md#topics).
+        Services.AddSingleton(Options.Create(new SesConsole.Web.Notifications.NotificationsOptions()));
+        Services.AddSingleton<Microsoft.Extensions.Hosting.IHostEnvironment>(new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = "Production" });
+        Services.AddSingleton<SesConsole.Web.Notifications.SubscriberNetworkGuard>();
+        Services.AddSingleton<SesConsole.Web.Notifications.SnsDeliverySignal>();
+        SesConsole.Web.Features.Sns.SnsServiceCollectionExtensions.AddConsoleSns(Services);
         using var db = Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>().CreateDbContext();
         db.Database.Migrate();
         db.Accounts.AddRange(

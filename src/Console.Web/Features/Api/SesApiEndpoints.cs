@@ -60,6 +60,8 @@ public static class SesApiEndpoints
 
         // STS shares POST /: a signature scoped to the service "sts" is routed to it instead (docs/sts.md#the-endpoint).
         endpoints.MapStsApi();
+        // So does SNS, for a signature scoped to "sns" (docs/notifications.md#sns-api).
+        Sns.SnsEndpoints.MapSnsApi(endpoints);
         return endpoints;
     }
 

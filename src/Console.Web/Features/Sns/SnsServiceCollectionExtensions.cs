@@ -7,6 +7,7 @@ public static class SnsServiceCollectionExtensions
     {
         services.AddSingleton<SnsTopicCache>();
         services.AddSingleton<SnsTopicAccess>();
+        services.AddScoped<SnsService>();
         return services;
     }
 }

@@ -6,9 +6,10 @@ namespace SesConsole.Web.Features.Sts;
 public sealed record SigningServiceMetadata(string Service);
 
 /// <summary>
-/// Routing for the path STS shares with the SES v1 API (<c>POST /</c>): an endpoint carrying
-/// <see cref="SigningServiceMetadata"/> for <c>sts</c> stays a candidate only for a request signed for <c>sts</c>, so the
-/// signature's service picks the API before any filter or handler runs (docs/sts.md#the-endpoint).
+/// Routing for the path STS and SNS share with the SES v1 API (<c>POST /</c>): an endpoint carrying
+/// <see cref="SigningServiceMetadata"/> for <c>sts</c> or <c>sns</c> stays a candidate only for a request signed for that
+/// service, so the signature's service picks the API before any filter or handler runs (docs/sts.md#the-endpoint,
+/// docs/notifications.md#sns-api).
 /// </summary>
 public sealed class StsRouting : MatcherPolicy, IEndpointSelectorPolicy
 {
@@ -24,13 +25,19 @@ public sealed class StsRouting : MatcherPolicy, IEndpointSelectorPolicy
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         ArgumentNullException.ThrowIfNull(candidates);
-        bool? sts = null;
+        string? signed = null;
+        var known = false;
         for (var i = 0; i < candidates.Count; i++)
         {
             if (candidates.IsValidCandidate(i) && candidates[i].Endpoint.Metadata.GetMetadata<SigningServiceMetadata>() is { } required)
             {
-                sts ??= StsEndpoints.IsStsRequest(httpContext.Request);
-                if (required.Service != StsEndpoints.SigningName || !sts.Value)
+                if (!known)
+                {
+                    signed = SigningServiceOf(httpContext.Request);
+                    known = true;
+                }
+
+                if (required.Service != signed)
                 {
                     candidates.SetValidity(i, false);
                 }
@@ -38,5 +45,21 @@ public sealed class StsRouting : MatcherPolicy, IEndpointSelectorPolicy
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The API a request at <c>POST /</c> is for: <c>sts</c> or <c>sns</c> when its signature is scoped to that service
+    /// (an unsigned SNS <c>ConfirmSubscription</c>, which SNS answers without a signature, counts as <c>sns</c>); null for
+    /// everything else, which is SES's.
+    /// </summary>
+    public static string? SigningServiceOf(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (StsEndpoints.IsStsRequest(request))
+        {
+            return StsEndpoints.SigningName;
+        }
+
+        return Sns.SnsEndpoints.IsSnsRequest(request) ? Sns.SnsEndpoints.SigningName : null;
     }
 }
