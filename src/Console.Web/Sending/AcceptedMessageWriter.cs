@@ -33,6 +33,7 @@ public sealed class AcceptedMessageWriter(
                 Id = Guid.CreateVersion7(now), MessageId = accepted.MessageId, AccountId = accepted.SendingAccountId, SourceArn = accepted.SourceArn,
                 EnvelopeFrom = accepted.MailFrom.EnvelopeFrom, Recipients = string.Join(',', accepted.TransportRecipients),
                 Mime = await mime.BuildAsync(accepted, ct), CreatedAt = accepted.Timestamp, NextAttemptAt = accepted.Timestamp,
+                ConfigurationSetName = accepted.ConfigurationSetName,
             });
         }
 

@@ -19,7 +19,8 @@ public sealed class SendingCacheInvalidation(SendingReadCache cache) : SaveChang
     public static SendingData FamilyOf(object entity) => entity switch
     {
         SendingIdentityEntity or DkimKeyEntity or IdentityPolicyEntity => SendingData.Identities,
-        AccountEntity or ConfigurationSetEntity => SendingData.Accounts,
+        AccountEntity => SendingData.Accounts,
+        ConfigurationSetEntity or ConfigurationSetEventDestinationEntity => SendingData.ConfigurationSets,
         IamPrincipalEntity or IamPolicyEntity => SendingData.Iam,
         SuppressedDestinationEntity => SendingData.Suppression,
         AccessKeyEntity => SendingData.AccessKeys,
