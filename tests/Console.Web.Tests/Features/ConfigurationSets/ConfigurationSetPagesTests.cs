@@ -46,9 +46,8 @@ public sealed class ConfigurationSetPagesTests : ConsoleTestContext
         var page = Render<ConfigurationSetsPage>();
 
         page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=sets-table] tbody tr").Count));
-        var rows = page.FindAll("[data-testid=sets-table] tbody tr").Select(r => r.TextContent).ToList();
-        Assert.StartsWith("empty0", rows[0], StringComparison.Ordinal);
-        Assert.StartsWith("tracking2", rows[1], StringComparison.Ordinal);
+        var rows = page.FindAll("[data-testid=sets-table] tbody tr").Select(r => string.Join('|', r.QuerySelectorAll("td").Take(2).Select(td => td.TextContent.Trim())));
+        Assert.Equal(["empty|0", "tracking|2"], rows);
         Assert.DoesNotContain("b-secret", page.Markup, StringComparison.Ordinal);
         Assert.DoesNotContain("elsewhere", page.Markup, StringComparison.Ordinal);
     }
@@ -105,7 +104,7 @@ public sealed class ConfigurationSetPagesTests : ConsoleTestContext
         Assert.Equal(["Send", "Rendering Failure"], rows[0].QuerySelectorAll(".mud-chip").Select(c => c.TextContent.Trim()));
         Assert.Contains("arn:aws:sns:us-east-1:111111111111:feedback", rows[1].TextContent, StringComparison.Ordinal);
         Assert.Equal(["Bounce", "Complaint"], rows[1].QuerySelectorAll(".mud-chip").Select(c => c.TextContent.Trim()));
-        Assert.Equal(2, page.FindAll("[data-testid=destination-enabled-switch] input:checked").Count);
+        Assert.Equal(2, page.FindComponents<MudBlazor.MudSwitch<bool>>().Count);
         Assert.Contains("0100abc-msg", page.Find("[data-testid=events-list]").TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("b-only-msg", page.Markup, StringComparison.Ordinal);
     }
@@ -127,25 +126,23 @@ public sealed class ConfigurationSetPagesTests : ConsoleTestContext
     }
 
     [Fact]
-    public async Task SetPage_add_destination_dialog_creates_an_sns_destination_and_shows_field_errors()
+    public async Task SetPage_add_destination_dialog_shows_field_errors_then_creates_an_event_log_destination()
     {
         await Service<ConfigurationSetsService>().CreateAsync(RootOf(AccountA), "us-east-1", "dialog", Ct);
         SignInAsRoot(AccountA);
         var (root, page) = RenderWithProviders<ConfigurationSetPage>(("Name", "dialog"));
 
         page.WaitForElement("[data-testid=add-destination]").Click();
-        root.WaitForElement("input[data-testid=destination-name]").Input("to-topic");
-        root.Find("[data-testid=kind-sns] input").Change(EventDestinationKind.Sns.ToString());
-        root.WaitForElement("input[data-testid=destination-topic]").Input("arn:aws:sns:eu-west-1:111111111111:t");
+        root.WaitForElement("input[data-testid=destination-name]").Input("bad name");
         root.Find("[data-testid=destination-submit]").Click();
-        root.WaitForAssertion(() => Assert.Contains("is in eu-west-1", root.Markup, StringComparison.Ordinal));
+        root.WaitForAssertion(() => Assert.Contains("Event destination name 'bad name' is invalid", root.Markup, StringComparison.Ordinal));
 
-        root.Find("input[data-testid=destination-topic]").Input("arn:aws:sns:us-east-1:111111111111:t");
+        root.Find("input[data-testid=destination-name]").Input("to-log");
         root.Find("[data-testid=destination-submit]").Click();
 
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=destinations-table] tbody tr")));
-        var saved = Assert.Single((await Service<ConfigurationSetsService>().ListDestinationsAsync(RootOf(AccountA), "us-east-1", "dialog", Ct)).Value);
-        Assert.Equal(("to-topic", EventDestinationKind.Sns, "arn:aws:sns:us-east-1:111111111111:t", true), (saved.Name, saved.Kind, saved.TopicArn, saved.Enabled));
+        var saved = Assert.Single((await Service<ConfigurationSetsService>().ListDestinationsAsync(RootOf(AccountA), "us-east-1", "dialog", Ct)).Value!);
+        Assert.Equal(("to-log", EventDestinationKind.EventLog, (string?)null, true), (saved.Name, saved.Kind, saved.TopicArn, saved.Enabled));
         Assert.Equal(["SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY"], saved.MatchingEventTypes.Select(t => t.V2));
     }
 }
