@@ -150,6 +150,12 @@ public interface IConfigurationSetDirectory
 {
     /// <summary>Whether <paramref name="account"/> has a configuration set named <paramref name="name"/> (exact, case-sensitive) in <paramref name="region"/>.</summary>
     ValueTask<bool> ExistsAsync(string account, string region, string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The default configuration sets of <paramref name="account"/>'s identities in <paramref name="region"/> (v2
+    /// <c>PutEmailIdentityConfigurationSetAttributes</c>): identity name → set name, only identities that have one.
+    /// </summary>
+    ValueTask<IReadOnlyDictionary<string, string>> GetIdentityDefaultsAsync(string account, string region, CancellationToken cancellationToken);
 }
 
 /// <summary>A directory with no configuration sets: every name a send gives is unknown.</summary>
@@ -158,4 +164,7 @@ public sealed class NoConfigurationSets : IConfigurationSetDirectory
     public static readonly NoConfigurationSets Instance = new();
 
     public ValueTask<bool> ExistsAsync(string account, string region, string name, CancellationToken cancellationToken) => ValueTask.FromResult(false);
+
+    public ValueTask<IReadOnlyDictionary<string, string>> GetIdentityDefaultsAsync(string account, string region, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
 }

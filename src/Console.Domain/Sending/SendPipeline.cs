@@ -63,6 +63,9 @@ public sealed class SendContext(SendRequest request, SendPipelinePorts ports, Se
     /// <summary>Step 5: the sending account.</summary>
     public SendingAccount? SendingAccount { get; set; }
 
+    /// <summary>Step 6: the configuration set that applies (the one the send names, or the identity's default for its owner's own send).</summary>
+    public string? ConfigurationSetName { get; set; }
+
     /// <summary>Step 7.</summary>
     public QuotaResult? Quota { get; set; }
 

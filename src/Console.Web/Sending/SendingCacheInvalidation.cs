@@ -19,8 +19,9 @@ public sealed class SendingCacheInvalidation(SendingReadCache cache) : SaveChang
     public static SendingData FamilyOf(object entity) => entity switch
     {
         SendingIdentityEntity or DkimKeyEntity or IdentityPolicyEntity => SendingData.Identities,
-        AccountEntity or ConfigurationSetEntity => SendingData.Accounts,
-        ConfigurationSetEventDestinationEntity or SnsTopicEntity => SendingData.Accounts, // the feedback fan-out's destinations and topic decisions
+        AccountEntity => SendingData.Accounts,
+        ConfigurationSetEntity or ConfigurationSetEventDestinationEntity => SendingData.ConfigurationSets,
+        SnsTopicEntity => SendingData.Accounts, // the feedback fan-out's topic decisions (docs/notifications.md#identity-notifications)
         IamPrincipalEntity or IamPolicyEntity => SendingData.Iam,
         SuppressedDestinationEntity => SendingData.Suppression,
         AccessKeyEntity => SendingData.AccessKeys,

@@ -12,7 +12,7 @@ public enum SendingData
     /// <summary>Sending identities, their DKIM keys and their sending authorization policies.</summary>
     Identities = 1,
 
-    /// <summary>Accounts: sandbox, sending enabled, quota, rate, organization; and their configuration sets.</summary>
+    /// <summary>Accounts: sandbox, sending enabled, quota, rate, organization.</summary>
     Accounts = 2,
 
     /// <summary>IAM users and roles and their identity-based policies (the delegate side).</summary>
@@ -27,7 +27,10 @@ public enum SendingData
     /// </summary>
     AccessKeys = 16,
 
-    All = Identities | Accounts | Iam | Suppression | AccessKeys,
+    /// <summary>Configuration sets and their event destinations (docs/configuration-sets.md#event-destinations).</summary>
+    ConfigurationSets = 32,
+
+    All = Identities | Accounts | Iam | Suppression | AccessKeys | ConfigurationSets,
 }
 
 /// <summary>Configuration of <see cref="SendingReadCache"/> (section <c>Sending:ReadCache</c>).</summary>
@@ -65,7 +68,8 @@ public sealed class SendingReadCache
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Value;
-        _families = [new(time, Options.Lifetime), new(time, Options.Lifetime), new(time, Options.Lifetime), new(time, Options.Lifetime), new(time, Options.Lifetime)];
+        _families = [new(time, Options.Lifetime), new(time, Options.Lifetime), new(time, Options.Lifetime), new(time, Options.Lifetime), new(time, Options.Lifetime),
+            new(time, Options.Lifetime)];
     }
 
     public SendingReadCacheOptions Options { get; }
@@ -99,6 +103,7 @@ public sealed class SendingReadCache
         SendingData.Iam => _families[2],
         SendingData.Suppression => _families[3],
         SendingData.AccessKeys => _families[4],
+        SendingData.ConfigurationSets => _families[5],
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "Exactly one family."),
     };
 

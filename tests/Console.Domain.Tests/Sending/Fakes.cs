@@ -99,8 +99,14 @@ internal sealed class FakeConfigurationSets : IConfigurationSetDirectory
 {
     public HashSet<(string Account, string Region, string Name)> Sets { get; } = [];
 
+    /// <summary>Identity defaults: (account, region) → identity name → set name.</summary>
+    public Dictionary<(string Account, string Region), Dictionary<string, string>> Defaults { get; } = [];
+
     public ValueTask<bool> ExistsAsync(string account, string region, string name, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Sets.Contains((account, region, name)));
+
+    public ValueTask<IReadOnlyDictionary<string, string>> GetIdentityDefaultsAsync(string account, string region, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyDictionary<string, string>>(Defaults.TryGetValue((account, region), out var d) ? d : new Dictionary<string, string>());
 }
 
 internal sealed class FakeSuppressionList : ISuppressionList

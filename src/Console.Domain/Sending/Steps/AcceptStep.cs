@@ -63,7 +63,7 @@ public sealed class AcceptStep : ISendStep
             ],
             MailFrom = mailFromPlan,
             Dkim = dkim,
-            ConfigurationSetName = message.ConfigurationSetName,
+            ConfigurationSetName = context.ConfigurationSetName,
             Tags = request.Tags,
             Content = request.Content,
         };

@@ -10,8 +10,9 @@ namespace SesConsole.Web.Features.Api;
 /// <summary>
 /// Configuration sets through the SES API, over <see cref="ConfigurationSetsService"/>: v2 CreateConfigurationSet,
 /// GetConfigurationSet, ListConfigurationSets and DeleteConfigurationSet; v1 CreateConfigurationSet,
-/// DescribeConfigurationSet, ListConfigurationSets and DeleteConfigurationSet. Only the set itself exists so far (no
-/// event destinations, tracking or reputation options; docs/configuration-sets.md). Errors as SES: v1
+/// DescribeConfigurationSet, ListConfigurationSets and DeleteConfigurationSet (a deleted set takes its event destinations
+/// with it; they have their own endpoints in <see cref="SesApiEventDestinationEndpoints"/>). Tracking, reputation,
+/// delivery, suppression and VDM options are not modelled (docs/configuration-sets.md). Errors as SES: v1
 /// <c>ConfigurationSetAlreadyExists</c> / <c>ConfigurationSetDoesNotExist</c> / <c>InvalidConfigurationSet</c>, v2
 /// <c>AlreadyExistsException</c> / <c>NotFoundException</c> / <c>BadRequestException</c>.
 /// </summary>
@@ -73,13 +74,30 @@ public static class SesApiConfigurationSetEndpoints
         return created.IsSuccess ? request.Result("") : request.Error(created.Error);
     }
 
+    /// <summary>DescribeConfigurationSet: the set, and its event destinations when <c>ConfigurationSetAttributeNames</c> asks for <c>eventDestinations</c> (the other attributes are not modelled).</summary>
     public static async Task<IResult> V1DescribeAsync(V1Request request, ConfigurationSetsService sets)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var row = await sets.GetAsync(request.Caller, request.Region, request.Field("ConfigurationSetName") ?? "", request.Aborted);
-        return row.IsSuccess
-            ? request.Result($"<ConfigurationSet><Name>{SecurityElement.Escape(row.Value.Name)}</Name></ConfigurationSet><EventDestinations/>")
-            : request.Error(row.Error);
+        var name = request.Field("ConfigurationSetName") ?? "";
+        var row = await sets.GetAsync(request.Caller, request.Region, name, request.Aborted);
+        if (!row.IsSuccess)
+        {
+            return request.Error(row.Error);
+        }
+
+        var body = $"<ConfigurationSet><Name>{SecurityElement.Escape(row.Value.Name)}</Name></ConfigurationSet>";
+        if (request.Members("ConfigurationSetAttributeNames").Contains("eventDestinations", StringComparer.Ordinal))
+        {
+            var destinations = await sets.ListDestinationsAsync(request.Caller, request.Region, name, request.Aborted);
+            if (!destinations.IsSuccess)
+            {
+                return request.Error(destinations.Error);
+            }
+
+            body += SesApiEventDestinationEndpoints.V1Xml(destinations.Value);
+        }
+
+        return request.Result(body);
     }
 
     public static async Task<IResult> V1ListAsync(V1Request request, ConfigurationSetsService sets)

@@ -49,6 +49,11 @@ public static class SesApiEndpoints
         v2.MapPost("/list-configuration-sets", SesApiConfigurationSetEndpoints.V2ListFromBodyAsync);
         v2.MapGet("/configuration-sets/{name}", SesApiConfigurationSetEndpoints.V2GetAsync);
         v2.MapDelete("/configuration-sets/{name}", SesApiConfigurationSetEndpoints.V2DeleteAsync);
+        v2.MapPost("/configuration-sets/{name}/event-destinations", SesApiEventDestinationEndpoints.V2CreateAsync);
+        v2.MapGet("/configuration-sets/{name}/event-destinations", SesApiEventDestinationEndpoints.V2GetAsync);
+        v2.MapPut("/configuration-sets/{name}/event-destinations/{destination}", SesApiEventDestinationEndpoints.V2UpdateAsync);
+        v2.MapDelete("/configuration-sets/{name}/event-destinations/{destination}", SesApiEventDestinationEndpoints.V2DeleteAsync);
+        v2.MapPut("/identities/{identity}/configuration-set", SesApiEventDestinationEndpoints.V2PutIdentityDefaultAsync);
 
         // v1 (Query): POST / with a form body, ordered before the Razor page at "/" so a signed API call never reaches it.
         var v1 = new SesApiV1(new RequestDelegateFactoryOptions { ServiceProvider = endpoints.ServiceProvider, DisableInferBodyFromParameters = true });

@@ -37,6 +37,12 @@ public static class SesApiErrors
         "configuration_set.exists" => ("ConfigurationSetAlreadyExists", "AlreadyExistsException"),
         "configuration_set.invalid_name" => ("InvalidConfigurationSet", "BadRequestException"),
         "configuration_set.limit" => ("LimitExceeded", "LimitExceededException"),
+        "event_destination.not_found" => ("EventDestinationDoesNotExist", "NotFoundException"),
+        "event_destination.exists" => ("EventDestinationAlreadyExists", "AlreadyExistsException"),
+        "event_destination.limit" => ("LimitExceeded", "LimitExceededException"),
+        "event_destination.invalid_sns" => ("InvalidSNSDestination", "BadRequestException"),
+        "event_destination.cloudwatch_unavailable" => ("InvalidCloudWatchDestination", "BadRequestException"),
+        "event_destination.firehose_unavailable" => ("InvalidFirehoseDestination", "BadRequestException"),
         _ => ("InvalidParameterValue", "BadRequestException"),
     };
 

@@ -100,6 +100,7 @@ public static class SesApiIdentityEndpoints
             },
             Policies = policyList.IsSuccess ? policyList.Value.Policies.ToDictionary(p => p.Name, p => p.Document) : [],
             Tags = Array.Empty<object>(),
+            ConfigurationSetName = d.DefaultConfigurationSetName,
         }, Json);
     }
 

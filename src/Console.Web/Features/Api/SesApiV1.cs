@@ -45,6 +45,9 @@ public sealed class SesApiV1
         new("DescribeConfigurationSet", SesApiConfigurationSetEndpoints.V1DescribeAsync),
         new("ListConfigurationSets", SesApiConfigurationSetEndpoints.V1ListAsync),
         new("DeleteConfigurationSet", SesApiConfigurationSetEndpoints.V1DeleteAsync),
+        new("CreateConfigurationSetEventDestination", SesApiEventDestinationEndpoints.V1CreateAsync),
+        new("UpdateConfigurationSetEventDestination", SesApiEventDestinationEndpoints.V1UpdateAsync),
+        new("DeleteConfigurationSetEventDestination", SesApiEventDestinationEndpoints.V1DeleteAsync),
         new("GetSendQuota", SesApiAccountEndpoints.V1GetSendQuotaAsync),
         new("GetSendStatistics", SesApiAccountEndpoints.V1GetSendStatisticsAsync),
     ];

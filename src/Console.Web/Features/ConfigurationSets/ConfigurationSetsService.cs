@@ -2,22 +2,20 @@ using Microsoft.EntityFrameworkCore;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
-using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Principals;
 
 namespace SesConsole.Web.Features.ConfigurationSets;
 
-/// <summary>A configuration set as the API and pages show it.</summary>
-public sealed record ConfigurationSetRow(string Name, DateTimeOffset CreatedAt);
-
 /// <summary>
-/// The configuration sets of the caller's account in one region (SES Create/Get/List/DeleteConfigurationSet). Only their
-/// existence is modelled: a send naming a set the sending account lacks is refused (docs/configuration-sets.md). Any
-/// member of the account may look; only the root creates and deletes, as with identities.
+/// The configuration sets of the caller's account in one region (SES Create/Get/List/DeleteConfigurationSet), their event
+/// destinations (<c>ConfigurationSetsService.Destinations.cs</c>) and identities' default sets. v1 and v2 share them: one
+/// namespace per account and region. A send naming a set the sending account lacks is refused
+/// (docs/configuration-sets.md). Any member of the account may look; only the root changes them, as with identities.
+/// Saved changes drop the send path's cached sets through <c>SendingCacheInvalidation</c>.
 /// </summary>
-public sealed class ConfigurationSetsService(IDbContextFactory<ConsoleDbContext> dbFactory, TimeProvider time)
+public sealed partial class ConfigurationSetsService(IDbContextFactory<ConsoleDbContext> dbFactory, TimeProvider time)
 {
-    /// <summary>SES's longest configuration set name.</summary>
+    /// <summary>SES's longest configuration set (and event destination) name.</summary>
     public const int MaxNameLength = 64;
 
     /// <summary>SES's quota of configuration sets per account and region.</summary>
@@ -27,23 +25,18 @@ public sealed class ConfigurationSetsService(IDbContextFactory<ConsoleDbContext>
     private static readonly Error NoAccount = new("auth.no_account", "This sign-in does not belong to an account, so it has no configuration sets.");
 
     /// <summary>1–64 characters of <c>[A-Za-z0-9_-]</c>, as SES requires.</summary>
-    public static Result CheckName(string? name)
-    {
-        if (string.IsNullOrEmpty(name))
-        {
-            return Result.Failure("configuration_set.invalid_name", "ConfigurationSetName is required.", "Name");
-        }
-
-        if (name.Length > MaxNameLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-        {
-            return Result.Failure("configuration_set.invalid_name",
-                $"Configuration set name '{name}' is invalid: it must be 1 to {MaxNameLength} characters, each a letter, a digit, '-' or '_'.", "Name");
-        }
-
-        return Result.Success();
-    }
+    public static Result CheckName(string? name) => CheckName(name, "configuration_set.invalid_name", "ConfigurationSetName", "Configuration set");
 
     public async Task<Result<IReadOnlyList<ConfigurationSetRow>>> ListAsync(Caller caller, string region, CancellationToken ct = default)
+    {
+        var summaries = await ListWithDestinationCountsAsync(caller, region, ct);
+        return summaries.IsSuccess
+            ? Result<IReadOnlyList<ConfigurationSetRow>>.Success([.. summaries.Value.Select(s => new ConfigurationSetRow(s.Name, s.CreatedAt))])
+            : summaries.Error;
+    }
+
+    /// <summary>The sets of the caller's account in <paramref name="region"/>, by name, with how many destinations each has.</summary>
+    public async Task<Result<IReadOnlyList<ConfigurationSetSummary>>> ListWithDestinationCountsAsync(Caller caller, string region, CancellationToken ct = default)
     {
         if (caller.AccountId is null)
         {
@@ -53,10 +46,10 @@ public sealed class ConfigurationSetsService(IDbContextFactory<ConsoleDbContext>
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.ConfigurationSets.AsNoTracking()
             .Where(c => c.AccountId == caller.AccountId && c.Region == region)
-            .Select(c => new ConfigurationSetRow(c.Name, c.CreatedAt))
+            .Select(c => new ConfigurationSetSummary(c.Name, c.CreatedAt, db.ConfigurationSetEventDestinations.Count(d => d.ConfigurationSetId == c.Id)))
             .ToListAsync(ct);
-        IReadOnlyList<ConfigurationSetRow> sorted = [.. rows.OrderBy(r => r.Name, StringComparer.Ordinal)];
-        return Result<IReadOnlyList<ConfigurationSetRow>>.Success(sorted);
+        IReadOnlyList<ConfigurationSetSummary> sorted = [.. rows.OrderBy(r => r.Name, StringComparer.Ordinal)];
+        return Result<IReadOnlyList<ConfigurationSetSummary>>.Success(sorted);
     }
 
     public async Task<Result<ConfigurationSetRow>> GetAsync(Caller caller, string region, string name, CancellationToken ct = default)
@@ -119,6 +112,10 @@ public sealed class ConfigurationSetsService(IDbContextFactory<ConsoleDbContext>
         return new ConfigurationSetRow(entity.Name, entity.CreatedAt);
     }
 
+    /// <summary>
+    /// Deletes the set with its event destinations (cascade) and its published events; identities of the account whose
+    /// default it was lose their default (docs/configuration-sets.md#default-configuration-set).
+    /// </summary>
     public async Task<Result> DeleteAsync(Caller caller, string region, string name, CancellationToken ct = default)
     {
         if (!caller.IsAccountRoot)
@@ -127,14 +124,41 @@ public sealed class ConfigurationSetsService(IDbContextFactory<ConsoleDbContext>
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var row = await db.ConfigurationSets.SingleOrDefaultAsync(c => c.AccountId == caller.AccountId && c.Region == region && c.Name == name, ct);
         if (row is null)
         {
             return Result.Failure(NotFound(name));
         }
 
-        db.ConfigurationSets.Remove(row); // tracked, so the send path's cache is dropped by SendingCacheInvalidation
+        // Tracked, so SendingCacheInvalidation drops the cached sets and (for the identities) the cached defaults.
+        db.ConfigurationSets.Remove(row);
+        db.ConfigurationSetEventDestinations.RemoveRange(await db.ConfigurationSetEventDestinations.Where(d => d.ConfigurationSetId == row.Id).ToListAsync(ct));
+        foreach (var identity in await db.SendingIdentities
+                     .Where(i => i.AccountId == caller.AccountId && i.Region == region && i.DefaultConfigurationSetName == name).ToListAsync(ct))
+        {
+            identity.DefaultConfigurationSetName = null;
+        }
+
         await db.SaveChangesAsync(ct);
+        await db.PublishedEvents.Where(e => e.AccountId == caller.AccountId && e.Region == region && e.ConfigurationSetName == name).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
+        return Result.Success();
+    }
+
+    private static Result CheckName(string? name, string code, string field, string what)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return Result.Failure(code, $"{field} is required.", "Name");
+        }
+
+        if (name.Length > MaxNameLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            return Result.Failure(code,
+                $"{what} name '{name}' is invalid: it must be 1 to {MaxNameLength} characters, each a letter, a digit, '-' or '_'.", "Name");
+        }
+
         return Result.Success();
     }
 

@@ -333,7 +333,8 @@ public sealed partial class IdentitiesService
         }
 
         return new IdentityDetails(Row(i, i.Policies.Count), Verification(i, time.GetUtcNow()).Since, i.VerifiedAt, i.LastCheckedAt, i.DkimOrigin, i.DkimKeyLength,
-            i.DkimKeys.Select(k => k.Selector).OrderBy(s => s, StringComparer.Ordinal).ToList(), i.MailFromDomain, i.MailFromStatus, i.MailFromBehavior, records);
+            i.DkimKeys.Select(k => k.Selector).OrderBy(s => s, StringComparer.Ordinal).ToList(), i.MailFromDomain, i.MailFromStatus, i.MailFromBehavior, records)
+        { DefaultConfigurationSetName = i.DefaultConfigurationSetName };
     }
 
     private static string Purpose(DnsRecordPurpose purpose) => purpose switch

@@ -28,7 +28,11 @@ public sealed record IdentityDetails(
     string? MailFromDomain,
     VerificationStatus MailFromStatus,
     MailFromBehavior MailFromBehavior,
-    IReadOnlyList<DnsRecordView> Records);
+    IReadOnlyList<DnsRecordView> Records)
+{
+    /// <summary>The identity's default configuration set (docs/configuration-sets.md#default-configuration-set), if any.</summary>
+    public string? DefaultConfigurationSetName { get; init; }
+}
 
 /// <summary>What the owner asks for when verifying a domain.</summary>
 public sealed class NewDomainIdentity

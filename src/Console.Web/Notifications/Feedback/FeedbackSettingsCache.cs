@@ -49,7 +49,7 @@ public sealed class FeedbackSettingsCache(IDbContextFactory<ConsoleDbContext> db
 
     /// <summary>The enabled destinations of <paramref name="account"/>'s set <paramref name="name"/> in <paramref name="region"/>.</summary>
     public ValueTask<IReadOnlyList<FeedbackDestination>> DestinationsAsync(string account, string region, string name, CancellationToken ct) =>
-        cache.GetAsync(SendingData.Accounts, new DestinationsKey(account, region, name), LoadDestinationsAsync, ct);
+        cache.GetAsync(SendingData.ConfigurationSets, new DestinationsKey(account, region, name), LoadDestinationsAsync, ct);
 
     /// <summary>Whether SES may publish to <paramref name="topicArn"/> for <paramref name="sourceArn"/> of <paramref name="sourceAccount"/>, by the topic's policy.</summary>
     public ValueTask<FeedbackTopic> TopicAsync(string topicArn, string sourceAccount, string sourceArn, CancellationToken ct) =>

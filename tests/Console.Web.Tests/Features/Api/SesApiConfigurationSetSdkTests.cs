@@ -55,4 +55,48 @@ public sealed class SesApiConfigurationSetSdkTests
         Assert.Equal("ok", r.GetProperty("v1Delete").GetString());
         Assert.Equal(0, r.GetProperty("v2ListAfter").GetArrayLength());
     }
+
+    [Fact]
+    public async Task AWS_SDKs_manage_event_destinations_and_an_identitys_default_set_with_SES_errors()
+    {
+        await using var server = new KestrelConsoleAppFactory();
+        server.Start();
+        using var scope = server.App.Services.CreateScope();
+        var ct = TestContext.Current.CancellationToken;
+        var key = (await scope.ServiceProvider.GetRequiredService<AccessKeysService>().CreateAsync(SesApiServer.OwnerA, null, ct)).Value!;
+        await scope.ServiceProvider.GetRequiredService<IdentitiesService>().CreateEmailAsync(SesApiServer.OwnerA, "us-east-1", "dest@sdk.example", new Uri(server.BaseUrl + "/"), ct);
+        const string Topic = "arn:aws:sns:us-east-1:111111111111:sdk-feedback";
+
+        var output = await KestrelConsoleAppFactory.RunNodeAsync("configuration-sets-destinations.mjs", new Dictionary<string, string>
+        {
+            ["SES_ENDPOINT"] = server.BaseUrl, ["SES_REGION"] = "us-east-1", ["SES_KEY"] = key.Id, ["SES_SECRET"] = key.Secret,
+            ["SES_IDENTITY"] = "dest@sdk.example", ["SES_TOPIC"] = Topic,
+        });
+
+        using var doc = JsonDocument.Parse(output);
+        var r = doc.RootElement;
+        string? Name(string step) => r.GetProperty(step).GetProperty("error").GetProperty("name").GetString();
+        string Destinations(string step) => string.Join(" | ", r.GetProperty(step).EnumerateArray().Select(d =>
+            $"{d.GetProperty("name").GetString()} {d.GetProperty("enabled").GetBoolean()} {string.Join(",", d.GetProperty("types").EnumerateArray().Select(t => t.GetString()))} {d.GetProperty("topic").GetString()}"));
+        Assert.Equal("ok", r.GetProperty("createSet").GetString());
+        Assert.Equal("ok", r.GetProperty("v2Sns").GetString());
+        Assert.Equal("ok", r.GetProperty("v2EventLog").GetString());
+        Assert.Equal("AlreadyExistsException", Name("v2Duplicate"));
+        Assert.Equal("BadRequestException", Name("v2CloudWatch"));
+        Assert.StartsWith("CloudWatch event destinations are not available", r.GetProperty("v2CloudWatch").GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("NotFoundException", Name("v2UnknownSet"));
+        Assert.Equal($"log True SEND,DELIVERY  | to-topic True BOUNCE,COMPLAINT,DELIVERY_DELAY {Topic}", Destinations("v2List"));
+        Assert.Equal($"log False REJECT  | to-topic True BOUNCE,COMPLAINT,DELIVERY_DELAY {Topic}", Destinations("v2Update"));
+        Assert.Equal("ok", r.GetProperty("v1Create").GetString());
+        Assert.Equal("InvalidSNSDestinationException", Name("v1BadTopic"));
+        Assert.Equal($"log False reject  | to-topic True bounce,complaint {Topic} | v1-topic True send,renderingFailure {Topic}", Destinations("v1Describe"));
+        Assert.Equal("ok", r.GetProperty("v1Update").GetString());
+        Assert.Equal("ok", r.GetProperty("v1Delete").GetString());
+        Assert.Equal("EventDestinationDoesNotExistException", Name("v1DeleteMissing"));
+        Assert.Equal(["log"], r.GetProperty("v2Delete").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal("sdk-dest", r.GetProperty("putDefault").GetString());
+        Assert.Equal("NotFoundException", Name("putDefaultMissing"));
+        Assert.Equal(JsonValueKind.Null, r.GetProperty("clearDefault").ValueKind);
+        Assert.Equal("ok", r.GetProperty("deleteSet").GetString());
+    }
 }
