@@ -16,6 +16,7 @@ using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Features.Provisioning;
 using SesConsole.Web.Features.Sts;
 using SesConsole.Web.Notifications;
+using SesConsole.Web.Notifications.Delivery;
 using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Hosting;
@@ -121,6 +122,7 @@ public static class WebServiceCollectionExtensions
         services.AddHostedService<IdentityRecheckWorker>();
         services.AddSendingEngine(builder.Configuration);
         services.AddNotificationsCore(builder.Configuration);
+        services.AddSnsDelivery(builder.Configuration);
         services.AddScoped<SesConsole.Web.Features.Sending.SuppressionService>();
         services.AddScoped<SesConsole.Web.Features.Sending.SendingActivityService>();
         services.AddScoped<SesConsole.Web.Features.ConfigurationSets.ConfigurationSetsService>();
