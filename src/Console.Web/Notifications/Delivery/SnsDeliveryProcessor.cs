@@ -195,11 +195,9 @@ public sealed class SnsDeliveryProcessor(
                 return;
             }
 
-            var started = time.GetTimestamp();
-            var result = byMail && message.Type == SnsMessageType.UnsubscribeConfirmation
-                ? new SnsAttemptResult(true, false, null, "Not mailed: SNS sends email subscribers no unsubscribe confirmation.")
+            var (result, duration) = byMail && message.Type == SnsMessageType.UnsubscribeConfirmation
+                ? (new SnsAttemptResult(true, false, null, "Not mailed: SNS sends email subscribers no unsubscribe confirmation."), TimeSpan.Zero)
                 : await TryAsync(delivery, message, subscription, topic, byMail, policy, ct);
-            var duration = time.GetElapsedTime(started);
             await RecordAsync(delivery, message, subscription, policy, result, duration);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -213,21 +211,23 @@ public sealed class SnsDeliveryProcessor(
         }
     }
 
-    private async Task<SnsAttemptResult> TryAsync(SnsDeliveryEntity delivery, SnsMessageEntity message, SnsSubscriptionEntity subscription,
-        SnsTopicEntity topic, bool byMail, SnsEffectiveDeliveryPolicy policy, CancellationToken ct)
+    /// <summary>One try; the duration is the subscriber's (or the mail transport's) part of it.</summary>
+    private async Task<(SnsAttemptResult Result, TimeSpan Duration)> TryAsync(SnsDeliveryEntity delivery, SnsMessageEntity message,
+        SnsSubscriptionEntity subscription, SnsTopicEntity topic, bool byMail, SnsEffectiveDeliveryPolicy policy, CancellationToken ct)
     {
         var baseUrl = publicBaseUrl.Get();
         var key = await keys.GetCurrentAsync(ct);
         var document = SnsMessageDocument.For(message, subscription, baseUrl);
         var json = document.ToJson(key.Rsa, topic.SignatureVersion, SnsUrls.SigningCertUrl(baseUrl, key.Name));
+        var started = time.GetTimestamp();
         if (byMail)
         {
-            return await email.SendAsync(delivery.Id, subscription, topic, document, json, ct);
+            return (await email.SendAsync(delivery.Id, subscription, topic, document, json, ct), time.GetElapsedTime(started));
         }
 
         if (!Uri.TryCreate(subscription.Endpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
         {
-            return SnsAttemptResult.Failed($"'{subscription.Endpoint}' is not an http or https URL.");
+            return (SnsAttemptResult.Failed($"'{subscription.Endpoint}' is not an http or https URL."), TimeSpan.Zero);
         }
 
         var raw = subscription.RawMessageDelivery && message.Type == SnsMessageType.Notification;
@@ -248,7 +248,8 @@ public sealed class SnsDeliveryProcessor(
         }
 
         var body = raw ? Encoding.UTF8.GetBytes(message.Message) : json;
-        return await http.PostAsync(new SnsHttpRequest(endpoint, body, policy.HeaderContentType ?? "text/plain; charset=UTF-8", headers), ct);
+        var result = await http.PostAsync(new SnsHttpRequest(endpoint, body, policy.HeaderContentType ?? "text/plain; charset=UTF-8", headers), ct);
+        return (result, time.GetElapsedTime(started));
     }
 
     /// <summary>
