@@ -3,6 +3,7 @@ using SesConsole.Web.Components.Account;
 using SesConsole.Web.Features.Api;
 using SesConsole.Web.Features.Mail;
 using SesConsole.Web.Hosting;
+using SesConsole.Web.Notifications.Delivery;
 
 // One-time commands run against the configured database and exit:
 //   create-admin --email you@example.com [--password …]   creates (or promotes) a platform admin; prints a generated password
@@ -55,6 +56,7 @@ app.MapRazorComponents<App>()
 app.MapAccountEndpoints();
 app.MapMailboxEndpoints();
 app.MapSesApi();
+app.MapSnsCertificates();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

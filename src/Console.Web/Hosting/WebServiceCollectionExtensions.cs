@@ -16,6 +16,7 @@ using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Features.Provisioning;
 using SesConsole.Web.Features.Sts;
 using SesConsole.Web.Notifications;
+using SesConsole.Web.Notifications.Delivery;
 using SesConsole.Web.Notifications.Feedback;
 using SesConsole.Web.Sending;
 
@@ -123,6 +124,7 @@ public static class WebServiceCollectionExtensions
         services.AddSendingEngine(builder.Configuration);
         services.AddNotificationsCore(builder.Configuration);
         services.AddFeedback();
+        services.AddSnsDelivery(builder.Configuration);
         services.AddScoped<SesConsole.Web.Features.Sending.SuppressionService>();
         services.AddScoped<SesConsole.Web.Features.Sending.SendingActivityService>();
         services.AddScoped<SesConsole.Web.Features.ConfigurationSets.ConfigurationSetsService>();
