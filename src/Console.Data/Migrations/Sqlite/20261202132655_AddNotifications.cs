@@ -79,6 +79,13 @@ namespace SesConsole.Data.Migrations.Sqlite
                 maxLength: 64,
                 nullable: true);
 
+            migrationBuilder.AddColumn<string>(
+                name: "FeedbackAddress",
+                table: "OutboxMessages",
+                type: "TEXT",
+                maxLength: 320,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "ConfigurationSetEventDestinations",
                 columns: table => new
@@ -430,6 +437,10 @@ namespace SesConsole.Data.Migrations.Sqlite
 
             migrationBuilder.DropColumn(
                 name: "ConfigurationSetName",
+                table: "OutboxMessages");
+
+            migrationBuilder.DropColumn(
+                name: "FeedbackAddress",
                 table: "OutboxMessages");
         }
     }
