@@ -52,7 +52,9 @@ app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+    // No per-message deflate on the circuit's WebSocket: with it every signed-in session keeps two zlib streams (about
+    // 300 KB of native memory) for its lifetime (docs/send-performance.md#memory); our own CSP already forbids framing.
+    .AddInteractiveServerRenderMode(o => o.DisableWebSocketCompression = true);
 app.MapAccountEndpoints();
 app.MapMailboxEndpoints();
 app.MapSesApi();
