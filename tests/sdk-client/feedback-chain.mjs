@@ -9,7 +9,7 @@
 // - every message the server receives is checked with sns-validator (signature, certificate over HTTPS).
 // Prints one JSON object: the received messages per path, each with its validation result and parsed Message.
 // Environment: SES_ENDPOINT, SES_REGION, OWNER_KEY/OWNER_SECRET, DELEGATE_KEY/DELEGATE_SECRET, IDENTITY_ARN, FROM,
-// OWNER_ACCOUNT, CERT_HOST_PATTERN (regex source for sns-validator's host check), WAIT_MS (how long to wait for the
+// OWNER_ACCOUNT, DELEGATE_ACCOUNT, CERT_HOST_PATTERN (regex source for sns-validator's host check), WAIT_MS (how long to wait for the
 // expected messages). NODE_EXTRA_CA_CERTS must name the console's CA when it serves HTTPS with a test certificate.
 import http from 'node:http';
 import { SNSClient, CreateTopicCommand, SetTopicAttributesCommand, SubscribeCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
@@ -50,10 +50,17 @@ const server = http.createServer((req, res) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const endpoint = (path) => `http://127.0.0.1:${server.address().port}/${path}`;
 
+// The delegate's topic lets SES publish the owner identity's notifications and the delegate's own configuration set's
+// events, each in the form the SES guide documents (aws:SourceAccount + aws:SourceArn).
 const policy = (topicArn) => JSON.stringify({
   Version: '2012-10-17',
-  Statement: [{ Sid: 'AllowSesFeedback', Effect: 'Allow', Principal: { Service: 'ses.amazonaws.com' }, Action: 'SNS:Publish', Resource: topicArn,
-    Condition: { StringEquals: { 'aws:SourceAccount': process.env.OWNER_ACCOUNT }, ArnLike: { 'aws:SourceArn': identityArn } } }],
+  Statement: [
+    { Sid: 'OwnerIdentityFeedback', Effect: 'Allow', Principal: { Service: 'ses.amazonaws.com' }, Action: 'SNS:Publish', Resource: topicArn,
+      Condition: { StringEquals: { 'aws:SourceAccount': process.env.OWNER_ACCOUNT }, ArnLike: { 'aws:SourceArn': identityArn } } },
+    { Sid: 'OwnConfigurationSetEvents', Effect: 'Allow', Principal: { Service: 'ses.amazonaws.com' }, Action: 'SNS:Publish', Resource: topicArn,
+      Condition: { StringEquals: { 'aws:SourceAccount': process.env.DELEGATE_ACCOUNT },
+        ArnLike: { 'aws:SourceArn': `arn:aws:ses:${region}:${process.env.DELEGATE_ACCOUNT}:configuration-set/delegate-set` } } },
+  ],
 });
 const delegateSns = new SNSClient({ ...base, credentials: delegate });
 const ownerSns = new SNSClient({ ...base, credentials: owner });

@@ -5,12 +5,14 @@ using SesConsole.Data.Entities;
 using SesConsole.Domain.Identities;
 using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Accounts;
+using SesConsole.Web.Features.ConfigurationSets;
 using SesConsole.Web.Features.Iam;
 using SesConsole.Web.Features.Identities;
 using SesConsole.Web.Features.Mail;
 using SesConsole.Web.Features.Policies;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Features.Sns;
 using SesConsole.Web.Sending;
 
 namespace SesConsole.E2E.Infrastructure;
@@ -31,6 +33,8 @@ public sealed class AccessibilityWorld
     public const string PolicyName = "AgencyNewsletters";
     public const string UserName = "campaigns";
     public const string RoleName = "worker";
+    public const string TopicName = "axe-feedback";
+    public const string SetName = "axe-set";
     public const string DomainArn = $"arn:aws:ses:us-east-1:{AccountId}:identity/{Domain}";
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
@@ -130,6 +134,18 @@ public sealed class AccessibilityWorld
         Check(await keys.CreateAsync(root, UserName));
         Check(await keys.CreateAsync(root, null));
         Check(await services.GetRequiredService<SuppressionService>().PutAsync(root, "gone@customer.example", "BOUNCE"));
+
+        // Notifications: a topic with a subscription, and a configuration set with an event-log destination.
+        var sns = services.GetRequiredService<SnsService>();
+        var snsCaller = SnsCaller.ForConsole(root, "us-east-1");
+        var topicArn = Check(await sns.CreateTopicAsync(snsCaller, TopicName, new Dictionary<string, string> { ["DisplayName"] = "Axe feedback" }, new Dictionary<string, string>(), default));
+        Check(await sns.SubscribeAsync(snsCaller, topicArn, "email", "feedback@axe-check.example", new Dictionary<string, string>(), returnSubscriptionArn: false, default));
+        var sets = services.GetRequiredService<ConfigurationSetsService>();
+        Check(await sets.CreateAsync(root, "us-east-1", SetName));
+        Check(await sets.CreateDestinationAsync(root, "us-east-1", SetName, "log", new EventDestinationInput
+        {
+            Enabled = true, Kind = EventDestinationKind.EventLog, MatchingEventTypes = [ConfigurationSetEventTypes.FromV2("SEND")!, ConfigurationSetEventTypes.FromV2("DELIVERY")!],
+        }));
 
         // Sends: one accepted, one refused (an address of a domain the account has not verified).
         var sender = services.GetRequiredService<SendService>();

@@ -23,6 +23,8 @@ public sealed class AuthorizationWalkTests(AuthorizationWalkTests.App app) : ICl
     private const string IdentityPolicy = "WalkPolicy";
     private const string Message = "walk-message-of-a";
     private const string Role = "walk-role";
+    private const string Topic = "walk-topic";
+    private const string ConfigurationSet = "walk-set";
     private const string MailSubject = "Walk mail of owner A";
     private static readonly Guid Mail = new("0b7c3d1e-8a5f-4c2b-9e6d-1f0a2b3c4d5e");
 
@@ -58,6 +60,10 @@ public sealed class AuthorizationWalkTests(AuthorizationWalkTests.App app) : ICl
         ("/suppression",                                   Login,     Shows("Suppression list"),                                      Shows("Suppression list"),                                               Shows("Suppression list"),                            Denied),
         ("/activity",                                      Login,     Shows(Message),                                                 Shows("Sending activity"),                                               Shows("Sending activity"),                            Denied),
         ($"/activity/{Message}",                           Login,     Shows("Sent by"),                                               NotFound($"Message {Message} was not sent by your account or as your identities."), NotFound($"Message {Message} was not sent by your account or as your identities."), Denied),
+        ("/topics",                                        Login,     Shows(Topic),                                                   Shows("No topics in us-east-1 yet"),                                     Shows("No topics in us-east-1 yet"),                  Denied),
+        ($"/topics/{Topic}",                               Login,     Shows($"arn:aws:sns:us-east-1:111111111111:{Topic}"),           NotFound($"No topic {Topic} in us-east-1"),                              NotFound($"No topic {Topic} in us-east-1"),           Denied),
+        ("/configuration-sets",                            Login,     Shows(ConfigurationSet),                                        Shows("No configuration sets in us-east-1 yet"),                         Shows("No configuration sets in us-east-1 yet"),      Denied),
+        ($"/configuration-sets/{ConfigurationSet}",        Login,     Shows("No event destinations"),                                 NotFound($"No configuration set {ConfigurationSet} in us-east-1"),       NotFound($"No configuration set {ConfigurationSet} in us-east-1"), Denied),
         ("/granted",                                       Login,     Shows("Granted to me"),                                         Shows("Granted to me"),                                                  Shows("Granted to me"),                               Denied),
         ("/test-send",                                     Login,     Shows("Test send"),                                             Shows("Test send"),                                                      Shows("Test send"),                                   Denied),
         ("/verify-email",                                  Shows("Email verification"), Shows("Email verification"),                  Shows("Email verification"),                                             Shows("Email verification"),                          Shows("Email verification")),
@@ -137,7 +143,7 @@ public sealed class AuthorizationWalkTests(AuthorizationWalkTests.App app) : ICl
         // simulator), so it shows B's account ID to A by design of Features/Policies.
         "ownerA" when route.StartsWith($"/identities/{Identity}/policies/", StringComparison.Ordinal) => [],
         "ownerA" => ["222222222222"],
-        "ownerB" or "iamUserB" => ["111111111111", MailSubject, "WalkStatement", $":role/{Role}"],
+        "ownerB" or "iamUserB" => ["111111111111", MailSubject, "WalkStatement", $":role/{Role}", $":{Topic}"],
         _ => [],
     };
 
@@ -233,6 +239,11 @@ public sealed class AuthorizationWalkTests(AuthorizationWalkTests.App app) : ICl
                     """,
             });
             db.SendingIdentities.Add(identity);
+            db.SnsTopics.Add(new SnsTopicEntity
+            {
+                Id = Guid.NewGuid(), AccountId = "111111111111", Region = "us-east-1", Name = Topic, Arn = $"arn:aws:sns:us-east-1:111111111111:{Topic}", CreatedAt = now,
+            });
+            db.ConfigurationSets.Add(new ConfigurationSetEntity { Id = Guid.NewGuid(), AccountId = "111111111111", Region = "us-east-1", Name = ConfigurationSet, CreatedAt = now });
             db.SendAttempts.Add(new SendAttemptEntity
             {
                 Id = Guid.NewGuid(), AccountId = "111111111111", OwnerAccountId = "111111111111", CallerArn = "arn:aws:iam::111111111111:root",

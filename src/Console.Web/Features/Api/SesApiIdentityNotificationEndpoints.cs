@@ -1,6 +1,7 @@
 using System.Security;
 using System.Text;
 using System.Text.Json;
+using SesConsole.Domain.Identities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Sending.Events;
 using SesConsole.Web.Notifications.Feedback;
@@ -34,7 +35,7 @@ public static class SesApiIdentityNotificationEndpoints
     public static async Task<IResult> V1SetTopicAsync(V1Request request, IdentityNotificationsService notifications)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var identity = request.Field("Identity") ?? "";
+        var identity = NameOf(request, request.Field("Identity") ?? "");
         var type = IdentityNotificationsService.ParseType(request.Field("NotificationType"));
         if (!type.IsSuccess)
         {
@@ -54,7 +55,7 @@ public static class SesApiIdentityNotificationEndpoints
             return request.Error(new Error("InvalidParameterValue", "ForwardingEnabled must be true or false."));
         }
 
-        var identity = request.Field("Identity") ?? "";
+        var identity = NameOf(request, request.Field("Identity") ?? "");
         var set = await notifications.SetForwardingAsync(request.Caller, request.Region, identity, enabled == "true", request.Aborted);
         return set.IsSuccess ? request.Result("") : V1Error(request, identity, set.Error);
     }
@@ -74,7 +75,7 @@ public static class SesApiIdentityNotificationEndpoints
             return request.Error(new Error("InvalidParameterValue", "Enabled must be true or false."));
         }
 
-        var identity = request.Field("Identity") ?? "";
+        var identity = NameOf(request, request.Field("Identity") ?? "");
         var set = await notifications.SetHeadersAsync(request.Caller, request.Region, identity, type.Value, enabled == "true", request.Aborted);
         return set.IsSuccess ? request.Result("") : V1Error(request, identity, set.Error);
     }
@@ -93,7 +94,7 @@ public static class SesApiIdentityNotificationEndpoints
         var entries = new StringBuilder();
         foreach (var name in names.Distinct(StringComparer.Ordinal))
         {
-            if ((await notifications.GetAsync(request.Caller, request.Region, name, request.Aborted)).Value is not { } view)
+            if ((await notifications.GetAsync(request.Caller, request.Region, NameOf(request, name), request.Aborted)).Value is not { } view)
             {
                 continue;
             }
@@ -110,6 +111,16 @@ public static class SesApiIdentityNotificationEndpoints
 
         return request.Result($"<NotificationAttributes>{entries}</NotificationAttributes>");
     }
+
+    /// <summary>
+    /// SES takes an identity by name or by ARN; an ARN counts only when it names the caller's own account and the request's
+    /// region, so another account's ARN stays unknown.
+    /// </summary>
+    private static string NameOf(V1Request request, string identity) =>
+        identity.StartsWith("arn:", StringComparison.Ordinal) && IdentityArn.Parse(identity) is { IsSuccess: true } arn
+            && arn.Value.Account.Value == request.Caller.AccountId && arn.Value.Region == request.Region
+            ? arn.Value.IdentityName
+            : identity;
 
     private static string Topic(string element, string? arn) => arn is null ? "" : $"<{element}>{SecurityElement.Escape(arn)}</{element}>";
 

@@ -125,14 +125,13 @@ public sealed class SnsApiTests(SnsApiServer sns) : IClassFixture<SnsApiServer>
         var published = await Q(a, "sns", ("Action", "Publish"), ("Version", "2010-03-31"), ("TopicArn", arn), ("Message", "m1"));
         var messageId = Value(published, "MessageId");
         var notification = await db.SnsMessages.AsNoTracking().SingleAsync(m => m.MessageId == messageId, ct);
-        Assert.Equal(SnsMessageType.Notification, notification.Type);
-        Assert.False(notification.FannedOut);
+        Assert.Equal(SnsMessageType.Notification, notification.Type); // the delivery worker fans it out (docs/notifications.md#delivery)
 
         var unsubscribed = await http.GetAsync(SnsUrls.UnsubscribeUrl(sns.Server.BaseUrl, subscriptionArn), ct);
         Assert.Equal(Ns + "UnsubscribeResponse", XDocument.Parse(await unsubscribed.Content.ReadAsStringAsync(ct)).Root!.Name);
-        var after = await db.SnsSubscriptions.AsNoTracking().SingleAsync(s => s.Arn == subscriptionArn, ct);
-        Assert.Equal(SnsSubscriptionStatus.Unsubscribed, after.Status);
-        Assert.NotNull(after.ConfirmationToken);
+        // Unsubscribed until the worker has tried its UnsubscribeConfirmation (refused here: a private address), then removed.
+        var after = await db.SnsSubscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Arn == subscriptionArn, ct);
+        Assert.True(after is null || (after.Status == SnsSubscriptionStatus.Unsubscribed && after.ConfirmationToken is not null), after?.Status.ToString());
         Assert.True(await db.SnsMessages.AnyAsync(m => m.SubscriptionId == subscription.Id && m.Type == SnsMessageType.UnsubscribeConfirmation, ct));
     }
 
