@@ -60,6 +60,14 @@ public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbCon
 
     public DbSet<SnsSigningKeyEntity> SnsSigningKeys => Set<SnsSigningKeyEntity>();
 
+    public DbSet<EnforcementChangeEntity> EnforcementChanges => Set<EnforcementChangeEntity>();
+
+    public DbSet<ReputationBucketEntity> ReputationBuckets => Set<ReputationBucketEntity>();
+
+    public DbSet<InboundFeedbackEntity> InboundFeedback => Set<InboundFeedbackEntity>();
+
+    public DbSet<InstallationSecretEntity> InstallationSecrets => Set<InstallationSecretEntity>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -17,7 +17,10 @@ namespace SesConsole.Data;
 /// </summary>
 public static class RowInserter
 {
-    /// <summary>Writes <paramref name="rows"/> (new entities of mapped types) and commits, or writes none of them.</summary>
+    /// <summary>
+    /// Writes <paramref name="rows"/> (new entities of mapped types) and commits, or writes none of them. Reputation deltas
+    /// among them are not rows: they are added to their buckets in the same transaction (<see cref="ReputationRollup"/>).
+    /// </summary>
     public static async Task InsertAsync(ConsoleDbContext db, IReadOnlyList<object> rows, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -38,8 +41,15 @@ public static class RowInserter
             var committed = false;
             try
             {
+                var deltas = new List<ReputationDelta>();
                 foreach (var row in rows)
                 {
+                    if (row is ReputationDelta delta)
+                    {
+                        deltas.Add(delta);
+                        continue;
+                    }
+
                     if (!commands.TryGetValue(row.GetType(), out var insert))
                     {
                         insert = Insert.Create(db.Model, sql, connection, transaction, row.GetType());
@@ -48,6 +58,8 @@ public static class RowInserter
 
                     await insert.ExecuteAsync(row, ct);
                 }
+
+                await ReputationRollup.ApplyAsync(db, deltas, transaction, ct);
 
                 if (transaction is not null)
                 {

@@ -16,7 +16,14 @@ public sealed class AccountEntity
     /// <summary>New accounts start in the sandbox, as in SES.</summary>
     public bool Sandbox { get; set; } = true;
 
+    /// <summary>The account's own switch (v1 <c>UpdateAccountSendingEnabled</c>); sends are refused when false or when <see cref="EnforcementStatus"/> is Paused.</summary>
     public bool SendingEnabled { get; set; } = true;
+
+    /// <summary>Healthy, under review or paused by reputation (docs/reputation.md#enforcement).</summary>
+    public EnforcementStatus EnforcementStatus { get; set; } = EnforcementStatus.Healthy;
+
+    /// <summary>Reputation is counted from this time when it is later than the window's start: set when an admin resumes a paused account.</summary>
+    public DateTimeOffset? ReputationSince { get; set; }
 
     /// <summary>Rolling 24 h quota in recipients (SES sandbox default 200).</summary>
     public int Max24HourSend { get; set; } = 200;

@@ -135,8 +135,12 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             return;
         }
 
-        db.AddRange(entities); // rows the send path caches: through SaveChanges, so the cache hears of them
+        // Rows the send path caches: through SaveChanges, so the cache hears of them; reputation deltas in the same transaction.
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        db.AddRange(entities.Where(e => e is not ReputationDelta));
         await db.SaveChangesAsync();
+        await ReputationRollup.ApplyAsync(db, entities.OfType<ReputationDelta>());
+        await transaction.CommitAsync();
         Interlocked.Increment(ref _transactions);
     }
 

@@ -208,6 +208,9 @@ namespace SesConsole.Data.Migrations.SqlServer
                         .HasMaxLength(128)
                         .HasColumnType("nvarchar(128)");
 
+                    b.Property<int>("EnforcementStatus")
+                        .HasColumnType("int");
+
                     b.Property<string>("HomeRegions")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -224,6 +227,9 @@ namespace SesConsole.Data.Migrations.SqlServer
                         .HasMaxLength(34)
                         .IsUnicode(false)
                         .HasColumnType("varchar(34)");
+
+                    b.Property<DateTimeOffset?>("ReputationSince")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<bool>("Sandbox")
                         .HasColumnType("bit");
@@ -434,6 +440,65 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.ToTable("DkimKeys", (string)null);
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.EnforcementChangeEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<double>("BounceRate")
+                        .HasColumnType("float");
+
+                    b.Property<long>("Bounces")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Cause")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(16)");
+
+                    b.Property<string>("ChangedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<double>("ComplaintRate")
+                        .HasColumnType("float");
+
+                    b.Property<long>("Complaints")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("From")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<int>("To")
+                        .HasColumnType("int");
+
+                    b.Property<long>("Volume")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "At");
+
+                    b.ToTable("EnforcementChanges", (string)null);
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.IamPolicyEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -552,6 +617,94 @@ namespace SesConsole.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("IdentityPolicies", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.InboundFeedbackEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<string>("EnvelopeFrom")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)");
+
+                    b.Property<string>("EnvelopeTo")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("int");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(128)");
+
+                    b.Property<byte[]>("Mime")
+                        .IsRequired()
+                        .HasColumnType("varbinary(max)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<bool>("Recorded")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("RemoteIp")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<string>("SourceArn")
+                        .HasMaxLength(400)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(400)");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("AccountId", "ReceivedAt");
+
+                    b.ToTable("InboundFeedback", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.InstallationSecretEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ProtectedValue")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(4000)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("InstallationSecrets", (string)null);
                 });
 
             modelBuilder.Entity("SesConsole.Data.Entities.MailboxMessageEntity", b =>
@@ -728,6 +881,59 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.HasIndex("AccountId", "Region", "ConfigurationSetName", "At");
 
                     b.ToTable("PublishedEvents", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.ReputationBucketEntity", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<bool>("Test")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("OwnerAccountId")
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<string>("SourceArn")
+                        .HasMaxLength(400)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(400)");
+
+                    b.Property<long>("ComplaintEligible")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Complaints")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Delivered")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("HardBounces")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Sent")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SoftBounces")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Suppressed")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId", "Hour", "Test", "OwnerAccountId", "SourceArn");
+
+                    b.HasIndex("Hour");
+
+                    b.HasIndex("OwnerAccountId", "Hour");
+
+                    b.ToTable("ReputationBuckets", (string)null);
                 });
 
             modelBuilder.Entity("SesConsole.Data.Entities.SendActivityBucketEntity", b =>
@@ -1533,6 +1739,15 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.HasOne("SesConsole.Data.Entities.SendingIdentityEntity", null)
                         .WithMany("DkimKeys")
                         .HasForeignKey("IdentityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.EnforcementChangeEntity", b =>
+                {
+                    b.HasOne("SesConsole.Data.Entities.AccountEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

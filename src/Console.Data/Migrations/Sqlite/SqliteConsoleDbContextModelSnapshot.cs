@@ -198,6 +198,9 @@ namespace SesConsole.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("EnforcementStatus")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("HomeRegions")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -214,6 +217,9 @@ namespace SesConsole.Data.Migrations.Sqlite
                         .HasMaxLength(34)
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReputationSince")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("Sandbox")
                         .HasColumnType("INTEGER");
@@ -422,6 +428,63 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.ToTable("DkimKeys", (string)null);
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.EnforcementChangeEntity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("BounceRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Bounces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Cause")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChangedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("ComplaintRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Complaints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("From")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("To")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Volume")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "At");
+
+                    b.ToTable("EnforcementChanges", (string)null);
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.IamPolicyEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -537,6 +600,94 @@ namespace SesConsole.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("IdentityPolicies", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.InboundFeedbackEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EnvelopeFrom")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EnvelopeTo")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Mime")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Recorded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RemoteIp")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceArn")
+                        .HasMaxLength(400)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("AccountId", "ReceivedAt");
+
+                    b.ToTable("InboundFeedback", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.InstallationSecretEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedValue")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("InstallationSecrets", (string)null);
                 });
 
             modelBuilder.Entity("SesConsole.Data.Entities.MailboxMessageEntity", b =>
@@ -713,6 +864,59 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.HasIndex("AccountId", "Region", "ConfigurationSetName", "At");
 
                     b.ToTable("PublishedEvents", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.ReputationBucketEntity", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Test")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OwnerAccountId")
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceArn")
+                        .HasMaxLength(400)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ComplaintEligible")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Complaints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Delivered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HardBounces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SoftBounces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Suppressed")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "Hour", "Test", "OwnerAccountId", "SourceArn");
+
+                    b.HasIndex("Hour");
+
+                    b.HasIndex("OwnerAccountId", "Hour");
+
+                    b.ToTable("ReputationBuckets", (string)null);
                 });
 
             modelBuilder.Entity("SesConsole.Data.Entities.SendActivityBucketEntity", b =>
@@ -1513,6 +1717,15 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.HasOne("SesConsole.Data.Entities.SendingIdentityEntity", null)
                         .WithMany("DkimKeys")
                         .HasForeignKey("IdentityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.EnforcementChangeEntity", b =>
+                {
+                    b.HasOne("SesConsole.Data.Entities.AccountEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,136 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using SesConsole.Data.Entities;
+
+namespace SesConsole.Data;
+
+/// <summary>
+/// What one write adds to one reputation bucket (docs/reputation.md#rollups). Writers of events add these beside the
+/// events, and <see cref="ReputationRollup"/> adds them to <see cref="ReputationBucketEntity"/> rows in the same transaction.
+/// </summary>
+public sealed record ReputationDelta(string AccountId, string OwnerAccountId, string SourceArn, DateTimeOffset Hour, bool Test)
+{
+    public long Sent { get; init; }
+
+    public long Delivered { get; init; }
+
+    public long HardBounces { get; init; }
+
+    public long SoftBounces { get; init; }
+
+    public long Complaints { get; init; }
+
+    public long ComplaintEligible { get; init; }
+
+    public long Suppressed { get; init; }
+
+    /// <summary>The start of the hour <paramref name="at"/> falls in (UTC).</summary>
+    public static DateTimeOffset HourOf(DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
+    }
+
+    public ReputationDelta Plus(ReputationDelta other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return this with
+        {
+            Sent = Sent + other.Sent, Delivered = Delivered + other.Delivered, HardBounces = HardBounces + other.HardBounces,
+            SoftBounces = SoftBounces + other.SoftBounces, Complaints = Complaints + other.Complaints,
+            ComplaintEligible = ComplaintEligible + other.ComplaintEligible, Suppressed = Suppressed + other.Suppressed,
+        };
+    }
+}
+
+/// <summary>
+/// Adds <see cref="ReputationDelta"/>s to their buckets with one upsert per bucket (<c>INSERT … ON CONFLICT DO UPDATE</c>
+/// on SQLite and PostgreSQL, <c>MERGE … WITH (HOLDLOCK)</c> on SQL Server): the counts are incremented in the database,
+/// never read and written back, so concurrent writers (two delivery workers, the inbound listener, two nodes) lose nothing.
+/// Runs on the caller's connection and transaction, so the counts commit or roll back with the events they count.
+/// </summary>
+public static class ReputationRollup
+{
+    private static readonly string[] Keys = [nameof(ReputationBucketEntity.AccountId), nameof(ReputationBucketEntity.Hour), nameof(ReputationBucketEntity.Test),
+        nameof(ReputationBucketEntity.OwnerAccountId), nameof(ReputationBucketEntity.SourceArn)];
+
+    private static readonly string[] Counts = [nameof(ReputationBucketEntity.Sent), nameof(ReputationBucketEntity.Delivered), nameof(ReputationBucketEntity.HardBounces),
+        nameof(ReputationBucketEntity.SoftBounces), nameof(ReputationBucketEntity.Complaints), nameof(ReputationBucketEntity.ComplaintEligible),
+        nameof(ReputationBucketEntity.Suppressed)];
+
+    /// <summary>Merges deltas of the same bucket (one upsert each).</summary>
+    public static IReadOnlyList<ReputationDelta> Merge(IEnumerable<ReputationDelta> deltas) =>
+        [.. deltas.GroupBy(d => (d.AccountId, d.OwnerAccountId, d.SourceArn, d.Hour, d.Test)).Select(g => g.Aggregate((a, b) => a.Plus(b)))];
+
+    /// <summary>
+    /// Adds <paramref name="deltas"/> through <paramref name="db"/>'s connection, in its current transaction (or
+    /// <paramref name="transaction"/> when the caller holds one outside EF, as <see cref="RowInserter"/> does).
+    /// </summary>
+    public static async Task ApplyAsync(ConsoleDbContext db, IEnumerable<ReputationDelta> deltas, DbTransaction? transaction = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var merged = Merge(deltas);
+        if (merged.Count == 0)
+        {
+            return;
+        }
+
+        var entity = db.Model.FindEntityType(typeof(ReputationBucketEntity))!;
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var table = sql.DelimitIdentifier(entity.GetTableName()!);
+        var columns = Keys.Concat(Counts).ToArray();
+        string Column(string name) => sql.DelimitIdentifier(name);
+        var parameters = columns.Select((c, i) => sql.GenerateParameterName($"p{i}")).ToArray();
+        var text = db.Database.IsSqlServer()
+            ? $"MERGE {table} WITH (HOLDLOCK) AS t USING (SELECT {string.Join(", ", columns.Select((c, i) => $"{parameters[i]} AS {Column(c)}"))}) AS s " +
+              $"ON {string.Join(" AND ", Keys.Select(k => $"t.{Column(k)} = s.{Column(k)}"))} " +
+              $"WHEN MATCHED THEN UPDATE SET {string.Join(", ", Counts.Select(c => $"t.{Column(c)} = t.{Column(c)} + s.{Column(c)}"))} " +
+              $"WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", columns.Select(c => $"s.{Column(c)}"))});"
+            : $"INSERT INTO {table} ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", parameters)}) " +
+              $"ON CONFLICT ({string.Join(", ", Keys.Select(Column))}) DO UPDATE SET {string.Join(", ", Counts.Select(c => $"{Column(c)} = {table}.{Column(c)} + excluded.{Column(c)}"))}";
+
+        var connection = db.Database.GetDbConnection();
+        var opened = false;
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            opened = true;
+        }
+
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = text;
+            command.Transaction = transaction ?? db.Database.CurrentTransaction?.GetDbTransaction();
+            var properties = columns.Select(c => entity.FindProperty(c)!).ToArray();
+            foreach (var name in parameters)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                command.Parameters.Add(parameter);
+            }
+
+            foreach (var delta in merged)
+            {
+                object[] values = [delta.AccountId, delta.Hour, delta.Test, delta.OwnerAccountId, delta.SourceArn,
+                    delta.Sent, delta.Delivered, delta.HardBounces, delta.SoftBounces, delta.Complaints, delta.ComplaintEligible, delta.Suppressed];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var converter = properties[i].GetTypeMapping().Converter;
+                    command.Parameters[i].Value = converter is null ? values[i] : converter.ConvertToProvider(values[i]);
+                }
+
+                await command.ExecuteNonQueryAsync(ct);
+            }
+        }
+        finally
+        {
+            if (opened)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+}
