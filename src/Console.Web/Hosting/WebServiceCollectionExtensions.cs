@@ -124,6 +124,7 @@ public static class WebServiceCollectionExtensions
         services.AddSendingEngine(builder.Configuration);
         services.AddNotificationsCore(builder.Configuration);
         services.AddFeedback();
+        SesConsole.Web.Reputation.ReputationServiceCollectionExtensions.AddReputation(services, builder.Configuration);
         services.AddSnsDelivery(builder.Configuration);
         services.AddScoped<SesConsole.Web.Features.Sending.SuppressionService>();
         services.AddScoped<SesConsole.Web.Features.Sending.SendingActivityService>();
