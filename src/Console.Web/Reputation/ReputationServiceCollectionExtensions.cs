@@ -10,6 +10,7 @@ public static class ReputationServiceCollectionExtensions
             .Validate(o => o.MinimumVolume >= 1, "Reputation:MinimumVolume must be at least 1.")
             .ValidateOnStart();
         services.AddSingleton<ReputationCounting>();
+        services.AddSingleton<ReputationSignal>();
         return services;
     }
 }
