@@ -23,6 +23,18 @@ public sealed class SendingRetentionOptions
     /// <summary>The MIME of a delivered (or given-up) message, counted from its delivery. 1 day.</summary>
     public TimeSpan DeliveredBodies { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// SNS messages (once fanned out and no delivery of theirs is pending), their delivery rows and attempts, and the
+    /// configuration sets' event log (docs/notifications.md#delivery). 14 days.
+    /// </summary>
+    public TimeSpan Notifications { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Reports received by the inbound feedback listener (docs/reputation.md#inbound-feedback). 14 days.</summary>
+    public TimeSpan InboundFeedback { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>The hourly reputation buckets behind the charts (docs/reputation.md#rollups); at least the reputation window. 90 days.</summary>
+    public TimeSpan ReputationHistory { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>How often the purge runs. 10 minutes; zero turns it off.</summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -34,7 +46,17 @@ public sealed class SendingRetentionOptions
 }
 
 /// <summary>How many rows one purge removed or emptied.</summary>
-public sealed record RetentionResult(int Attempts, int Events, int Bodies, int OutboxRows, int UsageRows);
+public sealed record RetentionResult(int Attempts, int Events, int Bodies, int OutboxRows, int UsageRows)
+{
+    /// <summary>SNS messages, SNS delivery attempts and event-log rows removed.</summary>
+    public int NotificationRows { get; init; }
+
+    /// <summary>Inbound feedback reports removed.</summary>
+    public int InboundFeedbackRows { get; init; }
+
+    /// <summary>Reputation buckets removed.</summary>
+    public int ReputationBuckets { get; init; }
+}
 
 /// <summary>
 /// What one attempt or event adds to send statistics, reputation and the delegates' totals — the same rules whether the
@@ -120,7 +142,55 @@ public sealed class SendingRetention(IDbContextFactory<ConsoleDbContext> dbFacto
         }, ct);
         var usageBefore = now - (o.Attempts > UsageNeeded ? o.Attempts : UsageNeeded);
         var usage = await PurgeUsageAsync(usageBefore, ct);
-        return new RetentionResult(attempts, events, bodies, outbox, usage);
+        return new RetentionResult(attempts, events, bodies, outbox, usage)
+        {
+            NotificationRows = await PurgeNotificationsAsync(now - o.Notifications, ct),
+            InboundFeedbackRows = await BatchesAsync(async (db, size) =>
+            {
+                var before = now - o.InboundFeedback;
+                var ids = await db.InboundFeedback.Where(f => f.ReceivedAt < before).Select(f => f.Id).Take(size).ToListAsync(ct);
+                return ids.Count == 0 ? 0 : await db.InboundFeedback.Where(f => ids.Contains(f.Id)).ExecuteDeleteAsync(ct);
+            }, ct),
+            ReputationBuckets = await BatchesAsync(async (db, size) =>
+            {
+                var before = now - o.ReputationHistory;
+                var keys = await db.ReputationBuckets.Where(b => b.Hour < before).OrderBy(b => b.Hour).Select(b => b.Hour).Take(1).ToListAsync(ct);
+                return keys.Count == 0 ? 0 : await db.ReputationBuckets.Where(b => b.Hour == keys[0]).ExecuteDeleteAsync(ct); // an hour at a time (by the Hour index)
+            }, ct),
+        };
+    }
+
+    /// <summary>
+    /// SNS messages fanned out before <paramref name="before"/> with no delivery still pending (their delivery rows go with
+    /// them), delivery attempts and event-log rows older than it.
+    /// </summary>
+    private async Task<int> PurgeNotificationsAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        var messages = await BatchesAsync(async (db, size) =>
+        {
+            var ids = await db.SnsMessages
+                .Where(m => m.FannedOut && m.CreatedAt < before
+                            && !db.SnsDeliveries.Any(d => d.SnsMessageId == m.Id && d.Status == SnsDeliveryStatus.Pending))
+                .Select(m => m.Id).Take(size).ToListAsync(ct);
+            if (ids.Count == 0)
+            {
+                return 0;
+            }
+
+            await db.SnsDeliveries.Where(d => ids.Contains(d.SnsMessageId)).ExecuteDeleteAsync(ct);
+            return await db.SnsMessages.Where(m => ids.Contains(m.Id)).ExecuteDeleteAsync(ct);
+        }, ct);
+        var attempts = await BatchesAsync(async (db, size) =>
+        {
+            var ids = await db.SnsDeliveryAttempts.Where(a => a.At < before).Select(a => a.Id).Take(size).ToListAsync(ct);
+            return ids.Count == 0 ? 0 : await db.SnsDeliveryAttempts.Where(a => ids.Contains(a.Id)).ExecuteDeleteAsync(ct);
+        }, ct);
+        var published = await BatchesAsync(async (db, size) =>
+        {
+            var ids = await db.PublishedEvents.Where(e => e.At < before).Select(e => e.Id).Take(size).ToListAsync(ct);
+            return ids.Count == 0 ? 0 : await db.PublishedEvents.Where(e => ids.Contains(e.Id)).ExecuteDeleteAsync(ct);
+        }, ct);
+        return messages + attempts + published;
     }
 
     /// <summary>Attempts older than <paramref name="before"/>, account by account (the (AccountId, At) index finds them).</summary>
