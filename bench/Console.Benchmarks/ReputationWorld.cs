@@ -35,6 +35,7 @@ public static class ReputationWorld
         var done = Path.Combine(directory, "seeded");
         if (File.Exists(done) && File.GetLastWriteTimeUtc(done) > now.UtcDateTime.AddDays(-1))
         {
+            await RollUpAccountsAsync(file);
             return directory;
         }
 
@@ -45,6 +46,7 @@ public static class ReputationWorld
 
         Directory.CreateDirectory(directory);
         await SeedAsync(file, events, now);
+        await RollUpAccountsAsync(file);
         await File.WriteAllTextAsync(done, now.ToString("O"));
         return directory;
     }
@@ -110,6 +112,21 @@ public static class ReputationWorld
             Complaints = d.Complaints, ComplaintEligible = d.ComplaintEligible, Suppressed = d.Suppressed,
         }));
         await FlushAsync(options, batch);
+    }
+
+    /// <summary>Migrates a database seeded by an older build and fills the account-level buckets from the fine-grained ones, as the writers' upserts would have.</summary>
+    private static async Task RollUpAccountsAsync(string file)
+    {
+        await using var db = new SqliteConsoleDbContext(new DbContextOptionsBuilder<SqliteConsoleDbContext>().UseSqlite($"Data Source={file}").Options);
+        await db.Database.MigrateAsync();
+        if (!await db.AccountReputationBuckets.AnyAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync("""
+                INSERT INTO AccountReputationBuckets (AccountId, Hour, Test, Sent, Delivered, HardBounces, SoftBounces, Complaints, ComplaintEligible, Suppressed)
+                SELECT AccountId, Hour, Test, SUM(Sent), SUM(Delivered), SUM(HardBounces), SUM(SoftBounces), SUM(Complaints), SUM(ComplaintEligible), SUM(Suppressed)
+                FROM ReputationBuckets GROUP BY AccountId, Hour, Test
+                """);
+        }
     }
 
     private static async Task FlushAsync(DbContextOptions<SqliteConsoleDbContext> options, List<object> batch)

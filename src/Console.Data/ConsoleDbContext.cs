@@ -64,6 +64,8 @@ public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbCon
 
     public DbSet<ReputationBucketEntity> ReputationBuckets => Set<ReputationBucketEntity>();
 
+    public DbSet<AccountReputationBucketEntity> AccountReputationBuckets => Set<AccountReputationBucketEntity>();
+
     public DbSet<InboundFeedbackEntity> InboundFeedback => Set<InboundFeedbackEntity>();
 
     public DbSet<InstallationSecretEntity> InstallationSecrets => Set<InstallationSecretEntity>();

@@ -46,7 +46,7 @@ public sealed record ReputationDelta(string AccountId, string OwnerAccountId, st
 }
 
 /// <summary>
-/// Adds <see cref="ReputationDelta"/>s to their buckets with one upsert per bucket (<c>INSERT … ON CONFLICT DO UPDATE</c>
+/// Adds <see cref="ReputationDelta"/>s to their buckets (and to the account-level buckets) with one upsert per bucket (<c>INSERT … ON CONFLICT DO UPDATE</c>
 /// on SQLite and PostgreSQL, <c>MERGE … WITH (HOLDLOCK)</c> on SQL Server): the counts are incremented in the database,
 /// never read and written back, so concurrent writers (two delivery workers, the inbound listener, two nodes) lose nothing.
 /// Runs on the caller's connection and transaction, so the counts commit or roll back with the events they count.
@@ -55,6 +55,8 @@ public static class ReputationRollup
 {
     private static readonly string[] Keys = [nameof(ReputationBucketEntity.AccountId), nameof(ReputationBucketEntity.Hour), nameof(ReputationBucketEntity.Test),
         nameof(ReputationBucketEntity.OwnerAccountId), nameof(ReputationBucketEntity.SourceArn)];
+
+    private static readonly string[] AccountKeys = [nameof(AccountReputationBucketEntity.AccountId), nameof(AccountReputationBucketEntity.Hour), nameof(AccountReputationBucketEntity.Test)];
 
     private static readonly string[] Counts = [nameof(ReputationBucketEntity.Sent), nameof(ReputationBucketEntity.Delivered), nameof(ReputationBucketEntity.HardBounces),
         nameof(ReputationBucketEntity.SoftBounces), nameof(ReputationBucketEntity.Complaints), nameof(ReputationBucketEntity.ComplaintEligible),
@@ -66,7 +68,8 @@ public static class ReputationRollup
 
     /// <summary>
     /// Adds <paramref name="deltas"/> through <paramref name="db"/>'s connection, in its current transaction (or
-    /// <paramref name="transaction"/> when the caller holds one outside EF, as <see cref="RowInserter"/> does).
+    /// <paramref name="transaction"/> when the caller holds one outside EF, as <see cref="RowInserter"/> does): to their
+    /// fine-grained buckets and, summed per account, hour and traffic, to the account-level buckets.
     /// </summary>
     public static async Task ApplyAsync(ConsoleDbContext db, IEnumerable<ReputationDelta> deltas, DbTransaction? transaction = null, CancellationToken ct = default)
     {
@@ -77,20 +80,7 @@ public static class ReputationRollup
             return;
         }
 
-        var entity = db.Model.FindEntityType(typeof(ReputationBucketEntity))!;
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var table = sql.DelimitIdentifier(entity.GetTableName()!);
-        var columns = Keys.Concat(Counts).ToArray();
-        string Column(string name) => sql.DelimitIdentifier(name);
-        var parameters = columns.Select((c, i) => sql.GenerateParameterName($"p{i}")).ToArray();
-        var text = db.Database.IsSqlServer()
-            ? $"MERGE {table} WITH (HOLDLOCK) AS t USING (SELECT {string.Join(", ", columns.Select((c, i) => $"{parameters[i]} AS {Column(c)}"))}) AS s " +
-              $"ON {string.Join(" AND ", Keys.Select(k => $"t.{Column(k)} = s.{Column(k)}"))} " +
-              $"WHEN MATCHED THEN UPDATE SET {string.Join(", ", Counts.Select(c => $"t.{Column(c)} = t.{Column(c)} + s.{Column(c)}"))} " +
-              $"WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", columns.Select(c => $"s.{Column(c)}"))});"
-            : $"INSERT INTO {table} ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", parameters)}) " +
-              $"ON CONFLICT ({string.Join(", ", Keys.Select(Column))}) DO UPDATE SET {string.Join(", ", Counts.Select(c => $"{Column(c)} = {table}.{Column(c)} + excluded.{Column(c)}"))}";
-
+        var accountLevel = Merge(merged.Select(d => d with { OwnerAccountId = "", SourceArn = "" }));
         var connection = db.Database.GetDbConnection();
         var opened = false;
         if (connection.State != System.Data.ConnectionState.Open)
@@ -101,29 +91,11 @@ public static class ReputationRollup
 
         try
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = text;
-            command.Transaction = transaction ?? db.Database.CurrentTransaction?.GetDbTransaction();
-            var properties = columns.Select(c => entity.FindProperty(c)!).ToArray();
-            foreach (var name in parameters)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                command.Parameters.Add(parameter);
-            }
-
-            foreach (var delta in merged)
-            {
-                object[] values = [delta.AccountId, delta.Hour, delta.Test, delta.OwnerAccountId, delta.SourceArn,
-                    delta.Sent, delta.Delivered, delta.HardBounces, delta.SoftBounces, delta.Complaints, delta.ComplaintEligible, delta.Suppressed];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    var converter = properties[i].GetTypeMapping().Converter;
-                    command.Parameters[i].Value = converter is null ? values[i] : converter.ConvertToProvider(values[i]);
-                }
-
-                await command.ExecuteNonQueryAsync(ct);
-            }
+            transaction ??= db.Database.CurrentTransaction?.GetDbTransaction();
+            await UpsertAsync(db, connection, transaction, typeof(ReputationBucketEntity), Keys, merged,
+                d => [d.AccountId, d.Hour, d.Test, d.OwnerAccountId, d.SourceArn], ct);
+            await UpsertAsync(db, connection, transaction, typeof(AccountReputationBucketEntity), AccountKeys, accountLevel,
+                d => [d.AccountId, d.Hour, d.Test], ct);
         }
         finally
         {
@@ -131,6 +103,45 @@ public static class ReputationRollup
             {
                 await db.Database.CloseConnectionAsync();
             }
+        }
+    }
+
+    private static async Task UpsertAsync(ConsoleDbContext db, DbConnection connection, DbTransaction? transaction, Type table, string[] keys,
+        IReadOnlyList<ReputationDelta> deltas, Func<ReputationDelta, object[]> keyValues, CancellationToken ct)
+    {
+        var entity = db.Model.FindEntityType(table)!;
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var name = sql.DelimitIdentifier(entity.GetTableName()!);
+        var columns = keys.Concat(Counts).ToArray();
+        string Column(string c) => sql.DelimitIdentifier(c);
+        var parameters = columns.Select((c, i) => sql.GenerateParameterName($"p{i}")).ToArray();
+        await using var command = connection.CreateCommand();
+        command.CommandText = db.Database.IsSqlServer()
+            ? $"MERGE {name} WITH (HOLDLOCK) AS t USING (SELECT {string.Join(", ", columns.Select((c, i) => $"{parameters[i]} AS {Column(c)}"))}) AS s " +
+              $"ON {string.Join(" AND ", keys.Select(k => $"t.{Column(k)} = s.{Column(k)}"))} " +
+              $"WHEN MATCHED THEN UPDATE SET {string.Join(", ", Counts.Select(c => $"t.{Column(c)} = t.{Column(c)} + s.{Column(c)}"))} " +
+              $"WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", columns.Select(c => $"s.{Column(c)}"))});"
+            : $"INSERT INTO {name} ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", parameters)}) " +
+              $"ON CONFLICT ({string.Join(", ", keys.Select(Column))}) DO UPDATE SET {string.Join(", ", Counts.Select(c => $"{Column(c)} = {name}.{Column(c)} + excluded.{Column(c)}"))}";
+        command.Transaction = transaction;
+        var properties = columns.Select(c => entity.FindProperty(c)!).ToArray();
+        foreach (var parameterName in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = parameterName;
+            command.Parameters.Add(parameter);
+        }
+
+        foreach (var delta in deltas)
+        {
+            object[] values = [.. keyValues(delta), delta.Sent, delta.Delivered, delta.HardBounces, delta.SoftBounces, delta.Complaints, delta.ComplaintEligible, delta.Suppressed];
+            for (var i = 0; i < values.Length; i++)
+            {
+                var converter = properties[i].GetTypeMapping().Converter;
+                command.Parameters[i].Value = converter is null ? values[i] : converter.ConvertToProvider(values[i]);
+            }
+
+            await command.ExecuteNonQueryAsync(ct);
         }
     }
 }

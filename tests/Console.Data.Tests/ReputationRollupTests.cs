@@ -51,6 +51,30 @@ public sealed class ReputationRollupTests : IAsyncLifetime
         Assert.Equal(Owner, real.OwnerAccountId);
         Assert.Equal(1, rows.Single(r => r.Test).Delivered);
         Assert.Equal(2, rows.Single(r => r.Hour == Hour.AddHours(1)).Suppressed);
+
+        // The account-level buckets hold the same counts summed over identities.
+        var accountLevel = await read.AccountReputationBuckets.AsNoTracking().ToListAsync(Ct);
+        Assert.Equal(3, accountLevel.Count);
+        var hour = accountLevel.Single(r => r.Hour == Hour && !r.Test);
+        Assert.Equal((2L, 1L, 1L, 1L, 1L), (hour.Sent, hour.Delivered, hour.HardBounces, hour.Complaints, hour.ComplaintEligible));
+    }
+
+    [Fact]
+    public async Task Account_level_buckets_sum_the_identities_of_one_account_and_hour()
+    {
+        await using (var db = Open())
+        {
+            await ReputationRollup.ApplyAsync(db,
+            [
+                Delta() with { Sent = 2 },
+                Delta() with { SourceArn = "arn:aws:ses:us-east-1:333333333333:identity/other.example", OwnerAccountId = "333333333333", Sent = 5, HardBounces = 1 },
+            ], ct: Ct);
+        }
+
+        await using var read = Open();
+        Assert.Equal(2, await read.ReputationBuckets.CountAsync(Ct));
+        var row = await read.AccountReputationBuckets.AsNoTracking().SingleAsync(Ct);
+        Assert.Equal((Delegate, 7L, 1L), (row.AccountId, row.Sent, row.HardBounces));
     }
 
     [Fact]
@@ -69,6 +93,7 @@ public sealed class ReputationRollupTests : IAsyncLifetime
 
         await using var read = Open();
         Assert.Equal(200, (await read.ReputationBuckets.AsNoTracking().SingleAsync(Ct)).Sent);
+        Assert.Equal(200, (await read.AccountReputationBuckets.AsNoTracking().SingleAsync(Ct)).Sent);
     }
 
     [Fact]
@@ -92,6 +117,7 @@ public sealed class ReputationRollupTests : IAsyncLifetime
         await using var read = Open();
         var row = await read.ReputationBuckets.AsNoTracking().SingleAsync(Ct);
         Assert.Equal((3L, 0L), (row.Sent, row.HardBounces));
+        Assert.Equal(3, (await read.AccountReputationBuckets.AsNoTracking().SingleAsync(Ct)).Sent);
         Assert.Equal(1, await read.UsageLedger.CountAsync(Ct));
     }
 

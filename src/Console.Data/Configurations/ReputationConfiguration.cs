@@ -33,6 +33,17 @@ internal sealed class ReputationBucketConfiguration : IEntityTypeConfiguration<R
     }
 }
 
+internal sealed class AccountReputationBucketConfiguration : IEntityTypeConfiguration<AccountReputationBucketEntity>
+{
+    public void Configure(EntityTypeBuilder<AccountReputationBucketEntity> builder)
+    {
+        builder.ToTable("AccountReputationBuckets");
+        builder.HasKey(b => new { b.AccountId, b.Hour, b.Test });
+        builder.Property(b => b.AccountId).HasMaxLength(12).IsUnicode(false);
+        builder.HasIndex(b => b.Hour);
+    }
+}
+
 internal sealed class InboundFeedbackConfiguration : IEntityTypeConfiguration<InboundFeedbackEntity>
 {
     public void Configure(EntityTypeBuilder<InboundFeedbackEntity> builder)

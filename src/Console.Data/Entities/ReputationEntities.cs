@@ -91,6 +91,35 @@ public sealed class ReputationBucketEntity
     public long Suppressed { get; set; }
 }
 
+/// <summary>
+/// The account-level reputation rollup (docs/reputation.md#rollups): the same counts as <see cref="ReputationBucketEntity"/>
+/// summed over identities, per sending account, hour and kind of traffic — what the admin list, an account's charts and
+/// the enforcement evaluator read (a few hundred rows per account and window, however many identities it sends as).
+/// Written by the same upserts as the fine-grained buckets, in the same transaction.
+/// </summary>
+public sealed class AccountReputationBucketEntity
+{
+    public required string AccountId { get; set; }
+
+    public DateTimeOffset Hour { get; set; }
+
+    public bool Test { get; set; }
+
+    public long Sent { get; set; }
+
+    public long Delivered { get; set; }
+
+    public long HardBounces { get; set; }
+
+    public long SoftBounces { get; set; }
+
+    public long Complaints { get; set; }
+
+    public long ComplaintEligible { get; set; }
+
+    public long Suppressed { get; set; }
+}
+
 /// <summary>What an inbound feedback message was found to be (docs/reputation.md#inbound-feedback).</summary>
 public enum InboundFeedbackKind
 {

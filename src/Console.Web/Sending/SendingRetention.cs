@@ -155,7 +155,10 @@ public sealed class SendingRetention(IDbContextFactory<ConsoleDbContext> dbFacto
             {
                 var before = now - o.ReputationHistory;
                 var keys = await db.ReputationBuckets.Where(b => b.Hour < before).OrderBy(b => b.Hour).Select(b => b.Hour).Take(1).ToListAsync(ct);
-                return keys.Count == 0 ? 0 : await db.ReputationBuckets.Where(b => b.Hour == keys[0]).ExecuteDeleteAsync(ct); // an hour at a time (by the Hour index)
+                return keys.Count == 0
+                    ? 0
+                    : await db.ReputationBuckets.Where(b => b.Hour == keys[0]).ExecuteDeleteAsync(ct) // an hour at a time (by the Hour index)
+                      + await db.AccountReputationBuckets.Where(b => b.Hour <= keys[0]).ExecuteDeleteAsync(ct);
             }, ct),
         };
     }

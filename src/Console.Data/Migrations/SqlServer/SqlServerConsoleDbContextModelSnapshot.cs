@@ -246,6 +246,47 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.ToTable("Accounts", (string)null);
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.AccountReputationBucketEntity", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<DateTimeOffset>("Hour")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<bool>("Test")
+                        .HasColumnType("bit");
+
+                    b.Property<long>("ComplaintEligible")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Complaints")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Delivered")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("HardBounces")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Sent")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SoftBounces")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Suppressed")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId", "Hour", "Test");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("AccountReputationBuckets", (string)null);
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.ConfigurationSetEntity", b =>
                 {
                     b.Property<Guid>("Id")

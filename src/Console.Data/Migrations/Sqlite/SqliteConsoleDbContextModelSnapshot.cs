@@ -236,6 +236,47 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.ToTable("Accounts", (string)null);
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.AccountReputationBucketEntity", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Test")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ComplaintEligible")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Complaints")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Delivered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HardBounces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SoftBounces")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Suppressed")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "Hour", "Test");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("AccountReputationBuckets", (string)null);
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.ConfigurationSetEntity", b =>
                 {
                     b.Property<Guid>("Id")
