@@ -119,11 +119,17 @@ public static class ReputationWorld
     {
         await using var db = new SqliteConsoleDbContext(new DbContextOptionsBuilder<SqliteConsoleDbContext>().UseSqlite($"Data Source={file}").Options);
         await db.Database.MigrateAsync();
+        // The SQLite converter stores a UTC DateTimeOffset as (ticks / 1000) << 11, so a day is 864·10⁹ / 1000 · 2048 units.
+        if (!await db.AccountReputationBuckets.AnyAsync(b => b.Day != default))
+        {
+            await db.AccountReputationBuckets.ExecuteDeleteAsync();
+        }
+
         if (!await db.AccountReputationBuckets.AnyAsync())
         {
             await db.Database.ExecuteSqlRawAsync("""
-                INSERT INTO AccountReputationBuckets (AccountId, Hour, Test, Sent, Delivered, HardBounces, SoftBounces, Complaints, ComplaintEligible, Suppressed)
-                SELECT AccountId, Hour, Test, SUM(Sent), SUM(Delivered), SUM(HardBounces), SUM(SoftBounces), SUM(Complaints), SUM(ComplaintEligible), SUM(Suppressed)
+                INSERT INTO AccountReputationBuckets (AccountId, Hour, Day, Test, Sent, Delivered, HardBounces, SoftBounces, Complaints, ComplaintEligible, Suppressed)
+                SELECT AccountId, Hour, Hour - (Hour % 1769472000000), Test, SUM(Sent), SUM(Delivered), SUM(HardBounces), SUM(SoftBounces), SUM(Complaints), SUM(ComplaintEligible), SUM(Suppressed)
                 FROM ReputationBuckets GROUP BY AccountId, Hour, Test
                 """);
         }

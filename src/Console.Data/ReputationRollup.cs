@@ -92,10 +92,10 @@ public static class ReputationRollup
         try
         {
             transaction ??= db.Database.CurrentTransaction?.GetDbTransaction();
-            await UpsertAsync(db, connection, transaction, typeof(ReputationBucketEntity), Keys, merged,
+            await UpsertAsync(db, connection, transaction, typeof(ReputationBucketEntity), Keys, [], merged,
                 d => [d.AccountId, d.Hour, d.Test, d.OwnerAccountId, d.SourceArn], ct);
-            await UpsertAsync(db, connection, transaction, typeof(AccountReputationBucketEntity), AccountKeys, accountLevel,
-                d => [d.AccountId, d.Hour, d.Test], ct);
+            await UpsertAsync(db, connection, transaction, typeof(AccountReputationBucketEntity), AccountKeys, [nameof(AccountReputationBucketEntity.Day)], accountLevel,
+                d => [d.AccountId, d.Hour, d.Test, new DateTimeOffset(d.Hour.UtcDateTime.Date, TimeSpan.Zero)], ct);
         }
         finally
         {
@@ -106,13 +106,14 @@ public static class ReputationRollup
         }
     }
 
-    private static async Task UpsertAsync(ConsoleDbContext db, DbConnection connection, DbTransaction? transaction, Type table, string[] keys,
+    /// <param name="fixedColumns">Columns after the keys that are set on insert and never change (they follow from the key).</param>
+    private static async Task UpsertAsync(ConsoleDbContext db, DbConnection connection, DbTransaction? transaction, Type table, string[] keys, string[] fixedColumns,
         IReadOnlyList<ReputationDelta> deltas, Func<ReputationDelta, object[]> keyValues, CancellationToken ct)
     {
         var entity = db.Model.FindEntityType(table)!;
         var sql = db.GetService<ISqlGenerationHelper>();
         var name = sql.DelimitIdentifier(entity.GetTableName()!);
-        var columns = keys.Concat(Counts).ToArray();
+        var columns = keys.Concat(fixedColumns).Concat(Counts).ToArray();
         string Column(string c) => sql.DelimitIdentifier(c);
         var parameters = columns.Select((c, i) => sql.GenerateParameterName($"p{i}")).ToArray();
         await using var command = connection.CreateCommand();

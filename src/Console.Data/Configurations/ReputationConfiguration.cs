@@ -41,6 +41,7 @@ internal sealed class AccountReputationBucketConfiguration : IEntityTypeConfigur
         builder.HasKey(b => new { b.AccountId, b.Hour, b.Test });
         builder.Property(b => b.AccountId).HasMaxLength(12).IsUnicode(false);
         builder.HasIndex(b => b.Hour);
+        builder.HasIndex(b => new { b.Day, b.AccountId });
     }
 }
 

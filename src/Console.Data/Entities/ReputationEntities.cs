@@ -103,6 +103,9 @@ public sealed class AccountReputationBucketEntity
 
     public DateTimeOffset Hour { get; set; }
 
+    /// <summary>The start of <see cref="Hour"/>'s UTC day, so daily series group in SQL on any provider.</summary>
+    public DateTimeOffset Day { get; set; }
+
     public bool Test { get; set; }
 
     public long Sent { get; set; }

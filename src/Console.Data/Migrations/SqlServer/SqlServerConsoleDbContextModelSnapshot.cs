@@ -265,6 +265,9 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.Property<long>("Complaints")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset>("Day")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<long>("Delivered")
                         .HasColumnType("bigint");
 
@@ -283,6 +286,8 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.HasKey("AccountId", "Hour", "Test");
 
                     b.HasIndex("Hour");
+
+                    b.HasIndex("Day", "AccountId");
 
                     b.ToTable("AccountReputationBuckets", (string)null);
                 });

@@ -255,6 +255,9 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.Property<long>("Complaints")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Delivered")
                         .HasColumnType("INTEGER");
 
@@ -273,6 +276,8 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.HasKey("AccountId", "Hour", "Test");
 
                     b.HasIndex("Hour");
+
+                    b.HasIndex("Day", "AccountId");
 
                     b.ToTable("AccountReputationBuckets", (string)null);
                 });

@@ -17,6 +17,7 @@ namespace SesConsole.Data.Migrations.Sqlite
                     AccountId = table.Column<string>(type: "TEXT", unicode: false, maxLength: 12, nullable: false),
                     Hour = table.Column<long>(type: "INTEGER", nullable: false),
                     Test = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Day = table.Column<long>(type: "INTEGER", nullable: false),
                     Sent = table.Column<long>(type: "INTEGER", nullable: false),
                     Delivered = table.Column<long>(type: "INTEGER", nullable: false),
                     HardBounces = table.Column<long>(type: "INTEGER", nullable: false),
@@ -29,6 +30,11 @@ namespace SesConsole.Data.Migrations.Sqlite
                 {
                     table.PrimaryKey("PK_AccountReputationBuckets", x => new { x.AccountId, x.Hour, x.Test });
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountReputationBuckets_Day_AccountId",
+                table: "AccountReputationBuckets",
+                columns: new[] { "Day", "AccountId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AccountReputationBuckets_Hour",

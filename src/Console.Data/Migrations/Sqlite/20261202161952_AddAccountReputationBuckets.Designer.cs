@@ -11,7 +11,7 @@ using SesConsole.Data.Sqlite;
 namespace SesConsole.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteConsoleDbContext))]
-    [Migration("20261202154357_AddAccountReputationBuckets")]
+    [Migration("20261202161952_AddAccountReputationBuckets")]
     partial class AddAccountReputationBuckets
     {
         /// <inheritdoc />
@@ -258,6 +258,9 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.Property<long>("Complaints")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Delivered")
                         .HasColumnType("INTEGER");
 
@@ -276,6 +279,8 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.HasKey("AccountId", "Hour", "Test");
 
                     b.HasIndex("Hour");
+
+                    b.HasIndex("Day", "AccountId");
 
                     b.ToTable("AccountReputationBuckets", (string)null);
                 });

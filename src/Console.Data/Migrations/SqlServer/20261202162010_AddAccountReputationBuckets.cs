@@ -18,6 +18,7 @@ namespace SesConsole.Data.Migrations.SqlServer
                     AccountId = table.Column<string>(type: "varchar(12)", unicode: false, maxLength: 12, nullable: false),
                     Hour = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     Test = table.Column<bool>(type: "bit", nullable: false),
+                    Day = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     Sent = table.Column<long>(type: "bigint", nullable: false),
                     Delivered = table.Column<long>(type: "bigint", nullable: false),
                     HardBounces = table.Column<long>(type: "bigint", nullable: false),
@@ -30,6 +31,11 @@ namespace SesConsole.Data.Migrations.SqlServer
                 {
                     table.PrimaryKey("PK_AccountReputationBuckets", x => new { x.AccountId, x.Hour, x.Test });
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccountReputationBuckets_Day_AccountId",
+                table: "AccountReputationBuckets",
+                columns: new[] { "Day", "AccountId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AccountReputationBuckets_Hour",

@@ -12,7 +12,7 @@ using SesConsole.Data.SqlServer;
 namespace SesConsole.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerConsoleDbContext))]
-    [Migration("20261202154412_AddAccountReputationBuckets")]
+    [Migration("20261202162010_AddAccountReputationBuckets")]
     partial class AddAccountReputationBuckets
     {
         /// <inheritdoc />
@@ -268,6 +268,9 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.Property<long>("Complaints")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset>("Day")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<long>("Delivered")
                         .HasColumnType("bigint");
 
@@ -286,6 +289,8 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.HasKey("AccountId", "Hour", "Test");
 
                     b.HasIndex("Hour");
+
+                    b.HasIndex("Day", "AccountId");
 
                     b.ToTable("AccountReputationBuckets", (string)null);
                 });
