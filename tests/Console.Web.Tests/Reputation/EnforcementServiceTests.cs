@@ -21,7 +21,7 @@ public sealed class EnforcementServiceTests(AppFixture app) : IClassFixture<AppF
     public async Task A_bounce_rate_over_ten_percent_of_a_representative_volume_pauses_the_account_and_its_next_send_is_refused()
     {
         var sender = await OwnSender.CreateAsync(app, max24: 1000, rate: 100, Ct);
-        Assert.True((await sender.SendAsync(DateTimeOffset.UtcNow, Ct, "reader@customer.example")).IsAccepted); // the settings are cached now
+        Assert.True((await sender.SendAsync(DateTimeOffset.UtcNow, Ct, "success@simulator.amazonses.com")).IsAccepted); // the settings are cached now
         await AddBucketAsync(sender.Account, sent: 200, delivered: 179, hardBounces: 21);
 
         var change = await app.Get<EnforcementService>().EvaluateAsync(sender.Account, Ct);
