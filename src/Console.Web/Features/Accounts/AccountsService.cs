@@ -287,6 +287,31 @@ public sealed class AccountsService(
         return Result.Success();
     }
 
+    /// <summary>
+    /// The account's own sending switch (v1 <c>UpdateAccountSendingEnabled</c>, v2 <c>PutAccountSendingAttributes</c>), for
+    /// its root user. It never lifts an enforcement pause: only an admin resumes a paused account (docs/reputation.md#enforcement).
+    /// </summary>
+    public async Task<Result> SetOwnSendingEnabledAsync(Caller caller, bool enabled, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!caller.IsAccountRoot)
+        {
+            return Result.Failure("auth.root_only", "Only the account's root user can switch the account's sending on or off.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var account = await db.Accounts.SingleOrDefaultAsync(a => a.Id == caller.AccountId, ct);
+        if (account is null)
+        {
+            return Result.Failure("account.not_found", "Your account no longer exists.");
+        }
+
+        account.SendingEnabled = enabled;
+        account.Version = Guid.NewGuid();
+        await db.SaveChangesAsync(ct); // drops the send path's cached settings: the next message sees it
+        return Result.Success();
+    }
+
     private static async Task<Dictionary<string, int>> UsageByAccountAsync(ConsoleDbContext db, DateTimeOffset now, CancellationToken ct, string? only = null)
     {
         var since = now - TimeSpan.FromDays(1);
