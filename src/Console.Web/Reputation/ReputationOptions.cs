@@ -16,4 +16,11 @@ public sealed class ReputationOptions
     /// denominator, as SES does for Gmail. Matched on the recipient's domain and its parent domains. Defaults to Gmail's.
     /// </summary>
     public List<string> NoComplaintFeedbackDomains { get; set; } = ["gmail.com", "googlemail.com"];
+
+    /// <summary>
+    /// How often the enforcement worker re-evaluates the accounts that are not healthy (their rates fall as the window
+    /// slides) and those that sent in the meantime; accounts with new bounces or complaints are evaluated at once
+    /// (docs/reputation.md#enforcement). Defaults to 15 minutes; zero turns automatic enforcement off.
+    /// </summary>
+    public TimeSpan EvaluationInterval { get; set; } = TimeSpan.FromMinutes(15);
 }

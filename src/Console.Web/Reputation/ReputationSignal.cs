@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using SesConsole.Data;
 
 namespace SesConsole.Web.Reputation;
 
@@ -27,6 +28,16 @@ public sealed class ReputationSignal : IDisposable
         catch (SemaphoreFullException)
         {
             // Already signalled.
+        }
+    }
+
+    /// <summary>Calls <see cref="Changed(string)"/> when <paramref name="counts"/> (just committed) hold counted bounces or complaints of real traffic.</summary>
+    public void Changed(string accountId, IEnumerable<ReputationDelta> counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        if (counts.Any(d => !d.Test && (d.HardBounces > 0 || d.Complaints > 0)))
+        {
+            Changed(accountId);
         }
     }
 

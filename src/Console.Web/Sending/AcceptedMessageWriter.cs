@@ -1,7 +1,9 @@
+using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Sending;
 using SesConsole.Domain.Sending.Events;
 using SesConsole.Web.Notifications.Feedback;
+using SesConsole.Web.Reputation;
 using SesConsole.Web.Sending.Delivery;
 using SesConsole.Web.Sending.Mime;
 
@@ -19,7 +21,9 @@ public sealed class AcceptedMessageWriter(
     QuotaLedger ledger,
     TimeProvider time,
     ILogger<AcceptedMessageWriter> logger,
-    FeedbackFanOut feedback)
+    FeedbackFanOut feedback,
+    ReputationCounting counting,
+    ReputationSignal signal)
 {
     public async Task WriteAsync(SendRequest request, string api, SendOutcome outcome, CancellationToken ct = default)
     {
@@ -52,14 +56,24 @@ public sealed class AcceptedMessageWriter(
         var fannedOut = await feedback.RowsForAsync(events, new FeedbackContext(accepted.SendingAccountId, accepted.SourceArn, accepted.ConfigurationSetName,
             accepted.FeedbackForwardingAddress, async token => built ??= await mime.BuildAsync(accepted, token)), ct);
         rows.AddRange(fannedOut.Rows);
+        List<ReputationDelta>? counts = null;
         foreach (var e in events.Where(e => e.Type != SendEventType.Send))
         {
+            // Known at acceptance (simulator outcomes into test buckets, suppressed recipients): counted in the same commit
+            // (docs/reputation.md#rollups). A message to real recipients only has none, and the hot path adds nothing.
+            (counts ??= []).AddRange(counting.For(e, accepted.SendingAccountId, accepted.SourceArn, atHandOver: true));
+
             rows.Add(new SendEventEntity
             {
                 Id = Guid.CreateVersion7(now), MessageId = accepted.MessageId, AccountId = accepted.SendingAccountId, OwnerAccountId = accepted.IdentityOwnerAccountId,
                 SourceArn = accepted.SourceArn, Type = e.Type.JsonName(), Recipient = e.Recipients.Count == 1 ? e.Recipients[0] : null,
                 Json = SesNotificationJson.SerializeWithoutMail(e), At = e.Timestamp, CountsTowardReputation = e.CountsTowardReputation,
             });
+        }
+
+        if (counts is not null)
+        {
+            rows.AddRange(ReputationRollup.Merge(counts));
         }
 
         var reservation = outcome.Quota?.ReservationId;
@@ -84,6 +98,10 @@ public sealed class AcceptedMessageWriter(
         }
 
         feedback.Committed(fannedOut);
+        if (counts is not null)
+        {
+            signal.Changed(accepted.SendingAccountId, counts);
+        }
 
         logger.LogDebug("Accepted {MessageId} from {Caller} as {Identity} to {Count} recipient(s)", accepted.MessageId, attempt.CallerArn, accepted.FromIdentityArn, accepted.Destination.Count);
     }

@@ -86,6 +86,7 @@ public abstract class ConsoleTestContext : BunitContext
         Services.AddNotificationsCore(configuration);
         SesConsole.Web.Features.Sns.SnsServiceCollectionExtensions.AddConsoleSns(Services);
         SesConsole.Web.Notifications.Feedback.FeedbackServiceCollectionExtensions.AddFeedback(Services);
+        SesConsole.Web.Reputation.ReputationServiceCollectionExtensions.AddReputation(Services, configuration);
         Services.AddScoped<SesConsole.Web.Features.ConfigurationSets.ConfigurationSetsService>();
         Authorization = AddAuthorization();
         Authorization.SetPolicies(Policies.AccountMember, Policies.AccountRoot);

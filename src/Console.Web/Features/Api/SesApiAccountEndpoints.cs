@@ -1,14 +1,22 @@
 using System.Text;
 using System.Text.Json;
+using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Web.Features.Accounts;
 using SesConsole.Web.Features.Sending;
 
 namespace SesConsole.Web.Features.Api;
 
+/// <summary>The v2 <c>PutAccountSendingAttributes</c> body.</summary>
+public sealed record PutAccountSendingAttributesRequest
+{
+    public bool? SendingEnabled { get; init; }
+}
+
 /// <summary>
-/// The caller's account through the SES API: v2 GetAccount and the account's suppression list
-/// (Put/Get/List/DeleteSuppressedDestination); v1 GetSendQuota and GetSendStatistics.
+/// The caller's account through the SES API: v2 GetAccount, PutAccountSendingAttributes and the account's suppression list
+/// (Put/Get/List/DeleteSuppressedDestination); v1 GetSendQuota, GetSendStatistics, Get/UpdateAccountSendingEnabled.
+/// Sending is enabled when the account's own switch is on and enforcement has not paused it (docs/reputation.md#enforcement).
 /// </summary>
 public static class SesApiAccountEndpoints
 {
@@ -27,12 +35,44 @@ public static class SesApiAccountEndpoints
         return Results.Json(new
         {
             SendQuota = new { a.Max24HourSend, a.MaxSendRate, SentLast24Hours = (double)a.SentLast24Hours },
-            a.SendingEnabled,
+            SendingEnabled = MaySend(a),
             ProductionAccessEnabled = !a.Sandbox,
-            EnforcementStatus = a.Reputation.Status switch { "At risk" => "PROBATION", "Under review" => "PROBATION", _ => "HEALTHY" },
+            EnforcementStatus = a.Reputation.Enforcement switch { EnforcementStatus.Paused => "SHUTDOWN", EnforcementStatus.UnderReview => "PROBATION", _ => "HEALTHY" },
             DedicatedIpAutoWarmupEnabled = false,
         }, Json);
     }
+
+    public static async Task<IResult> V2PutSendingAttributesAsync(SesApiRequest<PutAccountSendingAttributesRequest> api, AccountsService accounts)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        var set = await accounts.SetOwnSendingEnabledAsync(api.Caller, api.Body.SendingEnabled ?? false, api.Aborted);
+        return set.IsSuccess ? Results.Json(new { }, Json) : api.Error(set.Error!);
+    }
+
+    public static async Task<IResult> V1GetSendingEnabledAsync(V1Request request, AccountsService accounts)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var account = await accounts.GetOwnAsync(request.Caller, request.Aborted);
+        return account.IsSuccess
+            ? request.Result(MaySend(account.Value) ? "<Enabled>true</Enabled>" : "<Enabled>false</Enabled>")
+            : request.Error(account.Error);
+    }
+
+    public static async Task<IResult> V1UpdateSendingEnabledAsync(V1Request request, AccountsService accounts)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var value = request.Field("Enabled");
+        if (value is not (null or "true" or "false"))
+        {
+            return request.Error(new Error("InvalidParameterValue", $"Enabled must be true or false, not '{value}'."));
+        }
+
+        var set = await accounts.SetOwnSendingEnabledAsync(request.Caller, value == "true", request.Aborted);
+        return set.IsSuccess ? request.Result("") : request.Error(set.Error!);
+    }
+
+    /// <summary>SES's <c>SendingEnabled</c>: the account's switch is on and enforcement has not paused it.</summary>
+    private static bool MaySend(AccountRow a) => a.SendingEnabled && a.Reputation.Enforcement != EnforcementStatus.Paused;
 
     public static async Task<IResult> V1GetSendQuotaAsync(V1Request request, AccountsService accounts)
     {

@@ -25,6 +25,7 @@ public static class SesApiEndpoints
 
         var v2 = ses.MapGroup("/v2/email").WithMetadata(SesApiDialect.V2);
         v2.MapGet("/account", SesApiAccountEndpoints.V2GetAccountAsync);
+        v2.MapPut("/account/sending", SesApiAccountEndpoints.V2PutSendingAttributesAsync);
         v2.MapGet("/identities", SesApiIdentityEndpoints.V2ListAsync);
         // How @aws-sdk/client-sesv2 3.11xx sends ListEmailIdentities.
         v2.MapPost("/list-identities", SesApiIdentityEndpoints.V2ListFromBodyAsync);

@@ -50,6 +50,8 @@ public sealed class SesApiV1
         new("DeleteConfigurationSetEventDestination", SesApiEventDestinationEndpoints.V1DeleteAsync),
         new("GetSendQuota", SesApiAccountEndpoints.V1GetSendQuotaAsync),
         new("GetSendStatistics", SesApiAccountEndpoints.V1GetSendStatisticsAsync),
+        new("GetAccountSendingEnabled", SesApiAccountEndpoints.V1GetSendingEnabledAsync),
+        new("UpdateAccountSendingEnabled", SesApiAccountEndpoints.V1UpdateSendingEnabledAsync),
     ];
 
     private readonly FrozenDictionary<string, Lazy<RequestDelegate>> _handlers;

@@ -9,6 +9,7 @@ using SesConsole.Domain.Sending;
 using SesConsole.Domain.Sending.Events;
 using SesConsole.Web.Features.Sending;
 using SesConsole.Web.Notifications.Feedback;
+using SesConsole.Web.Reputation;
 
 namespace SesConsole.Web.Sending.Delivery;
 
@@ -57,7 +58,9 @@ public sealed class OutboxDelivery(
     TimeProvider time,
     ILogger<OutboxDelivery> logger,
     GroupCommitWriter? writer = null,
-    FeedbackFanOut? feedback = null)
+    FeedbackFanOut? feedback = null,
+    ReputationCounting? counting = null,
+    ReputationSignal? signal = null)
 {
     /// <summary>A claimed message with the <c>mail</c> object its events carry (null for a simulator auto-reply).</summary>
     private sealed record Claimed(OutboxMessageEntity Message, MessageMail? Mail);
@@ -290,8 +293,9 @@ public sealed class OutboxDelivery(
             var delivery = EventOf(message, mail, delivered);
             var attempts = message.Attempts + 1;
             var heard = writer is null ? FeedbackRows.None : await FeedbackAsync(message, mail, [delivered], ct); // the hand-built recorder keeps to deliveries
+            var counted = CountsOf(message, [delivered]);
             await (writer is not null
-                ? writer.CommitAsync(db => OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery, heard.Rows))
+                ? writer.CommitAsync(db => OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery, heard.Rows, counted))
                 : recorder!.RecordDeliveredAsync(message, attempts, at, delivery));
             feedback?.Committed(heard);
             return true;
@@ -353,8 +357,21 @@ public sealed class OutboxDelivery(
             db.Add(row);
         }
 
-        await db.SaveChangesAsync(ct);
+        // A bounce here was raised at the hand-over (refused at RCPT, content refused, given up): its recipients count as
+        // sent, and its bucket counts commit with it (docs/reputation.md#rollups).
+        var counts = CountsOf(message, raised);
+        await using (var transaction = counts.Count > 0 ? await db.Database.BeginTransactionAsync(ct) : null)
+        {
+            await db.SaveChangesAsync(ct);
+            if (transaction is not null)
+            {
+                await ReputationRollup.ApplyAsync(db, counts, ct: ct);
+                await transaction.CommitAsync(ct);
+            }
+        }
+
         feedback?.Committed(fannedOut);
+        signal?.Changed(message.AccountId, counts);
         return false;
     }
 
@@ -370,6 +387,7 @@ public sealed class OutboxDelivery(
         var delivery = EventOf(message, mail, delivered);
         var attempts = message.Attempts + 1;
         var heard = await FeedbackAsync(message, mail, [delivered], CancellationToken.None);
+        var counted = CountsOf(message, [delivered]);
         try
         {
             await commits.CommitAsync(db =>
@@ -379,7 +397,7 @@ public sealed class OutboxDelivery(
                     db.MailboxMessages.Add(row);
                 }
 
-                return OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery, heard.Rows);
+                return OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery, heard.Rows, counted);
             });
         }
         catch (Exception ex) when (ex is DbException or DbUpdateException && staged.Row is not null)
@@ -389,11 +407,15 @@ public sealed class OutboxDelivery(
                 throw;
             }
 
-            await commits.CommitAsync(db => OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery, heard.Rows));
+            await commits.CommitAsync(db => OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery, heard.Rows, counted));
         }
 
         feedback?.Committed(heard);
     }
+
+    /// <summary>What <paramref name="events"/> (raised at the hand-over) add to the sending account's reputation buckets; none without counting.</summary>
+    private IReadOnlyList<ReputationDelta> CountsOf(OutboxMessageEntity message, IReadOnlyList<SendEvent?> events) =>
+        counting is null ? [] : [.. events.OfType<SendEvent>().SelectMany(e => counting.For(e, message.AccountId, message.SourceArn, atHandOver: true))];
 
     private static void AddBounce(ConsoleDbContext db, OutboxMessageEntity message, MessageMail? mail, string[] recipients, string type, string subType, string diagnostic, DateTimeOffset at, List<SendEvent> raised) =>
         AddEvent(db, message, mail, m =>
@@ -545,7 +567,8 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
     /// Stages "<paramref name="message"/> was delivered" on <paramref name="db"/>: the row's status, time, attempt count and
     /// error (absolute values, so running it again on a fresh context after a failed save writes the same) and the Delivery event.
     /// </summary>
-    public static Task MarkDeliveredAsync(ConsoleDbContext db, OutboxMessageEntity message, int attempts, DateTimeOffset at, SendEventEntity? deliveryEvent, IReadOnlyList<object>? feedbackRows = null)
+    public static async Task MarkDeliveredAsync(ConsoleDbContext db, OutboxMessageEntity message, int attempts, DateTimeOffset at, SendEventEntity? deliveryEvent,
+        IReadOnlyList<object>? feedbackRows = null, IReadOnlyList<ReputationDelta>? counts = null)
     {
         var entry = db.OutboxMessages.Attach(message);
         message.Attempts = attempts;
@@ -567,7 +590,8 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
             db.Add(row);
         }
 
-        return Task.CompletedTask;
+        // The group commit runs this in its transaction: the bucket counts commit with the delivery (docs/reputation.md#rollups).
+        await ReputationRollup.ApplyAsync(db, counts ?? []);
     }
 
     public async ValueTask DisposeAsync()
