@@ -69,7 +69,7 @@ public sealed class EnforcementWorker(
             var fromHour = ReputationDelta.HourOf(since);
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var watched = await db.Accounts.AsNoTracking().Where(a => a.EnforcementStatus != EnforcementStatus.Healthy).Select(a => a.Id).ToListAsync(ct);
-            var active = await db.ReputationBuckets.AsNoTracking().Where(b => !b.Test && b.Hour >= fromHour).Select(b => b.AccountId).Distinct().ToListAsync(ct);
+            var active = await db.AccountReputationBuckets.AsNoTracking().Where(b => !b.Test && b.Hour >= fromHour).Select(b => b.AccountId).Distinct().ToListAsync(ct);
             accounts = [.. watched.Union(active, StringComparer.Ordinal)];
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

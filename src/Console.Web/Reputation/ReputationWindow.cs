@@ -18,7 +18,7 @@ public static class ReputationWindow
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(options);
         var start = now - options.Window;
-        var buckets = db.ReputationBuckets.AsNoTracking().Where(b => !b.Test && b.Hour >= start);
+        var buckets = db.AccountReputationBuckets.AsNoTracking().Where(b => !b.Test && b.Hour >= start); // account-level: docs/reputation.md#rollups
         if (only is not null)
         {
             buckets = buckets.Where(b => b.AccountId == only);
