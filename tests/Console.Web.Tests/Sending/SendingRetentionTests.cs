@@ -60,7 +60,7 @@ public sealed class SendingRetentionTests : IAsyncLifetime
         var reputation = (await Get<AccountsService>().GetOwnAsync(delegateCaller, Ct)).Value!.Reputation;
         var delegates = await Get<SendingActivityService>().DelegatesAsync(ownerCaller, Ct);
         Assert.Equal(4 * 2 + 2 * 2, statistics.Sum(p => p.DeliveryAttempts)); // the seed counts, so the comparison below means something
-        Assert.Equal(new Reputation(Deliveries: 2 + 1, Bounces: 1 + 1, Complaints: 1 + 1), reputation); // simulator and soft bounces left out
+        Assert.Equal(new SesConsole.Web.Features.Accounts.Reputation(Deliveries: 2 + 1, Bounces: 1 + 1, Complaints: 1 + 1), reputation); // simulator and soft bounces left out
 
         var result = await Get<SendingRetention>().PurgeAsync(_time.GetUtcNow(), Ct);
 

@@ -96,7 +96,7 @@ public sealed class SuppressionAndReputationTests(AppFixture app) : IClassFixtur
 
         var row = (await app.Get<AccountsService>().ListAsync(app.Admin, Ct)).Value!.Single(r => r.Id == sender.Account);
 
-        Assert.Equal(new Reputation(Deliveries: 9, Bounces: 1, Complaints: 1), row.Reputation);
+        Assert.Equal(new SesConsole.Web.Features.Accounts.Reputation(Deliveries: 9, Bounces: 1, Complaints: 1), row.Reputation);
         Assert.Equal(0.10, row.Reputation.BounceRate, 3);
         Assert.Equal(1.0 / 9, row.Reputation.ComplaintRate, 3);
     }
