@@ -106,7 +106,7 @@ public sealed class InboundFeedbackListener(
         var accepted = context.Properties.TryGetValue(AcceptedKey, out var value) && value is List<(string Address, string MessageId)> list ? list : [];
         context.Properties.Remove(AcceptedKey);
         var remote = context.Properties.TryGetValue(EndpointListener.RemoteEndPointKey, out var ep) && ep is IPEndPoint ip ? ip.Address.ToString() : null;
-        var from = transaction.From is { } sender && (sender.User.Length > 0 || sender.Host.Length > 0) ? sender.AsAddress() : "";
+        var from = transaction.From is { } sender && !(string.IsNullOrEmpty(sender.User) && string.IsNullOrEmpty(sender.Host)) ? sender.AsAddress() : ""; // "" for a DSN's null sender <>
         var mime = buffer.ToArray();
         try
         {

@@ -125,6 +125,49 @@ public sealed class InboundFeedbackListenerTests(InboundFeedbackWorld world) : I
     }
 
     [Fact]
+    public async Task A_dsn_with_the_null_sender_over_a_plain_socket_is_recorded()
+    {
+        const string domain = "dsn-null-sender.example";
+        const string reader = "nobody@dsn-null-sender.example.net";
+        await world.OwnerDomainAsync(domain);
+        var messageId = await world.SendAsBAsync(domain, reader);
+        var envelope = await world.EnvelopeOfAsync(messageId);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, world.InboundPort, Ct);
+        await using var stream = tcp.GetStream();
+        using var lines = new StreamReader(stream, System.Text.Encoding.ASCII);
+        await using var writer = new StreamWriter(stream, System.Text.Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+        async Task<string> ReplyAsync()
+        {
+            string line;
+            do
+            {
+                line = await lines.ReadLineAsync(Ct) ?? "";
+            }
+            while (line.Length > 3 && line[3] == '-');
+            return line;
+        }
+
+        Assert.StartsWith("220", await ReplyAsync(), StringComparison.Ordinal);
+        await writer.WriteLineAsync("EHLO mx.example.net");
+        Assert.StartsWith("250", await ReplyAsync(), StringComparison.Ordinal);
+        await writer.WriteLineAsync("MAIL FROM:<>");
+        Assert.StartsWith("250", await ReplyAsync(), StringComparison.Ordinal);
+        await writer.WriteLineAsync($"RCPT TO:<{envelope}>");
+        Assert.StartsWith("250", await ReplyAsync(), StringComparison.Ordinal);
+        await writer.WriteLineAsync("DATA");
+        Assert.StartsWith("354", await ReplyAsync(), StringComparison.Ordinal);
+        await writer.WriteAsync(System.Text.Encoding.ASCII.GetString(FeedbackMime.Bytes(FeedbackMime.Postfix(envelope, messageId, reader))));
+        await writer.WriteLineAsync("\r\n.");
+        Assert.StartsWith("250", await ReplyAsync(), StringComparison.Ordinal);
+        await writer.WriteLineAsync("QUIT");
+
+        var kept = Assert.Single(await world.InboundAsync(messageId));
+        Assert.Equal(("", InboundFeedbackKind.Bounce, true), (kept.EnvelopeFrom, kept.Kind, kept.Recorded));
+        Assert.Single(await world.EventsAsync(messageId, "Bounce"));
+    }
+
+    [Fact]
     public async Task A_transient_dsn_records_a_soft_bounce_and_suppresses_nothing()
     {
         const string domain = "dsn-transient.example";
