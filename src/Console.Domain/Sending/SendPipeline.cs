@@ -14,7 +14,10 @@ public sealed record SendPipelineOptions
     /// <summary>When true, a raw message whose From differs from Source needs its own FromArn (docs/ses-behaviour.md#arns-in-requests).</summary>
     public bool StrictRawArns { get; init; }
 
-    /// <summary>The default MAIL FROM is <c>{messageId}@{region}.{this}</c>; Message-ID headers use the same domain.</summary>
+    /// <summary>
+    /// The default MAIL FROM is <c>{return local part}@{region}.{this}</c> unless the installation set its own bounce domain
+    /// (<see cref="IReturnAddresses.ReturnPathDomain"/>); Message-ID headers use <c>{region}.{this}</c> always.
+    /// </summary>
     public string DefaultMailFromDomain { get; init; } = "amazonses.com";
 
     /// <summary>The random part of message IDs (tests pin it).</summary>
@@ -34,6 +37,9 @@ public sealed record SendPipelinePorts(
 {
     /// <summary>The sending accounts' configuration sets; by default none exist, so a send naming one is refused.</summary>
     public IConfigurationSetDirectory ConfigurationSets { get; init; } = NoConfigurationSets.Instance;
+
+    /// <summary>The per-message return addresses (docs/reputation.md#return-addresses-verp); by default untagged ones.</summary>
+    public IReturnAddresses ReturnAddresses { get; init; } = UntaggedReturnAddresses.Instance;
 }
 
 /// <summary>

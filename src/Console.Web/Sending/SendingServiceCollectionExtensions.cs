@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using SesConsole.Domain.Sending;
+using SesConsole.Web.Reputation.Inbound;
 using SesConsole.Web.Sending.Delivery;
 using SesConsole.Web.Sending.Mime;
 using SesConsole.Web.Sending.Stores;
@@ -42,6 +43,7 @@ public static class SendingServiceCollectionExtensions
         services.AddSingleton<DbSuppressionList>();
         services.AddSingleton<DbConfigurationSetDirectory>();
         services.AddSingleton<MimeKitParser>();
+        services.AddReturnAddresses(configuration);
         services.AddSingleton(sp => new SendPipelinePorts(
             sp.GetRequiredService<DbSendingIdentityDirectory>(),
             sp.GetRequiredService<DbCallerPolicyStore>(),
@@ -51,6 +53,7 @@ public static class SendingServiceCollectionExtensions
             sp.GetRequiredService<MimeKitParser>())
         {
             ConfigurationSets = sp.GetRequiredService<DbConfigurationSetDirectory>(),
+            ReturnAddresses = sp.GetRequiredService<IReturnAddresses>(),
         });
         services.AddSingleton(sp => new SendPipeline(sp.GetRequiredService<SendPipelinePorts>(), sp.GetRequiredService<IOptions<SendPipelineOptions>>().Value));
 

@@ -139,3 +139,13 @@ internal sealed class FakeMimeParser : IMimeParser
         return new ParsedRawMessage(from?.Address, from?.DisplayName, returnPath, List("To"), List("Cc"), List("Bcc"), headers, mime.Length);
     }
 }
+
+/// <summary>Return addresses tagged with a fixed tag (the web layer's keyed tag is tested there).</summary>
+public sealed class FakeReturnAddresses : IReturnAddresses
+{
+    public const string Tag = "faketag123";
+
+    public string? ReturnPathDomain { get; set; }
+
+    public ValueTask<string> LocalPartAsync(string messageId, CancellationToken cancellationToken) => ValueTask.FromResult($"{messageId}-{Tag}");
+}

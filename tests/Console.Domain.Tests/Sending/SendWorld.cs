@@ -51,7 +51,12 @@ internal sealed class SendWorld
 
     public SendPipelineOptions Options { get; set; } = new() { NewGuid = () => new Guid("11111111-2222-3333-4444-555555555555") };
 
-    public SendPipelinePorts Ports => new(Identities, CallerPolicies, Accounts, Quota, Suppression, new FakeMimeParser()) { ConfigurationSets = ConfigurationSets };
+    public FakeReturnAddresses ReturnAddresses { get; } = new();
+
+    public SendPipelinePorts Ports => new(Identities, CallerPolicies, Accounts, Quota, Suppression, new FakeMimeParser())
+    {
+        ConfigurationSets = ConfigurationSets, ReturnAddresses = ReturnAddresses,
+    };
 
     public SendPipeline Pipeline => new(Ports, Options);
 

@@ -530,7 +530,7 @@ public sealed class AcceptStepTests
 
         Assert.True(result.IsContinue);
         var a = context.Accepted!;
-        Assert.Equal($"{a.MessageId}@us-east-1.amazonses.com", a.MailFrom.EnvelopeFrom);
+        Assert.Equal($"{a.MessageId}-{FakeReturnAddresses.Tag}@us-east-1.amazonses.com", a.MailFrom.EnvelopeFrom);
         Assert.False(a.MailFrom.Custom);
         Assert.True(a.Dkim.Sign);
         Assert.Equal("example.com", a.Dkim.SigningDomain);
@@ -552,7 +552,23 @@ public sealed class AcceptStepTests
         var (_, context) = await Accept(world);
 
         Assert.True(context.Accepted!.MailFrom.Custom);
-        Assert.EndsWith("@mail.example.com", context.Accepted.MailFrom.EnvelopeFrom, StringComparison.Ordinal);
+        Assert.Equal($"{context.Accepted.MessageId}-{FakeReturnAddresses.Tag}@mail.example.com", context.Accepted.MailFrom.EnvelopeFrom);
+    }
+
+    [Fact]
+    public async Task Run_InstallationReturnPathDomain_ReplacesTheDefaultButNotAVerifiedCustomMailFrom()
+    {
+        var world = new SendWorld();
+        world.ReturnAddresses.ReturnPathDomain = "bounces.console.example";
+
+        var (_, byDefault) = await Accept(world);
+        ReplaceOwnerDomain(world, Identity(OwnerDomainArn, [world.GrantDelegate], dkim: true,
+            mailFrom: new MailFromSetting("mail.example.com", VerificationStatus.Success, MailFromFailureBehavior.RejectMessage)));
+        var (_, custom) = await Accept(world);
+
+        Assert.Equal($"{byDefault.Accepted!.MessageId}-{FakeReturnAddresses.Tag}@bounces.console.example", byDefault.Accepted.MailFrom.EnvelopeFrom);
+        Assert.Equal($"<{byDefault.Accepted.MessageId}@us-east-1.amazonses.com>", byDefault.Accepted.HeadersToSet.Single(h => h.Name == "Message-ID").Value);
+        Assert.Equal($"{custom.Accepted!.MessageId}-{FakeReturnAddresses.Tag}@mail.example.com", custom.Accepted.MailFrom.EnvelopeFrom);
     }
 
     [Fact]
@@ -578,7 +594,7 @@ public sealed class AcceptStepTests
 
         Assert.True(result.IsContinue);
         Assert.False(context.Accepted!.MailFrom.Custom);
-        Assert.EndsWith("@us-east-1.amazonses.com", context.Accepted.MailFrom.EnvelopeFrom, StringComparison.Ordinal);
+        Assert.Equal($"{context.Accepted.MessageId}-{FakeReturnAddresses.Tag}@us-east-1.amazonses.com", context.Accepted.MailFrom.EnvelopeFrom);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class AcceptStep : ISendStep
     public static string NewMessageId(DateTimeOffset now, Guid random) =>
         string.Create(CultureInfo.InvariantCulture, $"{0x0100000000000000L + now.ToUnixTimeMilliseconds():x16}-{random:D}-000000");
 
-    public ValueTask<StepResult> RunAsync(SendContext context, CancellationToken cancellationToken)
+    public async ValueTask<StepResult> RunAsync(SendContext context, CancellationToken cancellationToken)
     {
         var message = context.Message ?? throw new InvalidOperationException("Step 2 (message) must run first.");
         var request = context.Request;
@@ -28,12 +28,15 @@ public sealed class AcceptStep : ISendStep
         var returnPath = context.Identities.FirstOrDefault(i => i.Roles.Contains(AddressRole.ReturnPath));
         var messageId = NewMessageId(request.Time, options.NewGuid());
         var defaultDomain = $"{request.Region}.{options.DefaultMailFromDomain}";
+        var returnAddresses = context.Ports.ReturnAddresses;
+        var bounceDomain = returnAddresses.ReturnPathDomain is { Length: > 0 } own ? own : defaultDomain;
+        var returnLocalPart = await returnAddresses.LocalPartAsync(messageId, cancellationToken);
 
         var covering = from.OwnerIdentities.Where(i => IdentityCoverage.Covers(i.Name, from.Address)).ToArray();
-        var (mailFromPlan, mailFromError) = PlanMailFrom(covering, from.Address, messageId, defaultDomain);
+        var (mailFromPlan, mailFromError) = PlanMailFrom(covering, from.Address, returnLocalPart, bounceDomain);
         if (mailFromPlan is null)
         {
-            return ValueTask.FromResult(StepResult.Reject(mailFromError!));
+            return StepResult.Reject(mailFromError!);
         }
 
         var dkim = PlanDkim(covering, from.Address);
@@ -70,17 +73,21 @@ public sealed class AcceptStep : ISendStep
         context.Details.Add($"MAIL FROM: {mailFromPlan.Reason}");
         context.Details.Add($"DKIM: {dkim.Reason}");
         var strip = message.HeadersToRemove.Count == 0 ? "no X-SES headers" : $"strip {string.Join(", ", message.HeadersToRemove)}";
-        return ValueTask.FromResult(StepResult.Continue(
+        return StepResult.Continue(
             $"{(request.DryRun ? "Would accept" : "Accepted")} as {messageId}; MAIL FROM {mailFromPlan.EnvelopeFrom}; " +
-            $"{(dkim.Sign ? $"DKIM-sign d={dkim.SigningDomain} s={dkim.Selector}" : "no DKIM signature")}; {strip}."));
+            $"{(dkim.Sign ? $"DKIM-sign d={dkim.SigningDomain} s={dkim.Selector}" : "no DKIM signature")}; {strip}.");
     }
 
-    /// <summary>The MAIL FROM decision over the owner's verified identities covering the From address.</summary>
-    public static (MailFromPlan? Plan, SendError? Error) PlanMailFrom(IReadOnlyList<SendingIdentity> covering, string fromAddress, string messageId, string defaultDomain)
+    /// <summary>
+    /// The MAIL FROM decision over the owner's verified identities covering the From address: the message's return
+    /// address (<paramref name="returnLocalPart"/>) in the verified custom MAIL FROM domain, else in <paramref name="defaultDomain"/>
+    /// (the installation's bounce domain; docs/reputation.md#return-addresses-verp).
+    /// </summary>
+    public static (MailFromPlan? Plan, SendError? Error) PlanMailFrom(IReadOnlyList<SendingIdentity> covering, string fromAddress, string returnLocalPart, string defaultDomain)
     {
         var withMailFrom = covering.Where(i => i.MailFrom is not null).ToArray();
         var best = IdentityCoverage.MostSpecific(withMailFrom.Select(i => i.Name), fromAddress);
-        var defaultFrom = $"{messageId}@{defaultDomain}";
+        var defaultFrom = $"{returnLocalPart}@{defaultDomain}";
         if (best is not { } name)
         {
             return (new MailFromPlan(defaultFrom, false, $"no custom MAIL FROM domain is set; using {defaultDomain}."), null);
@@ -90,7 +97,7 @@ public sealed class AcceptStep : ISendStep
         var setting = identity.MailFrom!;
         if (setting.Status == VerificationStatus.Success)
         {
-            return (new MailFromPlan($"{messageId}@{setting.Domain}", true, $"custom MAIL FROM domain {setting.Domain} of {identity.Arn} is verified."), null);
+            return (new MailFromPlan($"{returnLocalPart}@{setting.Domain}", true, $"custom MAIL FROM domain {setting.Domain} of {identity.Arn} is verified."), null);
         }
 
         if (setting.BehaviorOnMxFailure == MailFromFailureBehavior.RejectMessage)
