@@ -65,8 +65,6 @@ public sealed class OutboxDelivery(
     /// <summary>A claimed message with the <c>mail</c> object its events carry (null for a simulator auto-reply).</summary>
     private sealed record Claimed(OutboxMessageEntity Message, MessageMail? Mail);
 
-    /// <summary>A message's <c>mail</c>, and whether its attempt holds it (then events are stored without it).</summary>
-    private sealed record MessageMail(MailInfo Info, bool HeldByAttempt);
 
     /// <summary>
     /// Delivers every message due now, oldest first; returns how many were delivered. Due messages are claimed
@@ -209,50 +207,8 @@ public sealed class OutboxDelivery(
     private static async Task<List<Claimed>> WithMailAsync(ConsoleDbContext db, List<OutboxMessageEntity> claimed, DateTimeOffset lease, CancellationToken ct)
     {
         claimed.ForEach(m => m.NextAttemptAt = lease);
-        var messages = claimed.Where(m => !NoEvents(m.MessageId)).ToList();
-        var byId = new Dictionary<string, MessageMail>(StringComparer.Ordinal);
-        if (messages.Count > 0)
-        {
-            var accounts = messages.Select(m => m.AccountId).Distinct().ToList();
-            var times = messages.Select(m => m.CreatedAt).Distinct().ToList();
-            var messageIds = messages.Select(m => m.MessageId).ToList();
-            var attempts = await db.SendAttempts.AsNoTracking()
-                .Where(a => accounts.Contains(a.AccountId) && times.Contains(a.At) && a.MessageId != null && messageIds.Contains(a.MessageId) && a.Mail != null)
-                .ToListAsync(ct);
-            foreach (var attempt in attempts)
-            {
-                if (SendAttemptRecord.MailOf(attempt) is { } stored)
-                {
-                    byId.TryAdd(attempt.MessageId!, new MessageMail(stored, HeldByAttempt: true));
-                }
-            }
-
-            var older = messageIds.Where(id => !byId.ContainsKey(id)).ToList();
-            if (older.Count > 0)
-            {
-                var send = SendEventType.Send.JsonName();
-                var events = await db.SendEvents.AsNoTracking()
-                    .Where(e => older.Contains(e.MessageId) && e.Type == send)
-                    .Select(e => new { e.MessageId, e.Json })
-                    .ToListAsync(ct);
-                foreach (var e in events)
-                {
-                    if (SesNotificationJson.ReadMail(e.Json) is { } read)
-                    {
-                        byId.TryAdd(e.MessageId, new MessageMail(read, HeldByAttempt: false));
-                    }
-                }
-            }
-        }
-
-        return
-        [
-            .. claimed.Select(m => new Claimed(m, NoEvents(m.MessageId)
-                ? null
-                : byId.GetValueOrDefault(m.MessageId)
-                  ?? new MessageMail(new MailInfo(m.CreatedAt, m.MessageId, m.EnvelopeFrom, m.SourceArn, SourceIp: null, m.AccountId, CallerIdentity: "",
-                      m.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries)), HeldByAttempt: false))),
-        ];
+        var byId = await MessageMailReader.ReadAsync(db, [.. claimed.Where(m => !NoEvents(m.MessageId))], ct);
+        return [.. claimed.Select(m => new Claimed(m, NoEvents(m.MessageId) ? null : byId[m.MessageId]))];
     }
 
     /// <summary>
