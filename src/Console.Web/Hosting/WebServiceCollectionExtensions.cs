@@ -125,6 +125,7 @@ public static class WebServiceCollectionExtensions
         services.AddNotificationsCore(builder.Configuration);
         services.AddFeedback();
         SesConsole.Web.Reputation.ReputationServiceCollectionExtensions.AddReputation(services, builder.Configuration);
+        services.AddScoped<SesConsole.Web.Features.Reputation.ReputationDashboardService>();
         services.AddSnsDelivery(builder.Configuration);
         services.AddScoped<SesConsole.Web.Features.Sending.SuppressionService>();
         services.AddScoped<SesConsole.Web.Features.Sending.SendingActivityService>();
