@@ -11,6 +11,7 @@ public static class ReputationServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<ReputationCounting>();
         services.AddSingleton<ReputationSignal>();
+        services.AddSingleton<EnforcementService>();
         return services;
     }
 }

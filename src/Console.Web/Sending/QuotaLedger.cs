@@ -62,7 +62,7 @@ public sealed class QuotaLedger(IDbContextFactory<ConsoleDbContext> dbFactory, S
             used = window.Used(now);
         }
 
-        return new QuotaReservation(account.SendingEnabled ? QuotaVerdict.Reserved : QuotaVerdict.SendingPaused, used, account.Max24HourSend, account.MaxSendRate);
+        return new QuotaReservation(account.MaySend ? QuotaVerdict.Reserved : QuotaVerdict.SendingPaused, used, account.Max24HourSend, account.MaxSendRate);
     }
 
     /// <summary>
@@ -85,7 +85,7 @@ public sealed class QuotaLedger(IDbContextFactory<ConsoleDbContext> dbFactory, S
         lock (window)
         {
             var used = window.Used(now);
-            if (!account.SendingEnabled)
+            if (!account.MaySend)
             {
                 return new QuotaReservation(QuotaVerdict.SendingPaused, used, account.Max24HourSend, account.MaxSendRate);
             }

@@ -6,9 +6,11 @@ using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Principals;
+using SesConsole.Domain.Reputation;
 using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Hosting;
+using SesConsole.Web.Reputation;
 using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Features.Accounts;
@@ -25,26 +27,29 @@ public sealed record AccountRow(
 
     public double MaxSendRate { get; init; }
 
-    /// <summary>Bounces and complaints of the last 14 days, charged to this (sending) account.</summary>
-    public Reputation Reputation { get; init; } = Reputation.Empty;
+    /// <summary>Reputation over the window, charged to this (sending) account, and its enforcement state.</summary>
+    public AccountReputation Reputation { get; init; } = AccountReputation.Empty;
 }
 
 /// <summary>
-/// The sending account's reputation over a window: bounce rate = bounces / (deliveries + bounces), complaint rate =
-/// complaints / deliveries. Status thresholds are SES's: under review at 5 % bounces or 0.1 % complaints, at risk at
-/// 10 % or 0.5 % (SES "Enforcement FAQ").
+/// The sending account's reputation (docs/reputation.md#rates): its figures over the window, read from the reputation
+/// buckets (real traffic only), and its enforcement state, which the evaluator and admins set (docs/reputation.md#enforcement).
 /// </summary>
-public sealed record Reputation(int Deliveries, int Bounces, int Complaints)
+public sealed record AccountReputation(ReputationFigures Figures, EnforcementStatus Enforcement)
 {
-    public static readonly Reputation Empty = new(0, 0, 0);
+    public static readonly AccountReputation Empty = new(ReputationFigures.Empty(1), EnforcementStatus.Healthy);
 
-    public double BounceRate => Deliveries + Bounces == 0 ? 0 : (double)Bounces / (Deliveries + Bounces);
+    public double BounceRate => Figures.BounceRate;
 
-    public double ComplaintRate => Deliveries == 0 ? 0 : (double)Complaints / Deliveries;
+    public double ComplaintRate => Figures.ComplaintRate;
 
-    public string Status => BounceRate >= 0.10 || ComplaintRate >= 0.005 ? "At risk"
-        : BounceRate >= 0.05 || ComplaintRate >= 0.001 ? "Under review"
-        : "Healthy";
+    /// <summary>The state in words: "Healthy", "Under review" or "Sending paused".</summary>
+    public string Status => Enforcement switch
+    {
+        EnforcementStatus.Paused => "Sending paused",
+        EnforcementStatus.UnderReview => "Under review",
+        _ => "Healthy",
+    };
 }
 
 /// <summary>What an admin fills in to create an account.</summary>
@@ -77,14 +82,13 @@ public sealed class AccountsService(
     UserManager<ConsoleUser> userManager,
     IOptions<ConsoleOptions> options,
     SendingReadCache cache,
+    IOptions<ReputationOptions> reputationOptions,
     TimeProvider time)
 {
     public const int SandboxMax24HourSend = 200;
     public const double SandboxMaxSendRate = 1;
     public const int ProductionMax24HourSend = 50_000;
     public const double ProductionMaxSendRate = 14;
-
-    /// <summary>LIKE patterns for a mailbox-simulator address, alone and as a JSON string (LIKE ignores ASCII case on SQLite, as under SQL Server's default collation).</summary>
 
     private static readonly Error Forbidden = new("auth.forbidden", "Only a platform admin can do this.");
 
@@ -105,7 +109,7 @@ public sealed class AccountsService(
             .Select(g => new { g.Key.AccountId, g.Key.Type, Count = g.Count() }).ToListAsync(ct);
         var now = time.GetUtcNow();
         var usage = await UsageByAccountAsync(db, now, ct);
-        var reputation = await ReputationByAccountAsync(db, now, ct);
+        var reputation = await ReputationWindow.FiguresByAccountAsync(db, now, reputationOptions.Value, ct: ct);
         IReadOnlyList<AccountRow> rows = accounts.Select(a => new AccountRow(
             a.Id, a.DisplayName, a.OrganizationId, a.RegionList, a.Sandbox, a.SendingEnabled,
             roots.FirstOrDefault(r => r.AccountId == a.Id)?.Email,
@@ -116,7 +120,7 @@ public sealed class AccountsService(
             SentLast24Hours = usage.GetValueOrDefault(a.Id),
             Max24HourSend = a.Max24HourSend,
             MaxSendRate = a.MaxSendRate,
-            Reputation = reputation.GetValueOrDefault(a.Id) ?? Reputation.Empty,
+            Reputation = new AccountReputation(reputation.GetValueOrDefault(a.Id) ?? ReputationFigures.Empty(reputationOptions.Value.MinimumVolume), a.EnforcementStatus),
         }).ToList();
         return Result<IReadOnlyList<AccountRow>>.Success(rows);
     }
@@ -141,13 +145,13 @@ public sealed class AccountsService(
         var roles = await db.IamPrincipals.CountAsync(p => p.AccountId == a.Id && p.Type == IamPrincipalType.Role, ct);
         var now = time.GetUtcNow();
         var usage = await UsageByAccountAsync(db, now, ct, a.Id);
-        var reputation = await ReputationByAccountAsync(db, now, ct, a.Id);
+        var reputation = await ReputationWindow.FiguresByAccountAsync(db, now, reputationOptions.Value, a.Id, ct);
         return new AccountRow(a.Id, a.DisplayName, a.OrganizationId, a.RegionList, a.Sandbox, a.SendingEnabled, root, users, roles, a.CreatedAt)
         {
             SentLast24Hours = usage.GetValueOrDefault(a.Id),
             Max24HourSend = a.Max24HourSend,
             MaxSendRate = a.MaxSendRate,
-            Reputation = reputation.GetValueOrDefault(a.Id) ?? Reputation.Empty,
+            Reputation = new AccountReputation(reputation.GetValueOrDefault(a.Id) ?? ReputationFigures.Empty(reputationOptions.Value.MinimumVolume), a.EnforcementStatus),
         };
     }
 
@@ -293,41 +297,6 @@ public sealed class AccountsService(
         }
 
         return await query.GroupBy(u => u.AccountId).Select(g => new { g.Key, Sum = g.Sum(u => u.Recipients) }).ToDictionaryAsync(x => x.Key, x => x.Sum, ct);
-    }
-
-    private static async Task<Dictionary<string, Reputation>> ReputationByAccountAsync(ConsoleDbContext db, DateTimeOffset now, CancellationToken ct, string? only = null)
-    {
-        var since = now - TimeSpan.FromDays(14);
-        // Simulator and account-suppressed bounces and complaints do not count (SES), nor does any mailbox-simulator
-        // traffic in the denominator: the simulator's Delivery events (written at acceptance, one per message) name
-        // simulator recipients, which real deliveries never do. Recipient is set when the event has one recipient;
-        // otherwise the event's JSON lists them.
-        var query = db.SendEvents.AsNoTracking().Where(e => e.At > since
-            && ((e.Type == "Delivery" && (e.Recipient != null ? !EF.Functions.Like(e.Recipient, SendActivityCounts.SimulatorAddress) : !EF.Functions.Like(e.Json, SendActivityCounts.SimulatorAddressInJson)))
-                || ((e.Type == "Bounce" || e.Type == "Complaint") && e.CountsTowardReputation)));
-        var buckets = db.SendActivityBuckets.AsNoTracking().Where(b => b.Start > since);
-        if (only is not null)
-        {
-            query = query.Where(e => e.AccountId == only);
-            buckets = buckets.Where(b => b.AccountId == only);
-        }
-
-        // The events still stored plus those the retention purge rolled up (docs/storage-and-retention.md#aggregates).
-        await using var snapshot = await SendActivityCounts.BeginSnapshotAsync(db, ct);
-        var counts = await query.GroupBy(e => new { e.AccountId, e.Type }).Select(g => new { g.Key.AccountId, g.Key.Type, Count = (long)g.Count() }).ToListAsync(ct);
-        var rolledUp = await buckets.GroupBy(b => b.AccountId)
-            .Select(g => new { AccountId = g.Key, Deliveries = g.Sum(b => b.ReputationDeliveries), Bounces = g.Sum(b => b.ReputationBounces), Complaints = g.Sum(b => b.ReputationComplaints) })
-            .ToListAsync(ct);
-        counts.AddRange(rolledUp.SelectMany(r => new[]
-        {
-            new { r.AccountId, Type = "Delivery", Count = r.Deliveries },
-            new { r.AccountId, Type = "Bounce", Count = r.Bounces },
-            new { r.AccountId, Type = "Complaint", Count = r.Complaints },
-        }));
-        return counts.GroupBy(c => c.AccountId).ToDictionary(g => g.Key, g => new Reputation(
-            (int)g.Where(c => c.Type == "Delivery").Sum(c => c.Count),
-            (int)g.Where(c => c.Type == "Bounce").Sum(c => c.Count),
-            (int)g.Where(c => c.Type == "Complaint").Sum(c => c.Count)));
     }
 
     private Result Validate(NewAccount input)

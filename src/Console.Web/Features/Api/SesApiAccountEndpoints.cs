@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Web.Features.Accounts;
 using SesConsole.Web.Features.Sending;
@@ -29,7 +30,7 @@ public static class SesApiAccountEndpoints
             SendQuota = new { a.Max24HourSend, a.MaxSendRate, SentLast24Hours = (double)a.SentLast24Hours },
             a.SendingEnabled,
             ProductionAccessEnabled = !a.Sandbox,
-            EnforcementStatus = a.Reputation.Status switch { "At risk" => "PROBATION", "Under review" => "PROBATION", _ => "HEALTHY" },
+            EnforcementStatus = a.Reputation.Enforcement switch { EnforcementStatus.Paused => "SHUTDOWN", EnforcementStatus.UnderReview => "PROBATION", _ => "HEALTHY" },
             DedicatedIpAutoWarmupEnabled = false,
         }, Json);
     }

@@ -120,8 +120,14 @@ public sealed class DbCallerPolicyStore(IDbContextFactory<ConsoleDbContext> dbFa
 }
 
 /// <summary>An account's sending settings as the send path reads them (a copy: cached, so never an EF entity).</summary>
-public sealed record AccountSettings(string Id, string? OrganizationId, bool Sandbox, bool SendingEnabled, int Max24HourSend, double MaxSendRate)
+/// <param name="SendingEnabled">The account's own switch (v1 <c>UpdateAccountSendingEnabled</c>, the admin's flag).</param>
+/// <param name="Enforcement">The reputation enforcement state (docs/reputation.md#enforcement).</param>
+public sealed record AccountSettings(string Id, string? OrganizationId, bool Sandbox, bool SendingEnabled, int Max24HourSend, double MaxSendRate,
+    EnforcementStatus Enforcement = EnforcementStatus.Healthy)
 {
+    /// <summary>Whether the account may send now: its switch is on and enforcement has not paused it.</summary>
+    public bool MaySend => SendingEnabled && Enforcement != EnforcementStatus.Paused;
+
     /// <summary>The settings of <paramref name="accountId"/>, from <paramref name="cache"/>; <see langword="null"/> for no such account.</summary>
     public static ValueTask<AccountSettings?> GetAsync(SendingReadCache cache, IDbContextFactory<ConsoleDbContext> dbFactory, string accountId, CancellationToken ct)
     {
@@ -130,7 +136,7 @@ public sealed record AccountSettings(string Id, string? OrganizationId, bool San
         {
             await using var db = await dbFactory.CreateDbContextAsync(c);
             return await db.Accounts.AsNoTracking().Where(a => a.Id == id)
-                .Select(a => new AccountSettings(a.Id, a.OrganizationId, a.Sandbox, a.SendingEnabled, a.Max24HourSend, a.MaxSendRate))
+                .Select(a => new AccountSettings(a.Id, a.OrganizationId, a.Sandbox, a.SendingEnabled, a.Max24HourSend, a.MaxSendRate, a.EnforcementStatus))
                 .FirstOrDefaultAsync(c);
         }, ct);
     }
@@ -141,7 +147,7 @@ public sealed class DbSendingAccountDirectory(IDbContextFactory<ConsoleDbContext
     public async ValueTask<SendingAccount?> GetAsync(string account, string region, CancellationToken cancellationToken)
     {
         var row = await AccountSettings.GetAsync(cache, dbFactory, account, cancellationToken);
-        return row is null ? null : new SendingAccount(row.Id, row.Sandbox, row.SendingEnabled ? AccountSendingStatus.Enabled : AccountSendingStatus.Paused);
+        return row is null ? null : new SendingAccount(row.Id, row.Sandbox, row.MaySend ? AccountSendingStatus.Enabled : AccountSendingStatus.Paused);
     }
 }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Web.Features.Accounts;
 using SesConsole.Web.Features.Sending;
@@ -34,83 +35,35 @@ public sealed class SuppressionAndReputationTests(AppFixture app) : IClassFixtur
     }
 
     [Fact]
-    public async Task Admin_list_shows_bounce_and_complaint_rates_charged_to_the_sending_account()
-    {
-        await using (var db = app.Db())
-        {
-            var now = DateTimeOffset.UtcNow;
-            for (var i = 0; i < 18; i++)
-            {
-                db.SendEvents.Add(Event("Delivery", now));
-            }
-
-            db.SendEvents.Add(Event("Bounce", now));
-            db.SendEvents.Add(Event("Bounce", now));
-            db.SendEvents.Add(Event("Complaint", now));
-            db.SendEvents.Add(Event("Bounce", now.AddDays(-20)));
-            db.SendEvents.Add(new SendEventEntity
-            {
-                Id = Guid.NewGuid(), MessageId = "simulated", AccountId = "222222222222", SourceArn = "arn:aws:ses:us-east-1:111111111111:identity/example.com",
-                Type = "Bounce", Json = "{}", At = now, CountsTowardReputation = false,
-            });
-            await db.SaveChangesAsync(Ct);
-        }
-
-        var rows = (await app.Get<AccountsService>().ListAsync(app.Admin, Ct)).Value!;
-
-        var delegateRow = rows.Single(r => r.Id == "222222222222");
-        Assert.Equal(0.10, delegateRow.Reputation.BounceRate, 3);
-        Assert.Equal(1.0 / 18, delegateRow.Reputation.ComplaintRate, 3);
-        Assert.Equal("At risk", delegateRow.Reputation.Status);
-        Assert.Equal("Healthy", rows.Single(r => r.Id == "111111111111").Reputation.Status);
-    }
-
-    [Fact]
-    public async Task Mailbox_simulator_deliveries_do_not_count_toward_reputation()
+    public async Task Admin_list_shows_the_rates_of_real_traffic_in_the_window_and_the_enforcement_state()
     {
         var sender = await OwnSender.CreateAsync(app, max24: 1000, rate: 100, Ct);
         var now = DateTimeOffset.UtcNow;
         await using (var db = app.Db())
         {
-            // Real traffic: 9 deliveries (one with two recipients), one hard bounce, one complaint.
-            for (var i = 0; i < 8; i++)
-            {
-                db.SendEvents.Add(Event(sender.Account, "Delivery", now, $"r{i}@customer.example"));
-            }
-
-            db.SendEvents.Add(Event(sender.Account, "Delivery", now, recipient: null, json: """{"delivery":{"recipients":["a@customer.example","b@customer.example"]}}"""));
-            db.SendEvents.Add(Event(sender.Account, "Bounce", now, "gone@customer.example"));
-            db.SendEvents.Add(Event(sender.Account, "Complaint", now, "angry@customer.example"));
-            await db.SaveChangesAsync(Ct);
-        }
-
-        // Simulator traffic through the real send path: a Delivery for three recipients (no single Recipient), a simulated
-        // bounce and complaint, and a Delivery for one (mixed-case, +label) simulator address.
-        var many = await sender.SendAsync(now, Ct, "success@simulator.amazonses.com", "ooto+x@simulator.amazonses.com", "complaint@simulator.amazonses.com", "bounce@simulator.amazonses.com");
-        var one = await sender.SendAsync(now, Ct, "Success+label@Simulator.AmazonSES.com");
-        Assert.True(many.IsAccepted && one.IsAccepted);
-        await using (var db = app.Db())
-        {
-            Assert.Equal(2, await db.SendEvents.CountAsync(e => e.AccountId == sender.Account && e.Type == "Delivery" && (e.MessageId == many.MessageId || e.MessageId == one.MessageId), Ct));
+            await ReputationRollup.ApplyAsync(db,
+            [
+                Bucket(sender.Account, now, test: false) with { Sent = 20, Delivered = 18, HardBounces = 2, Complaints = 1, ComplaintEligible = 18 },
+                Bucket(sender.Account, now, test: true) with { Sent = 100, HardBounces = 100 }, // mailbox simulator: never counted
+                Bucket(sender.Account, now.AddDays(-20), test: false) with { Sent = 5, HardBounces = 5 }, // outside the window
+            ], ct: Ct);
         }
 
         var row = (await app.Get<AccountsService>().ListAsync(app.Admin, Ct)).Value!.Single(r => r.Id == sender.Account);
 
-        Assert.Equal(new Reputation(Deliveries: 9, Bounces: 1, Complaints: 1), row.Reputation);
         Assert.Equal(0.10, row.Reputation.BounceRate, 3);
-        Assert.Equal(1.0 / 9, row.Reputation.ComplaintRate, 3);
+        Assert.Equal(1.0 / 18, row.Reputation.ComplaintRate, 3);
+        Assert.Equal("Healthy", row.Reputation.Status); // the rates are shown; the state is what enforcement decided
+        Assert.False(row.Reputation.Figures.Representative);
+
+        await using (var db = app.Db())
+        {
+            await db.Accounts.Where(a => a.Id == sender.Account).ExecuteUpdateAsync(u => u.SetProperty(a => a.EnforcementStatus, EnforcementStatus.Paused), Ct);
+        }
+
+        Assert.Equal("Sending paused", (await app.Get<AccountsService>().ListAsync(app.Admin, Ct)).Value!.Single(r => r.Id == sender.Account).Reputation.Status);
     }
 
-    private static SendEventEntity Event(string account, string type, DateTimeOffset at, string? recipient, string json = "{}") => new()
-    {
-        Id = Guid.NewGuid(), MessageId = Guid.NewGuid().ToString("N"), AccountId = account, OwnerAccountId = account,
-        SourceArn = $"arn:aws:ses:us-east-1:{account}:identity/example.com", Type = type, Recipient = recipient, Json = json, At = at,
-        CountsTowardReputation = type != "Delivery",
-    };
-
-    private static SendEventEntity Event(string type, DateTimeOffset at) => new()
-    {
-        Id = Guid.NewGuid(), MessageId = Guid.NewGuid().ToString("N"), AccountId = "222222222222", OwnerAccountId = "111111111111",
-        SourceArn = "arn:aws:ses:us-east-1:111111111111:identity/example.com", Type = type, Json = "{}", At = at, CountsTowardReputation = type != "Delivery",
-    };
+    private static ReputationDelta Bucket(string account, DateTimeOffset at, bool test) =>
+        new(account, account, $"arn:aws:ses:us-east-1:{account}:identity/q{account}.example", ReputationDelta.HourOf(at), test);
 }
