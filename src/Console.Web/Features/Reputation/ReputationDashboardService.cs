@@ -44,7 +44,7 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
         }
 
         var now = time.GetUtcNow();
-        var from = ReputationDelta.HourOf(now - Settings.Window);
+        var from = now - Settings.Window;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var accounts = await db.Accounts.AsNoTracking().Select(a => new { a.Id, a.EnforcementStatus, a.ReputationSince }).ToListAsync(ct);
         // One grouped query over the window's buckets: per account, kind of traffic and hour (identities summed in SQL).
@@ -86,7 +86,7 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
 
         var now = time.GetUtcNow();
         var window = Settings.Window;
-        var since = Since(ReputationDelta.HourOf(now - window), account.ReputationSince);
+        var since = Since(now - window, account.ReputationSince);
         var firstDay = Day(now).AddDays(-(ChartDays - 1));
         var dataFrom = ReputationDelta.HourOf(firstDay - window);
 
@@ -98,7 +98,7 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
                 g.Sum(b => b.Complaints), g.Sum(b => b.ComplaintEligible), g.Sum(b => b.Suppressed)))
             .ToListAsync(ct);
         // Other accounts sending as this account's identities: their figures are theirs, shown to the owner (docs/reputation.md#dashboards).
-        var windowFrom = ReputationDelta.HourOf(now - window);
+        var windowFrom = now - window;
         var delegates = await db.ReputationBuckets.AsNoTracking().Where(b => b.OwnerAccountId == accountId && b.Hour >= windowFrom && !b.Test && b.AccountId != accountId)
             .GroupBy(b => b.AccountId)
             .Select(g => new ShareSum(false, g.Key, g.Sum(b => b.Sent), g.Sum(b => b.Delivered), g.Sum(b => b.HardBounces), g.Sum(b => b.SoftBounces),
@@ -156,7 +156,7 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
         }
 
         var now = time.GetUtcNow();
-        var from = ReputationDelta.HourOf(now - Settings.Window);
+        var from = now - Settings.Window;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sums = await db.ReputationBuckets.AsNoTracking().Where(b => b.OwnerAccountId == owner && b.SourceArn == identityArn && b.Hour >= from)
             .GroupBy(b => new { b.Test, b.AccountId })
@@ -184,7 +184,7 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
             if (reputationSince is { } resumed && resumed > start && resumed < end)
             {
                 // The window an admin's resume started (docs/reputation.md#dashboards).
-                start = ReputationDelta.HourOf(resumed);
+                start = resumed;
             }
 
             var d = day;
@@ -222,8 +222,9 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
         return new ReputationFigures(sent, delivered, hard, soft, complaints, eligible, suppressed, Settings.MinimumVolume);
     }
 
+    /// <summary>Where the counted window starts, as enforcement counts it (<see cref="ReputationWindow"/>): buckets from this time on.</summary>
     private static DateTimeOffset Since(DateTimeOffset windowStart, DateTimeOffset? reputationSince) =>
-        reputationSince is { } since && since > windowStart ? ReputationDelta.HourOf(since) : windowStart;
+        reputationSince is { } since && since > windowStart ? since : windowStart;
 
     private static DateTimeOffset Day(DateTimeOffset at)
     {
