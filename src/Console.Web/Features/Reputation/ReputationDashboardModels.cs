@@ -53,7 +53,7 @@ public sealed record TrafficReputation(
 /// <param name="CountingSince">When the window starts (later than now − window when an admin resumed the account).</param>
 /// <param name="TopDelegates">Other accounts that sent as this account's identities (it is their owner), most mail first.</param>
 /// <param name="FeedbackLimit">How many of the latest bounces and complaints the drill-down and the domain table look at.</param>
-public sealed record AccountReputation(
+public sealed record AccountReputationReport(
     string AccountId, string DisplayName, EnforcementStatus Status, bool SendingEnabled, TimeSpan Window, DateTimeOffset CountingSince, DateTimeOffset Now,
     ReputationThresholds Thresholds, TrafficReputation Real, TrafficReputation Test,
     IReadOnlyList<EnforcementChangeRow> History, IReadOnlyList<ReputationShare> TopDelegates, int FeedbackLimit)

@@ -66,7 +66,7 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
     }
 
     /// <summary>One account's reputation: the caller's own account, or any account for an admin.</summary>
-    public async Task<Result<AccountReputation>> GetAccountAsync(Caller caller, string accountId, CancellationToken ct = default)
+    public async Task<Result<AccountReputationReport>> GetAccountAsync(Caller caller, string accountId, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(accountId);
@@ -134,7 +134,7 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
                 [.. rows.Take(100)]);
         }
 
-        return new AccountReputation(account.Id, account.DisplayName, account.EnforcementStatus, account.SendingEnabled, window, since, now, ReputationThresholds.Ses,
+        return new AccountReputationReport(account.Id, account.DisplayName, account.EnforcementStatus, account.SendingEnabled, window, since, now, ReputationThresholds.Ses,
             Traffic(test: false), Traffic(test: true), history,
             [.. delegates.Select(d => new ReputationShare(d.Key, d.Figures(Settings.MinimumVolume))).OrderByDescending(s => s.Figures.Sent).ThenBy(s => s.Key, StringComparer.Ordinal).Take(TopCount)],
             FeedbackSample);
