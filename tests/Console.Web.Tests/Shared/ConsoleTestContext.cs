@@ -87,6 +87,8 @@ public abstract class ConsoleTestContext : BunitContext
         SesConsole.Web.Features.Sns.SnsServiceCollectionExtensions.AddConsoleSns(Services);
         SesConsole.Web.Notifications.Feedback.FeedbackServiceCollectionExtensions.AddFeedback(Services);
         Services.AddScoped<SesConsole.Web.Features.ConfigurationSets.ConfigurationSetsService>();
+        Services.AddSingleton<SesConsole.Web.Reputation.EnforcementService>();
+        Services.AddScoped<SesConsole.Web.Features.Reputation.ReputationDashboardService>();
         Authorization = AddAuthorization();
         Authorization.SetPolicies(Policies.AccountMember, Policies.AccountRoot);
 
