@@ -113,6 +113,7 @@ public sealed class AccessibilityTests(ConsoleServer server, ITestOutputHelper o
         new("/topics/{Name}", Role.Owner, _ => $"/topics/{AccessibilityWorld.TopicName}", Shows("topic-subscriptions")),
         new("/configuration-sets", Role.Owner, _ => "/configuration-sets", Shows("sets-table")),
         new("/configuration-sets/{Name}", Role.Owner, _ => $"/configuration-sets/{AccessibilityWorld.SetName}", Shows("destinations-table")),
+        new("/reputation", Role.Owner, _ => "/reputation", Shows("test-traffic")),
         new("/iam/{Kind}", Role.Owner, _ => "/iam/users", Shows("principals-table")) { Variant = "users" },
         new("/iam/{Kind}", Role.Owner, _ => "/iam/roles", Shows("principals-table")) { Variant = "roles" },
         new("/iam/{Kind}/{Name}", Role.Owner, _ => $"/iam/users/{AccessibilityWorld.UserName}", Shows("access-keys-table")) { Variant = "user" },
@@ -143,6 +144,7 @@ public sealed class AccessibilityTests(ConsoleServer server, ITestOutputHelper o
 
         // The admin.
         new("/admin/accounts", Role.Admin, _ => "/admin/accounts", Shows("accounts-table")),
+        new("/admin/accounts/{AccountId}/reputation", Role.Admin, _ => $"/admin/accounts/{AccessibilityWorld.AccountId}/reputation", Shows("test-traffic")),
         // The e2e server runs without Dns:DkimZone: the page explains CNAME mode (the other journeys expect that).
         new("/admin/dkim-zone", Role.Admin, _ => "/admin/dkim-zone", ShowsHeading),
         new("/mailbox", Role.Admin, _ => "/mailbox", Shows("mailbox-table")),

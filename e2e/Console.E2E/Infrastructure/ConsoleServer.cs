@@ -58,6 +58,7 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Console:DataDirectory", _dataDirectory);
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Demo:Password", Password);
+        builder.UseSetting("Demo:ReputationHistory", "false");
         builder.UseSetting("Urls", "");
         builder.UseSetting("Dns:Servers:0", Dns.Endpoint);
         builder.UseSetting("Dns:DkimZone", DkimZone);

@@ -127,6 +127,11 @@ public sealed class StartupTasks(
         await userManager.CreateAsync(new ConsoleUser { UserName = DemoWorld.DelegateEmail, Email = DemoWorld.DelegateEmail, EmailConfirmed = true, AccountId = DemoWorld.DelegateAccount }, password);
         await userManager.CreateAsync(new ConsoleUser { UserName = $"{DemoWorld.DelegateAccount}/mailer", AccountId = DemoWorld.DelegateAccount, IamPrincipalId = mailer.Id }, password);
         await CreateAdminAsync(DemoWorld.AdminEmail, password);
+        if (configuration.GetValue("Demo:ReputationHistory", false))
+        {
+            await DemoReputationSeed.SeedAsync(db, now, ct);
+        }
+
         logger.LogInformation("Seeded the demo world: {Owner}, {Delegate}, {Admin} (password from Demo:Password)", DemoWorld.OwnerEmail, DemoWorld.DelegateEmail, DemoWorld.AdminEmail);
     }
 }

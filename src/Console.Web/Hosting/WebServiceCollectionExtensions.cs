@@ -126,6 +126,7 @@ public static class WebServiceCollectionExtensions
         services.AddFeedback();
         SesConsole.Web.Reputation.ReputationServiceCollectionExtensions.AddReputation(services, builder.Configuration);
         SesConsole.Web.Reputation.Inbound.InboundFeedbackServiceCollectionExtensions.AddInboundFeedback(services, builder.Configuration);
+        services.AddScoped<SesConsole.Web.Features.Reputation.ReputationDashboardService>();
         services.AddSnsDelivery(builder.Configuration);
         services.AddScoped<SesConsole.Web.Features.Sending.SuppressionService>();
         services.AddScoped<SesConsole.Web.Features.Sending.SendingActivityService>();

@@ -34,6 +34,7 @@ public sealed class ConsoleAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Console:DataDirectory", DataDirectory);
         builder.UseSetting("Demo:Seed", "true");
         builder.UseSetting("Demo:Password", Password);
+        builder.UseSetting("Demo:ReputationHistory", "false"); // the Development file turns it on; tests start from no history
         builder.UseSetting("Urls", "");
         foreach (var (key, value) in Settings)
         {

@@ -4,6 +4,7 @@ using SesConsole.Web.Components.Shared;
 using SesConsole.Web.Features.Accounts;
 using SesConsole.Web.Features.Iam;
 using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Features.Reputation;
 
 namespace SesConsole.Web.Features.Admin;
 
@@ -12,10 +13,16 @@ public partial class AccountsPage
     private IReadOnlyList<AccountRow>? _rows;
     private Caller _caller = default!;
     private string? _search;
+    private Dictionary<string, AccountReputationRow> _reputation = [];
+    private TimeSpan _window;
 
     [Inject] public required CurrentCaller CurrentCaller { get; init; }
 
     [Inject] public required AccountsService Accounts { get; init; }
+
+    [Inject] public required ReputationDashboardService Dashboard { get; init; }
+
+    [Inject] public required Microsoft.Extensions.Options.IOptions<SesConsole.Web.Reputation.ReputationOptions> ReputationOptions { get; init; }
 
     [Inject] public required IDialogService Dialogs { get; init; }
 
@@ -30,6 +37,9 @@ public partial class AccountsPage
     private async Task LoadAsync()
     {
         var result = await Accounts.ListAsync(_caller);
+        var reputation = await Dashboard.ListAccountsAsync(_caller);
+        _window = ReputationOptions.Value.Window;
+        _reputation = reputation.Value?.ToDictionary(r => r.AccountId) ?? [];
         _rows = result.Value ?? [];
         if (!result.IsSuccess)
         {
