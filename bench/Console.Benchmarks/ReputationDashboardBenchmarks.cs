@@ -7,6 +7,10 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.EntityFrameworkCore;
 using SesConsole.Data;
 using SesConsole.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using web::SesConsole.Web.Features.Principals;
+using web::SesConsole.Web.Features.Reputation;
+using web::SesConsole.Web.Reputation;
 
 namespace SesConsole.Benchmarks;
 
@@ -32,6 +36,8 @@ public class ReputationDashboardBenchmarks
     private static readonly TimeSpan Window = TimeSpan.FromDays(14);
     private DbContextOptions<SqliteConsoleDbContext> _options = null!;
     private DateTimeOffset _now;
+    private ReputationDashboardService _service = null!;
+    private readonly Caller _admin = new("bench", "admin@example.com", null, null, null, IsAdmin: true);
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -39,7 +45,25 @@ public class ReputationDashboardBenchmarks
         _now = DateTimeOffset.UtcNow;
         var directory = await ReputationWorld.EnsureAsync(ReputationWorld.Events, _now);
         _options = new DbContextOptionsBuilder<SqliteConsoleDbContext>().UseSqlite($"Data Source={Path.Combine(directory, "sesconsole.db")}").Options;
+        _service = new ReputationDashboardService(new Factory(_options), Options.Create(new ReputationOptions()), TimeProvider.System);
     }
+
+    private sealed class Factory(DbContextOptions<SqliteConsoleDbContext> options) : IDbContextFactory<ConsoleDbContext>
+    {
+        public ConsoleDbContext CreateDbContext() => new SqliteConsoleDbContext(options);
+    }
+
+    /// <summary>The admin's accounts page: <see cref="ReputationDashboardService.ListAccountsAsync"/> (every account, window figures, 14 daily points).</summary>
+    [Benchmark]
+    public async Task<int> AdminListPage() => (await _service.ListAccountsAsync(_admin)).Value!.Count;
+
+    /// <summary>One account's reputation page: <see cref="ReputationDashboardService.GetAccountAsync"/> for the busiest sender (30 days of charts, top lists, drill-down).</summary>
+    [Benchmark]
+    public async Task<int> AccountPage() => (await _service.GetAccountAsync(_admin, ReputationWorld.AccountId(0))).Value!.History.Count;
+
+    /// <summary>An owner's identity section: <see cref="ReputationDashboardService.GetIdentityAsync"/> (every sender of one identity).</summary>
+    [Benchmark]
+    public async Task<int> IdentitySection() => (await _service.GetIdentityAsync(_admin, ReputationWorld.IdentityArn(1, 0))).IsSuccess ? 1 : 0;
 
     /// <summary>The pre-rollup admin list: every account's deliveries, counted bounces and complaints, aggregated from raw events.</summary>
     [Benchmark(Baseline = true)]

@@ -46,21 +46,30 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
         var now = time.GetUtcNow();
         var from = now - Settings.Window;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var accounts = await db.Accounts.AsNoTracking().Select(a => new { a.Id, a.EnforcementStatus, a.ReputationSince }).ToListAsync(ct);
-        // One grouped query over the window's buckets: per account, kind of traffic and hour (identities summed in SQL).
-        var hours = await HourSums(db.ReputationBuckets.Where(b => b.Hour >= from)).ToListAsync(ct);
-        var byAccount = hours.ToLookup(h => h.Key);
+        var accounts = await db.Accounts.AsNoTracking().Select(a => new { a.Id, a.EnforcementStatus }).ToListAsync(ct);
+        // Aggregated in SQL over the account-level buckets (docs/reputation.md#rollups): the window's real figures as
+        // enforcement counts them, the test traffic sent, and one sum per account and day for the trend.
+        var real = await ReputationWindow.FiguresByAccountAsync(db, now, Settings, ct: ct);
+        var test = await db.AccountReputationBuckets.AsNoTracking().Where(b => b.Test && b.Hour >= from)
+            .GroupBy(b => b.AccountId).Select(g => new { AccountId = g.Key, Sent = g.Sum(b => b.Sent) })
+            .ToDictionaryAsync(t => t.AccountId, t => t.Sent, ct);
         var days = Days(from, now);
+        var firstDay = days[0];
+        var daily = (await db.AccountReputationBuckets.AsNoTracking().Where(b => !b.Test && b.Day >= firstDay)
+            .GroupBy(b => new { b.AccountId, b.Day })
+            .Select(g => new HourSum(g.Key.AccountId, false, g.Key.Day, g.Sum(b => b.Sent), g.Sum(b => b.Delivered), g.Sum(b => b.HardBounces),
+                g.Sum(b => b.SoftBounces), g.Sum(b => b.Complaints), g.Sum(b => b.ComplaintEligible), g.Sum(b => b.Suppressed)))
+            .ToListAsync(ct)).ToLookup(d => d.Key);
         IReadOnlyList<AccountReputationRow> rows = [.. accounts.Select(a =>
         {
-            var since = Since(from, a.ReputationSince);
-            var real = byAccount[a.Id].Where(h => !h.Test && h.Hour >= since).ToList();
-            var daily = days.Select(d =>
+            var byDay = daily[a.Id].ToDictionary(d => d.Hour);
+            var points = days.Select(d =>
             {
-                var period = Sum(real.Where(h => h.Hour >= d && h.Hour < d.AddDays(1)));
+                var period = byDay.TryGetValue(d, out var sum) ? Sum([sum]) : ReputationFigures.Empty(Settings.MinimumVolume);
                 return new ReputationPoint(d, period, period);
             }).ToList();
-            return new AccountReputationRow(a.Id, a.EnforcementStatus, Sum(real), byAccount[a.Id].Where(h => h.Test).Sum(h => h.Sent), daily);
+            return new AccountReputationRow(a.Id, a.EnforcementStatus, real.GetValueOrDefault(a.Id) ?? ReputationFigures.Empty(Settings.MinimumVolume),
+                test.GetValueOrDefault(a.Id), points);
         })];
         return Result<IReadOnlyList<AccountReputationRow>>.Success(rows);
     }
@@ -91,7 +100,9 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
         var dataFrom = ReputationDelta.HourOf(firstDay - window);
 
         // Per kind of traffic and hour over the chart period and the window before its first day (the key's range of the primary key).
-        var hours = await HourSums(db.ReputationBuckets.Where(b => b.AccountId == accountId && b.Hour >= dataFrom)).ToListAsync(ct);
+        var hours = await db.AccountReputationBuckets.AsNoTracking().Where(b => b.AccountId == accountId && b.Hour >= dataFrom)
+            .Select(b => new HourSum(b.AccountId, b.Test, b.Hour, b.Sent, b.Delivered, b.HardBounces, b.SoftBounces, b.Complaints, b.ComplaintEligible, b.Suppressed))
+            .ToListAsync(ct);
         var identities = await db.ReputationBuckets.AsNoTracking().Where(b => b.AccountId == accountId && b.Hour >= since)
             .GroupBy(b => new { b.Test, b.SourceArn })
             .Select(g => new ShareSum(g.Key.Test, g.Key.SourceArn, g.Sum(b => b.Sent), g.Sum(b => b.Delivered), g.Sum(b => b.HardBounces), g.Sum(b => b.SoftBounces),
@@ -168,11 +179,6 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
                 .OrderByDescending(s => s.Key == owner).ThenByDescending(s => s.Figures.HardBounces + s.Figures.Complaints).ThenByDescending(s => s.Figures.Sent).ThenBy(s => s.Key, StringComparer.Ordinal)],
             sums.Where(s => s.Test).Sum(s => s.Sent));
     }
-
-    private static IQueryable<HourSum> HourSums(IQueryable<ReputationBucketEntity> buckets) =>
-        buckets.AsNoTracking().GroupBy(b => new { b.AccountId, b.Test, b.Hour })
-            .Select(g => new HourSum(g.Key.AccountId, g.Key.Test, g.Key.Hour, g.Sum(b => b.Sent), g.Sum(b => b.Delivered), g.Sum(b => b.HardBounces),
-                g.Sum(b => b.SoftBounces), g.Sum(b => b.Complaints), g.Sum(b => b.ComplaintEligible), g.Sum(b => b.Suppressed)));
 
     private List<ReputationPoint> DailyPoints(IReadOnlyList<HourSum> hours, DateTimeOffset firstDay, DateTimeOffset now, TimeSpan window, DateTimeOffset? reputationSince)
     {
