@@ -134,7 +134,7 @@ public sealed class ReputationPagesTests : ConsoleTestContext
 
         page.WaitForAssertion(() => Assert.Equal("Under review", page.Find($"[data-testid=reputation-{AccountB}]").TextContent.Trim()));
         Assert.Equal("Healthy", page.Find($"[data-testid=reputation-{AccountA}]").TextContent.Trim());
-        Assert.Contains("300 sent in 14 days (+5 test)", page.Find($"[data-testid=reputation-volume-{AccountB}]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("300 sent (+5 test)", page.Find($"[data-testid=reputation-volume-{AccountB}]").TextContent, StringComparison.Ordinal);
         Assert.Contains("Daily trend for Owner B", page.Find($"[data-testid=sparkline-{AccountB}]").GetAttribute("aria-label"), StringComparison.Ordinal);
         Assert.Equal($"/admin/accounts/{AccountB}/reputation", page.Find($"[data-testid=reputation-link-{AccountB}]").GetAttribute("href"));
     }
