@@ -124,7 +124,7 @@ public sealed class SnsDeliveryProcessor(
             if (taken == due.Count)
             {
                 won = due;
-                await transaction.CommitAsync(ct);
+                await transaction.CommitAsync(CancellationToken.None); // once the leases are taken, nothing below may strand them
             }
             else
             {
@@ -142,10 +142,13 @@ public sealed class SnsDeliveryProcessor(
                     }
                 }
 
-                await retry.CommitAsync(ct);
+                await retry.CommitAsync(CancellationToken.None);
             }
         }
 
+        // The claims are committed: a stop from here on must not strand them under a lease no one works on, so the short
+        // reads below run to the end and the deliveries themselves see the stop and give their claims back.
+        ct = CancellationToken.None;
         won.ForEach(d => d.ClaimedUntil = lease);
         var messageIds = won.Select(d => d.SnsMessageId).Distinct().ToList();
         var subscriptionIds = won.Select(d => d.SubscriptionId).Distinct().ToList();
