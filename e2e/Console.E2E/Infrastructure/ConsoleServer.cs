@@ -17,9 +17,10 @@ namespace SesConsole.E2E.Infrastructure;
 
 /// <summary>
 /// The real console on a real Kestrel port (127.0.0.1:0) over a temp SQLite file, Development environment with the demo
-/// world seeded, plus one headless Debian Chromium shared by the tests of the collection.
+/// world seeded, plus one headless Debian Chromium shared by the tests of the collection. A derived server adds its own
+/// settings (<see cref="FeedbackConsoleServer"/>).
 /// </summary>
-public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifetime
+public class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string Password = "E2e-Passw0rd!";
 
@@ -27,9 +28,20 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
     public const string DkimZone = "dkim.sesconsole.test";
 
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("sesconsole-e2e-").FullName;
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private IPlaywright? _playwright;
 
-    public ConsoleServer() => UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+    public ConsoleServer()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <param name="settings">Settings on top of the journeys' shared ones.</param>
+    protected ConsoleServer(IReadOnlyDictionary<string, string> settings)
+    {
+        _settings = settings;
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+    }
 
     public IBrowser Browser { get; private set; } = default!;
 
@@ -68,6 +80,10 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Console:Regions:2", "us-west-2");
         builder.UseSetting("Console:Regions:3", "eu-central-1");
         builder.UseSetting("Console:Regions:4", "ap-southeast-2");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
 
         // Until WebServiceCollectionExtensions registers them (idempotent).
         builder.ConfigureTestServices(services => services.AddConsolePolicies());
@@ -147,6 +163,7 @@ public sealed class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifeti
         // Any journey that made the server log an error, or a page break the CSP, fails the run, even if its own assertions passed.
         AssertNoServerErrors();
         AssertNoCspViolations();
+        GC.SuppressFinalize(this);
     }
 }
 

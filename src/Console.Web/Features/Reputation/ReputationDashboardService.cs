@@ -95,7 +95,8 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
 
         var now = time.GetUtcNow();
         var window = Settings.Window;
-        var since = Since(now - window, account.ReputationSince);
+        var windowFrom = now - window;
+        var since = Since(windowFrom, account.ReputationSince);
         var firstDay = Day(now).AddDays(-(ChartDays - 1));
         var dataFrom = ReputationDelta.HourOf(firstDay - window);
 
@@ -109,7 +110,6 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
                 g.Sum(b => b.Complaints), g.Sum(b => b.ComplaintEligible), g.Sum(b => b.Suppressed)))
             .ToListAsync(ct);
         // Other accounts sending as this account's identities: their figures are theirs, shown to the owner (docs/reputation.md#dashboards).
-        var windowFrom = now - window;
         var delegates = await db.ReputationBuckets.AsNoTracking().Where(b => b.OwnerAccountId == accountId && b.Hour >= windowFrom && !b.Test && b.AccountId != accountId)
             .GroupBy(b => b.AccountId)
             .Select(g => new ShareSum(false, g.Key, g.Sum(b => b.Sent), g.Sum(b => b.Delivered), g.Sum(b => b.HardBounces), g.Sum(b => b.SoftBounces),
@@ -122,7 +122,8 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
         foreach (var type in new[] { "Bounce", "Complaint" })
         {
             // Bounded: the latest few of one account and type, on the (AccountId, Type, At) index.
-            var events = await db.SendEvents.AsNoTracking().Where(e => e.AccountId == accountId && e.Type == type && e.At >= since)
+            // Over the whole window, also before a resume restarted the counting: what caused a pause stays readable.
+            var events = await db.SendEvents.AsNoTracking().Where(e => e.AccountId == accountId && e.Type == type && e.At >= windowFrom)
                 .OrderByDescending(e => e.At).Take(FeedbackSample)
                 .Select(e => new { e.At, e.MessageId, e.Recipient, e.Json, e.CountsTowardReputation, e.SourceArn })
                 .ToListAsync(ct);
