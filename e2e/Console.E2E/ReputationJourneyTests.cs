@@ -85,6 +85,10 @@ public sealed class ReputationJourneyTests(FeedbackConsoleServer server)
             await ReportAsync(port, FeedbackMime.Postfix(returnAddress, sent[i], recipients[i]), returnAddress);
         }
 
+        // The third recipient's out-of-office reply is kept for inspection and never counted.
+        var third = await ReturnAddressAsync(sent[2]);
+        await ReportAsync(port, FeedbackMime.Vacation(third), third);
+
         await WaitForStatusAsync(Delegate, EnforcementStatus.Paused);
         var refused = await SendAsync(agency, "later@rcpt-journey.example", identityArn);
         Assert.Equal((400, "SendingPausedException"), (refused.Status, refused.ErrorType));
@@ -109,6 +113,13 @@ public sealed class ReputationJourneyTests(FeedbackConsoleServer server)
         await Expect(feedback).ToContainTextAsync("5.1.1");
         await Expect(feedback).Not.ToContainTextAsync(recipients[2]);
         await ConsoleServer.ScreenshotAsync(admin, "admin-account-reputation");
+        var reports = admin.GetByTestId("inbound-reports-table");
+        await Expect(reports.GetByTestId("inbound-report-kind")).ToHaveCountAsync(3);
+        await Expect(reports.GetByTestId("inbound-report-kind").First).ToHaveTextAsync("Auto-reply");
+        await Expect(reports).ToContainTextAsync("Kept, not counted");
+        await reports.GetByTestId("inbound-report-view").First.ClickAsync();
+        await Expect(admin.GetByTestId("inbound-report-text")).ToContainTextAsync("Auto-Submitted: auto-replied");
+        await admin.GetByTestId("inbound-report-close").ClickAsync();
 
         // The delegate reads its own state.
         var delegatePage = await server.NewPageAsync();

@@ -63,3 +63,11 @@ public sealed record AccountReputationReport(
 
 /// <summary>Per sending account (the owner itself and each delegate), what was sent as one identity over the window.</summary>
 public sealed record IdentityDelegatesReputation(string IdentityArn, string OwnerAccountId, TimeSpan Window, ReputationThresholds Thresholds, IReadOnlyList<ReputationShare> Senders, long TestSent);
+
+/// <summary>
+/// A report the inbound feedback listener kept for one of the account's messages (docs/reputation.md#inbound-feedback):
+/// a counted bounce or complaint, or a delay notice, auto-reply or unreadable report kept for inspection only.
+/// </summary>
+public sealed record InboundReportRow(
+    Guid Id, DateTimeOffset ReceivedAt, InboundFeedbackKind Kind, bool Recorded, string MessageId, string? SourceArn, string EnvelopeFrom, string? RemoteIp,
+    string Summary, int Bytes);

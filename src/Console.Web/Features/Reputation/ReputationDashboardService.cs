@@ -27,6 +27,12 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
     /// <summary>How many of the latest bounces (and as many complaints) the drill-down and the domain table read.</summary>
     public const int FeedbackSample = 1000;
 
+    /// <summary>How many of the latest kept inbound reports an account's page lists.</summary>
+    public const int InboundReportSample = 50;
+
+    /// <summary>How much of one kept report is shown.</summary>
+    public const int InboundReportTextLimit = 64 * 1024;
+
     /// <summary>Rows of each "top" table.</summary>
     public const int TopCount = 10;
 
@@ -150,6 +156,46 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
             Traffic(test: false), Traffic(test: true), history,
             [.. delegates.Select(d => new ReputationShare(d.Key, d.Figures(Settings.MinimumVolume))).OrderByDescending(s => s.Figures.Sent).ThenBy(s => s.Key, StringComparer.Ordinal).Take(TopCount)],
             FeedbackSample);
+    }
+
+    /// <summary>
+    /// The latest reports the inbound listener kept for <paramref name="accountId"/>'s messages over the window, newest
+    /// first, without their MIME: the account's own, or any account's for an admin.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<InboundReportRow>>> ListInboundReportsAsync(Caller caller, string accountId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(accountId);
+        if (!caller.IsAdmin && caller.AccountId != accountId)
+        {
+            return new Error("reputation.not_found", $"Account {accountId} is not your account.");
+        }
+
+        var from = time.GetUtcNow() - Settings.Window;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.InboundFeedback.AsNoTracking().Where(f => f.AccountId == accountId && f.ReceivedAt >= from)
+            .OrderByDescending(f => f.ReceivedAt).ThenByDescending(f => f.Id).Take(InboundReportSample)
+            .Select(f => new InboundReportRow(f.Id, f.ReceivedAt, f.Kind, f.Recorded, f.MessageId, f.SourceArn, f.EnvelopeFrom, f.RemoteIp, f.Summary, f.Mime.Length))
+            .ToListAsync(ct);
+        return rows;
+    }
+
+    /// <summary>
+    /// One kept report as text (UTF-8, undecodable bytes replaced, the first <see cref="InboundReportTextLimit"/> bytes) for
+    /// its message's sending account or an admin; any other caller is told it does not exist.
+    /// </summary>
+    public async Task<Result<string>> GetInboundReportTextAsync(Caller caller, Guid id, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var report = await db.InboundFeedback.AsNoTracking().Where(f => f.Id == id).Select(f => new { f.AccountId, f.Mime }).SingleOrDefaultAsync(ct);
+        if (report is null || (!caller.IsAdmin && caller.AccountId != report.AccountId))
+        {
+            return new Error("reputation.not_found", "There is no such report of your account.");
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(report.Mime, 0, Math.Min(report.Mime.Length, InboundReportTextLimit));
+        return report.Mime.Length > InboundReportTextLimit ? text + $"\n… ({report.Mime.Length - InboundReportTextLimit:N0} more bytes not shown)" : text;
     }
 
     /// <summary>
