@@ -59,10 +59,23 @@ public sealed record AccountReputationReport(
     IReadOnlyList<EnforcementChangeRow> History, IReadOnlyList<ReputationShare> TopDelegates, int FeedbackLimit)
 {
     public EnforcementChangeRow? Latest => History.Count > 0 ? History[0] : null;
+
+    /// <summary>The display names of the accounts in <see cref="TopDelegates"/>, where known.</summary>
+    public IReadOnlyDictionary<string, string> AccountNames { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>"Name (ID)" for an account of <see cref="TopDelegates"/>, or the ID alone.</summary>
+    public string Label(string accountId) => AccountNames.TryGetValue(accountId, out var name) ? $"{name} ({accountId})" : accountId;
 }
 
 /// <summary>Per sending account (the owner itself and each delegate), what was sent as one identity over the window.</summary>
-public sealed record IdentityDelegatesReputation(string IdentityArn, string OwnerAccountId, TimeSpan Window, ReputationThresholds Thresholds, IReadOnlyList<ReputationShare> Senders, long TestSent);
+public sealed record IdentityDelegatesReputation(string IdentityArn, string OwnerAccountId, TimeSpan Window, ReputationThresholds Thresholds, IReadOnlyList<ReputationShare> Senders, long TestSent)
+{
+    /// <summary>The display names of the sending accounts, where known.</summary>
+    public IReadOnlyDictionary<string, string> AccountNames { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>"Name (ID)" for a sending account, or the ID alone.</summary>
+    public string Label(string accountId) => AccountNames.TryGetValue(accountId, out var name) ? $"{name} ({accountId})" : accountId;
+}
 
 /// <summary>
 /// A report the inbound feedback listener kept for one of the account's messages (docs/reputation.md#inbound-feedback):

@@ -137,6 +137,9 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
         }
 
         feedback.Sort((a, b) => b.At.CompareTo(a.At));
+        var topDelegates = delegates.Select(d => new ReputationShare(d.Key, d.Figures(Settings.MinimumVolume))).OrderByDescending(s => s.Figures.Sent)
+            .ThenBy(s => s.Key, StringComparer.Ordinal).Take(TopCount).ToList();
+        var names = await NamesAsync(db, topDelegates.Select(d => d.Key), ct);
         TrafficReputation Traffic(bool test)
         {
             var own = hours.Where(h => h.Test == test).ToList();
@@ -154,8 +157,10 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
 
         return new AccountReputationReport(account.Id, account.DisplayName, account.EnforcementStatus, account.SendingEnabled, window, since, now, ReputationThresholds.Ses,
             Traffic(test: false), Traffic(test: true), history,
-            [.. delegates.Select(d => new ReputationShare(d.Key, d.Figures(Settings.MinimumVolume))).OrderByDescending(s => s.Figures.Sent).ThenBy(s => s.Key, StringComparer.Ordinal).Take(TopCount)],
-            FeedbackSample);
+            topDelegates, FeedbackSample)
+        {
+            AccountNames = names,
+        };
     }
 
     /// <summary>
@@ -221,10 +226,23 @@ public sealed class ReputationDashboardService(IDbContextFactory<ConsoleDbContex
             .Select(g => new ShareSum(g.Key.Test, g.Key.AccountId, g.Sum(b => b.Sent), g.Sum(b => b.Delivered), g.Sum(b => b.HardBounces), g.Sum(b => b.SoftBounces),
                 g.Sum(b => b.Complaints), g.Sum(b => b.ComplaintEligible), g.Sum(b => b.Suppressed)))
             .ToListAsync(ct);
+        var names = await NamesAsync(db, sums.Select(s => s.Key), ct);
         return new IdentityDelegatesReputation(identityArn, owner, Settings.Window, ReputationThresholds.Ses,
             [.. sums.Where(s => !s.Test).Select(s => new ReputationShare(s.Key, s.Figures(Settings.MinimumVolume)))
                 .OrderByDescending(s => s.Key == owner).ThenByDescending(s => s.Figures.HardBounces + s.Figures.Complaints).ThenByDescending(s => s.Figures.Sent).ThenBy(s => s.Key, StringComparer.Ordinal)],
-            sums.Where(s => s.Test).Sum(s => s.Sent));
+            sums.Where(s => s.Test).Sum(s => s.Sent))
+        {
+            AccountNames = names,
+        };
+    }
+
+    /// <summary>Display names of the given accounts (the delegates an owner sees are named as in its policies' principals).</summary>
+    private static async Task<Dictionary<string, string>> NamesAsync(ConsoleDbContext db, IEnumerable<string> accountIds, CancellationToken ct)
+    {
+        var ids = accountIds.Distinct(StringComparer.Ordinal).ToList();
+        return ids.Count == 0
+            ? []
+            : await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.DisplayName, ct);
     }
 
     private List<ReputationPoint> DailyPoints(IReadOnlyList<HourSum> hours, DateTimeOffset firstDay, DateTimeOffset now, TimeSpan window, DateTimeOffset? reputationSince)

@@ -83,6 +83,8 @@ public sealed class ReputationPagesTests : ConsoleTestContext
         section.WaitForAssertion(() => Assert.Equal([AccountA, AccountB], section.FindAll("[data-testid=identity-senders-row]").Select(r => r.GetAttribute("data-key"))));
         var b = section.FindAll("[data-testid=identity-senders-row]")[1].TextContent;
         Assert.Contains("8.0 %", b, StringComparison.Ordinal);
+        Assert.Contains($"Owner B ({AccountB})", b, StringComparison.Ordinal); // named as the account is, beside its ID
+        Assert.Contains($"Owner B ({AccountB})", page.Find("[data-testid=top-delegates-row]").TextContent, StringComparison.Ordinal);
         Assert.Contains("Not shown: 5 test messages", section.Markup, StringComparison.Ordinal);
     }
 
