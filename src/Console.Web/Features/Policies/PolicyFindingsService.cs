@@ -86,7 +86,7 @@ public sealed class PolicyFindingsService(IDbContextFactory<ConsoleDbContext> db
             // The attempts these policies decided: the scope is the same before and after (nothing is being changed).
             var attempts = owner.Attempts(address =>
             {
-                var selected = IdentityPolicySelector.Select(owner.Identities, i => i.Name, i => i.Compiled.Count, address);
+                var selected = IdentityPolicySelector.Select(owner.Identities, i => i.Name, i => i.PolicyCount, address);
                 return selected.IsSuccess && selected.Value.Name == identity.Name ? new ReplayScope(identity.Arn, identity.Set, identity.Arn, identity.Set) : null;
             });
             var usage = PolicyFindings.Usage(attempts, identity.Arn, identity.Set);

@@ -63,7 +63,7 @@ public sealed class PolicyImpactService(IDbContextFactory<ConsoleDbContext> dbFa
             afterDocuments.Add((draft.Name, draft.Document));
         }
 
-        var after = new OwnerIdentity(identityName, arnText, afterDocuments, ReplayHistory.Compile(arnText, afterDocuments));
+        var after = new OwnerIdentity(identityName, arnText, saved?.Verified ?? false, afterDocuments, ReplayHistory.Compile(arnText, afterDocuments));
         var attempts = owner.Attempts(address => Scope(owner.Identities, saved, after, address));
         var report = PolicyImpact.Replay(attempts);
         var usesUserAgent = afterDocuments.Concat(savedDocuments).Any(d => d.Document.Contains("aws:UserAgent", StringComparison.OrdinalIgnoreCase));
@@ -77,9 +77,9 @@ public sealed class PolicyImpactService(IDbContextFactory<ConsoleDbContext> dbFa
     internal static ReplayScope? Scope(IReadOnlyList<OwnerIdentity> identities, OwnerIdentity? savedEdited, OwnerIdentity afterEdited, string address)
     {
         var edited = afterEdited.Name;
-        var before = IdentityPolicySelector.Select(identities, i => i.Name, i => i.Compiled.Count, address);
+        var before = IdentityPolicySelector.Select(identities, i => i.Name, i => i.PolicyCount, address);
         var afterList = identities.Where(i => i.Name != edited).Append(afterEdited).ToList();
-        var after = IdentityPolicySelector.Select(afterList, i => i.Name, i => i.Compiled.Count, address);
+        var after = IdentityPolicySelector.Select(afterList, i => i.Name, i => i.PolicyCount, address);
         var beforeIdentity = before.IsSuccess ? before.Value : null;
         var afterIdentity = after.IsSuccess ? after.Value : null;
         if (beforeIdentity?.Name != edited && afterIdentity?.Name != edited)

@@ -9,9 +9,15 @@ using SesConsole.Web.Sending.Stores;
 
 namespace SesConsole.Web.Features.Policies;
 
-/// <summary>One verified identity of the owner in a region, with its saved policies compiled (as the send path compiles them).</summary>
-public sealed record OwnerIdentity(string Name, string Arn, IReadOnlyList<(string Name, string Document)> Documents, IReadOnlyList<CompiledPolicy> Compiled)
+/// <summary>
+/// One identity of the owner in a region, with its saved policies compiled (as the send path compiles them). Only
+/// verified ones take part in choosing whose policies decide a send (<see cref="PolicyCount"/> is 0 for the others).
+/// </summary>
+public sealed record OwnerIdentity(string Name, string Arn, bool Verified, IReadOnlyList<(string Name, string Document)> Documents, IReadOnlyList<CompiledPolicy> Compiled)
 {
+    /// <summary>The policy count <see cref="IdentityPolicySelector"/> sees: none for an identity that cannot send.</summary>
+    public int PolicyCount => Verified ? Compiled.Count : 0;
+
     public CompiledPolicySet Set { get; } = new(Compiled);
 }
 
@@ -94,7 +100,7 @@ public sealed record OwnerHistory(
 /// <summary>
 /// Reads an owner's recent attempts that reached the authorization step (<c>SendAttempts</c> by <c>(OwnerAccountId, At)</c>,
 /// newest first, at most <see cref="PolicyImpactOptions.MaxAttempts"/> in <see cref="PolicyImpactOptions.Window"/>) with
-/// their request contexts, and the owner's verified identities with their saved policies. Callers check ownership first.
+/// their request contexts, and the owner's identities in the region with their saved policies. Callers check ownership first.
 /// </summary>
 public sealed class ReplayHistory(IDbContextFactory<ConsoleDbContext> dbFactory, IOptions<PolicyImpactOptions> options, TimeProvider time)
 {
@@ -105,8 +111,8 @@ public sealed class ReplayHistory(IDbContextFactory<ConsoleDbContext> dbFactory,
         var prefix = $"arn:aws:ses:{region}:{ownerAccountId}:identity/";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var identities = await db.SendingIdentities.AsNoTracking()
-            .Where(i => i.AccountId == ownerAccountId && i.Region == region && i.VerificationStatus == VerificationStatus.Success)
-            .Select(i => new { i.Id, i.Name, i.Arn })
+            .Where(i => i.AccountId == ownerAccountId && i.Region == region)
+            .Select(i => new { i.Id, i.Name, i.Arn, Verified = i.VerificationStatus == VerificationStatus.Success })
             .ToListAsync(ct);
         var ids = identities.Select(i => i.Id).ToList();
         var policies = await db.IdentityPolicies.AsNoTracking().Where(p => ids.Contains(p.IdentityId))
@@ -114,7 +120,7 @@ public sealed class ReplayHistory(IDbContextFactory<ConsoleDbContext> dbFactory,
         var owners = identities.Select(i =>
         {
             var documents = policies.Where(p => p.IdentityId == i.Id).OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => (p.Name, p.Document)).ToList();
-            return new OwnerIdentity(i.Name, i.Arn, documents, Compile(i.Arn, documents));
+            return new OwnerIdentity(i.Name, i.Arn, i.Verified, documents, Compile(i.Arn, documents));
         }).ToList();
 
         var query = db.SendAttempts.AsNoTracking()
