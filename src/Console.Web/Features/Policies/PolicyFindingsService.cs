@@ -41,7 +41,7 @@ public sealed class PolicyFindingsService(IDbContextFactory<ConsoleDbContext> db
         }
 
         var found = await ForOwnerRegionAsync(caller.AccountId!, region, identityName, ct);
-        return found.FirstOrDefault() ?? new IdentityFindings(caller.AccountId!, region, identityName, 0, 0, TimeSpan.Zero, []);
+        return found.Count > 0 ? found[0] : new IdentityFindings(caller.AccountId!, region, identityName, 0, 0, TimeSpan.Zero, []);
     }
 
     /// <summary>Every identity with policies the caller may see, most severe findings first.</summary>

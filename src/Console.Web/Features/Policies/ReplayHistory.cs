@@ -89,7 +89,7 @@ public sealed record OwnerHistory(
     {
         if (PrincipalArn.Parse(callerArn).TryGetValue(out var arn))
         {
-            var org = Organizations.TryGetValue(arn.Account.Value, out var o) && OrganizationId.Parse(o).TryGetValue(out var id) ? id : null;
+            OrganizationId? org = Organizations.TryGetValue(arn.Account.Value, out var o) && OrganizationId.Parse(o).TryGetValue(out var id) ? id : null;
             return RequestPrincipal.ForArn(arn, org);
         }
 
