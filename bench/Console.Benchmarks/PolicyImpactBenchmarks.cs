@@ -57,9 +57,9 @@ public class PolicyImpactBenchmarks
     private static string Document(bool withPartner) => $$"""
         {"Version":"2012-10-17","Statement":[
          {"Sid":"Agency","Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":["ses:SendEmail","ses:SendRawEmail"],"Resource":"{{Arn}}",
-          "Condition":{"StringLike":{"ses:FromAddress":["news@{{Identity}}","billing@{{Identity}}"]},"ForAllValues:StringLike":{"ses:Recipients":["*@*.example","*@example.net"]}}}
+          "Condition":{"StringLike":{"ses:FromAddress":["news@{{Identity}}","billing@{{Identity}}"]},"ForAllValues:StringLike":{"ses:Recipients":["*@*.example","*@example.net"]} } }
          {{(withPartner ? $$""",{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"333333333333"},"Action":"ses:SendEmail","Resource":"{{Arn}}"}""" : "")}},
-         {"Sid":"NoPlainText","Effect":"Deny","Principal":"*","Action":"ses:Send*","Resource":"{{Arn}}","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}
+         {"Sid":"NoPlainText","Effect":"Deny","Principal":"*","Action":"ses:Send*","Resource":"{{Arn}}","Condition":{"Bool":{"aws:SecureTransport":"false"} } }]}
         """;
 
     [GlobalSetup]

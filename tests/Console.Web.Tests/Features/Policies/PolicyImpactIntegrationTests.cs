@@ -143,9 +143,9 @@ public sealed class PolicyImpactIntegrationTests(SesApiServer api) : IClassFixtu
                 Document = $$"""
                     {"Version":"2012-10-17","Statement":[
                      {"Sid":"Gone","Effect":"Allow","Principal":{"AWS":"999999999999"},"Action":"ses:SendEmail","Resource":"{{Arn(domain)}}",
-                      "Condition":{"StringLike":{"ses:FromAddress":"gone@{{domain}}"}}},
+                      "Condition":{"StringLike":{"ses:FromAddress":"gone@{{domain}}"} } },
                      {"Sid":"Manage","Effect":"Allow","Principal":{"AWS":"222222222222"},"Action":"ses:GetEmailIdentity","Resource":"{{Arn(domain)}}",
-                      "Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}
+                      "Condition":{"Bool":{"aws:SecureTransport":"true"} } }]}
                     """,
             });
             await db.SaveChangesAsync(Ct);
