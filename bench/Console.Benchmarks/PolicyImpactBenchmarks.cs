@@ -117,7 +117,7 @@ public class PolicyImpactBenchmarks
         var factory = new Factory(options);
         var history = new ReplayHistory(factory, Options.Create(new PolicyImpactOptions()), TimeProvider.System);
         _service = new PolicyImpactService(factory, history);
-        var loaded = await history.LoadAsync(Owner, Region);
+        var loaded = await history.LoadAsync(Owner, Region, Identity);
         var saved = loaded.Identities.Single();
         var after = new OwnerIdentity(Identity, Arn, true, [("Delegates", _draft.Document!)], ReplayHistory.Compile(Arn, [("Delegates", _draft.Document!)]));
         _attempts = loaded.Attempts(_ => new ReplayScope(Arn, saved.Set, Arn, after.Set));

@@ -78,7 +78,7 @@ public sealed class PolicyFindingsService(IDbContextFactory<ConsoleDbContext> db
 
     private async Task<IReadOnlyList<IdentityFindings>> ForOwnerRegionAsync(string account, string region, string? only, CancellationToken ct)
     {
-        var owner = await history.LoadAsync(account, region, ct);
+        var owner = await history.LoadAsync(account, region, only, ct);
         var directory = await directoryLoader.LoadAsync(ct);
         var result = new List<IdentityFindings>();
         foreach (var identity in owner.Identities.Where(i => i.Compiled.Count > 0 && (only is null || i.Name == only)))

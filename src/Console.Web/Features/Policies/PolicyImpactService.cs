@@ -47,7 +47,7 @@ public sealed class PolicyImpactService(IDbContextFactory<ConsoleDbContext> dbFa
             return new Error("identity.not_found", $"Identity {identityName} does not exist in {region} in your account.");
         }
 
-        var owner = await history.LoadAsync(caller.AccountId, region, ct);
+        var owner = await history.LoadAsync(caller.AccountId, region, identityName, ct);
         var saved = owner.Identities.FirstOrDefault(i => i.Name == identityName);
         var savedDocuments = saved?.Documents ?? [];
         var afterDocuments = savedDocuments.Where(d => d.Name != (draft.OriginalName ?? draft.Name)).ToList();

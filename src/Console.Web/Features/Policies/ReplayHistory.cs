@@ -104,7 +104,12 @@ public sealed record OwnerHistory(
 /// </summary>
 public sealed class ReplayHistory(IDbContextFactory<ConsoleDbContext> dbFactory, IOptions<PolicyImpactOptions> options, TimeProvider time)
 {
-    public async Task<OwnerHistory> LoadAsync(string ownerAccountId, string region, CancellationToken ct = default)
+    /// <param name="relatedTo">
+    /// When set, only attempts named by identities whose policies could decide a From address this identity covers (the
+    /// identity, its domain's address identities and subdomains, its parent domains) are read, so other identities'
+    /// traffic does not use up <see cref="PolicyImpactOptions.MaxAttempts"/>.
+    /// </param>
+    public async Task<OwnerHistory> LoadAsync(string ownerAccountId, string region, string? relatedTo = null, CancellationToken ct = default)
     {
         var settings = options.Value;
         var since = time.GetUtcNow() - settings.Window;
@@ -125,6 +130,11 @@ public sealed class ReplayHistory(IDbContextFactory<ConsoleDbContext> dbFactory,
 
         var query = db.SendAttempts.AsNoTracking()
             .Where(a => a.OwnerAccountId == ownerAccountId && a.At >= since && a.Decision != null && a.IdentityArn != null && a.IdentityArn.StartsWith(prefix));
+        if (relatedTo is not null)
+        {
+            var arns = identities.Where(i => Related(i.Name, relatedTo)).Select(i => i.Arn).Append(prefix + relatedTo).Distinct(StringComparer.Ordinal).ToList();
+            query = query.Where(a => arns.Contains(a.IdentityArn!));
+        }
         var rows = await query.Where(a => a.ReplayContext != null)
             .OrderByDescending(a => a.At)
             .Take(settings.MaxAttempts + 1)
@@ -150,6 +160,17 @@ public sealed class ReplayHistory(IDbContextFactory<ConsoleDbContext> dbFactory,
         var organizations = await db.Accounts.AsNoTracking().Where(a => accounts.Contains(a.Id))
             .ToDictionaryAsync(a => a.Id, a => a.OrganizationId, StringComparer.Ordinal, ct);
         return new OwnerHistory(ownerAccountId, region, owners, history, organizations, notReplayable, truncated, settings.Window);
+    }
+
+    /// <summary>Whether two identities' domains are the same or one is a subdomain of the other (the address's domain for an address).</summary>
+    internal static bool Related(string a, string b)
+    {
+        var x = DomainOf(a);
+        var y = DomainOf(b);
+        return string.Equals(x, y, StringComparison.OrdinalIgnoreCase) ||
+               x.EndsWith("." + y, StringComparison.OrdinalIgnoreCase) || y.EndsWith("." + x, StringComparison.OrdinalIgnoreCase);
+
+        static string DomainOf(string name) => name[(name.LastIndexOf('@') + 1)..];
     }
 
     /// <summary>

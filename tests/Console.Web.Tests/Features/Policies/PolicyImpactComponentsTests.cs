@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Authorization;
@@ -73,7 +74,10 @@ public sealed class PolicyImpactComponentsTests : ConsoleTestContext
     {
         await SeedAsync("focus.example.com", delegateSends: 0);
         SignInAsRoot(AccountA);
-        var (_, page) = RenderWithProviders<PolicyEditorPage>(("Name", "focus.example.com"), ("PolicyName", "Delegate"), ("StatementQuery", "AuthorizeAccount"));
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>()
+            .NavigateTo("/identities/focus.example.com/policies/Delegate?region=us-east-1&statement=AuthorizeAccount");
+
+        var (_, page) = RenderWithProviders<PolicyEditorPage>(("Name", "focus.example.com"), ("PolicyName", "Delegate"));
 
         var note = page.WaitForElement("[data-testid=policy-focus]").TextContent.Trim();
         Assert.Matches("^Statement AuthorizeAccount \\(line [45]\\) is highlighted\\.$", note);
