@@ -48,6 +48,7 @@ public class PolicyImpactBenchmarks
 
     private string _directory = "";
     private PolicyImpactService _service = null!;
+    private ReplayHistory _history = null!;
     private IReadOnlyList<ReplayAttempt> _attempts = [];
     private AuthorizationRequest[] _requests = [];
     private CompiledPolicySet _saved = null!;
@@ -117,6 +118,7 @@ public class PolicyImpactBenchmarks
         var factory = new Factory(options);
         var history = new ReplayHistory(factory, Options.Create(new PolicyImpactOptions()), TimeProvider.System);
         _service = new PolicyImpactService(factory, history);
+        _history = history;
         var loaded = await history.LoadAsync(Owner, Region, Identity);
         var saved = loaded.Identities.Single();
         var after = new OwnerIdentity(Identity, Arn, true, [("Delegates", _draft.Document!)], ReplayHistory.Compile(Arn, [("Delegates", _draft.Document!)]));
@@ -155,6 +157,10 @@ public class PolicyImpactBenchmarks
     /// <summary><see cref="PolicyImpact.Replay"/>: each attempt's request built and decided before and after, the changed ones grouped and explained.</summary>
     [Benchmark]
     public int Replay() => PolicyImpact.Replay(_attempts).Groups.Count;
+
+    /// <summary>The read alone: <see cref="ReplayHistory.LoadAsync"/> (the window's rows from SQLite, their contexts rebuilt).</summary>
+    [Benchmark]
+    public async Task<int> LoadHistory() => (await _history.LoadAsync(Owner, Region, Identity)).Rows.Count;
 
     /// <summary><see cref="PolicyImpactService.PreviewAsync"/>: ownership check, the window's rows read from SQLite, contexts rebuilt, replayed.</summary>
     [Benchmark]
