@@ -114,6 +114,7 @@ public sealed class AccessibilityTests(ConsoleServer server, ITestOutputHelper o
         new("/configuration-sets", Role.Owner, _ => "/configuration-sets", Shows("sets-table")),
         new("/configuration-sets/{Name}", Role.Owner, _ => $"/configuration-sets/{AccessibilityWorld.SetName}", Shows("destinations-table")),
         new("/reputation", Role.Owner, _ => "/reputation", Shows("test-traffic")),
+        new("/policies/findings", Role.Owner, _ => "/policies/findings", Shows("findings-page")),
         new("/iam/{Kind}", Role.Owner, _ => "/iam/users", Shows("principals-table")) { Variant = "users" },
         new("/iam/{Kind}", Role.Owner, _ => "/iam/roles", Shows("principals-table")) { Variant = "roles" },
         new("/iam/{Kind}/{Name}", Role.Owner, _ => $"/iam/users/{AccessibilityWorld.UserName}", Shows("access-keys-table")) { Variant = "user" },

@@ -119,6 +119,13 @@ public sealed class SendAttemptEntity
     /// </summary>
     public string? Mail { get; set; }
 
+    /// <summary>
+    /// The condition-key values the authorization checks were evaluated with, in <c>StoredRequestContext</c>'s compact form
+    /// (what <see cref="Mail"/> and the columns do not already hold); null when the attempt stopped before the checks, or
+    /// for rows written before the impact preview (docs/policy-editor.md#impact-preview).
+    /// </summary>
+    public string? ReplayContext { get; set; }
+
     /// <summary>When the attempt was made; for an accepted message its <c>mail.timestamp</c> (the outbox row's <c>CreatedAt</c>).</summary>
     public DateTimeOffset At { get; set; }
 }

@@ -283,5 +283,8 @@ public sealed record SendOutcome(
 {
     public bool IsAccepted => Accepted is not null;
 
+    /// <summary>The condition-key values step 4 evaluated the checks with; null when it did not run.</summary>
+    public Authorization.RequestContext? AuthorizationContext { get; init; }
+
     public string? MessageId => Accepted?.MessageId;
 }

@@ -66,6 +66,9 @@ public sealed class SendContext(SendRequest request, SendPipelinePorts ports, Se
     /// <summary>Step 4.</summary>
     public IReadOnlyList<IdentityAuthorization> Authorizations { get; set; } = [];
 
+    /// <summary>Step 4: the condition-key values the checks were evaluated with (kept for the impact preview's replay).</summary>
+    public Authorization.RequestContext? AuthorizationContext { get; set; }
+
     /// <summary>Step 5: the sending account.</summary>
     public SendingAccount? SendingAccount { get; set; }
 
@@ -175,6 +178,9 @@ public sealed class SendPipeline
             break;
         }
 
-        return new SendOutcome(rejection is null ? context.Accepted : null, rejection, trace, context.Authorizations, context.Quota, request.DryRun);
+        return new SendOutcome(rejection is null ? context.Accepted : null, rejection, trace, context.Authorizations, context.Quota, request.DryRun)
+        {
+            AuthorizationContext = context.AuthorizationContext,
+        };
     }
 }

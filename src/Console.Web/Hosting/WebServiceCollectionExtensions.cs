@@ -119,6 +119,8 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<IdentityCreationGate>();
         services.AddScoped<IdentitiesService>();
         services.AddConsolePolicies();
+        services.AddOptions<PolicyImpactOptions>().Bind(builder.Configuration.GetSection(PolicyImpactOptions.SectionName))
+            .Validate(o => o.Window > TimeSpan.Zero && o.MaxAttempts > 0, "Policies:ImpactPreview:Window and MaxAttempts must be positive.");
         services.AddSingleton<DnsCheckLog>();
         services.AddHostedService<IdentityRecheckWorker>();
         services.AddSendingEngine(builder.Configuration);

@@ -48,6 +48,11 @@ public static class SendAttemptRecord
             OwnerAccountId = accepted?.IdentityOwnerAccountId ?? AccountOf(identityArn),
         };
         attempt.Decision = Decision(outcome.Authorizations, attempt.AccountId, attempt.OwnerAccountId);
+        if (outcome.Authorizations.Count > 0 && outcome.AuthorizationContext is { } context)
+        {
+            // What the impact preview replays (docs/policy-editor.md#impact-preview); an accepted row's mail holds the rest.
+            attempt.ReplayContext = StoredRequestContext.Serialize(context, accepted is not null);
+        }
         if (outcome.Rejection is { } rejection)
         {
             attempt.Step = rejection.Step;

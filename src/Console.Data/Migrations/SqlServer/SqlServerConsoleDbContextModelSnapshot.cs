@@ -1097,6 +1097,9 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.Property<int>("RecipientCount")
                         .HasColumnType("int");
 
+                    b.Property<string>("ReplayContext")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<string>("Step")
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");

@@ -1080,6 +1080,9 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.Property<int>("RecipientCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ReplayContext")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Step")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");

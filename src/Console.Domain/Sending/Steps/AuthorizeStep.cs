@@ -39,6 +39,7 @@ public sealed class AuthorizeStep : ISendStep
             SourceArn = caller.SourceArn,
         };
 
+        context.AuthorizationContext = requestContext;
         CompiledPolicySet? callerPolicies = null;
         var results = new List<IdentityAuthorization>();
         IdentityAuthorization? denied = null;

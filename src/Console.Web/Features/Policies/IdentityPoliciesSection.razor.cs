@@ -65,7 +65,10 @@ public sealed partial class IdentityPoliciesSection
 
     private async Task DeleteAsync(string name)
     {
-        if (!await ConfirmDialog.AskAsync(Dialogs, $"Delete policy {name}?", $"Whoever {name} lets send as {IdentityName} can no longer do so (unless another policy allows it)."))
+        // The confirmation shows the text going away and what that changes for recent sends (docs/policy-editor.md#impact-preview).
+        var saved = _policies?.Policies.FirstOrDefault(p => p.Name == name)?.Document;
+        if (!await PolicyDiffDialog.AskAsync(Dialogs, name, saved, "", 0, false, IdentityName, Region, PolicyDraft.Delete(name),
+                $"Delete policy {name}?", "Delete"))
         {
             return;
         }

@@ -10,6 +10,10 @@ public static class PoliciesServiceCollectionExtensions
         services.TryAddScoped<IdentityPoliciesService>();
         services.TryAddScoped<PolicySimulator>();
         services.TryAddScoped<GrantedService>();
+        services.AddOptions<PolicyImpactOptions>();
+        services.TryAddScoped<ReplayHistory>();
+        services.TryAddScoped<PolicyImpactService>();
+        services.TryAddScoped<PolicyFindingsService>();
         return services;
     }
 }

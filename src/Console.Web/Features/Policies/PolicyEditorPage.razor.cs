@@ -78,6 +78,15 @@ public sealed partial class PolicyEditorPage : IDisposable
     /// <summary>On <c>/new</c>: the template to start from (see <see cref="PolicyTemplates"/>).</summary>
     [SupplyParameterFromQuery(Name = "template")] public string? TemplateQuery { get; set; }
 
+    /// <summary>On an existing policy: the Sid of the statement to show (a finding's link, docs/policy-editor.md#findings).</summary>
+    [SupplyParameterFromQuery(Name = "statement")] public string? StatementQuery { get; set; }
+
+    /// <summary>On an existing policy: the line to show when the statement has no Sid.</summary>
+    [SupplyParameterFromQuery(Name = "line")] public int? LineQuery { get; set; }
+
+    /// <summary>What <see cref="StatementQuery"/> or <see cref="LineQuery"/> pointed at, said above the editor.</summary>
+    private string? _focusNote;
+
     private bool IsDirty => !_leaving && _identity is not null && (_text != (_savedText ?? "") || (!_isNew && _name != PolicyName) || _wizardProblem is not null);
 
     private string IdentityHref => $"/identities/{Uri.EscapeDataString(Name)}?region={Uri.EscapeDataString(Region.Current)}#policies";
@@ -137,12 +146,30 @@ public sealed partial class PolicyEditorPage : IDisposable
             _text = policy.Document;
             _savedText = policy.Document;
             _name = policy.Name;
+            Focus(policy.Document);
         }
 
         _simulation.Principal = _principals.FirstOrDefault(p => p.Kind == KnownPrincipalKind.Account && p.Value != _identity.OwnerAccountId)?.Value ?? "";
         _simulation.FromAddress = _identity.IdentityName.Contains('@', StringComparison.Ordinal) ? _identity.IdentityName : $"sender@{_identity.IdentityName}";
         Validate();
         _loading = false;
+    }
+
+    /// <summary>Highlights and reveals the statement a link asked for (<c>?statement=Sid</c> or <c>?line=n</c>).</summary>
+    private void Focus(string document)
+    {
+        _focusNote = null;
+        if (StatementQuery is { Length: > 0 } sid)
+        {
+            var statement = PolicyParser.Parse(document).Document?.Statements.FirstOrDefault(st => st.Sid?.Value == sid);
+            _decidingLine = statement?.Location.Line ?? 0;
+            _focusNote = statement is null ? $"Statement {sid} is no longer in this policy." : $"Statement {sid} (line {statement.Location.Line}) is highlighted.";
+        }
+        else if (LineQuery is > 0 and var line)
+        {
+            _decidingLine = line;
+            _focusNote = $"Line {line} is highlighted.";
+        }
     }
 
     private void ApplyTemplate(PolicyTemplate template)
@@ -242,7 +269,8 @@ public sealed partial class PolicyEditorPage : IDisposable
             return;
         }
 
-        if (!await PolicyDiffDialog.AskAsync(Dialogs, _name, _savedText, _text, _diagnostics.Count, !_isNew && _name != PolicyName))
+        var draft = new PolicyDraft(_isNew ? null : PolicyName, _name, _text);
+        if (!await PolicyDiffDialog.AskAsync(Dialogs, _name, _savedText, _text, _diagnostics.Count, !_isNew && _name != PolicyName, Name, Region.Current, draft))
         {
             return;
         }

@@ -48,7 +48,8 @@ public sealed class PolicyPagesTests : ConsoleTestContext
         Assert.Contains("/identities/section.example.com/policies/Delegate", row.QuerySelector("a")!.GetAttribute("href"), StringComparison.Ordinal);
 
         section.Find("[data-testid=policy-delete]").Click();
-        root.WaitForElement("[data-testid=confirm]").Click();
+        root.WaitForElement("[data-testid=impact-none]");
+        root.WaitForElement("[data-testid=policy-diff-save]").Click();
 
         section.WaitForAssertion(() => Assert.NotNull(section.Find("[data-testid=no-policies]")));
     }
