@@ -10,6 +10,7 @@ public static class PoliciesServiceCollectionExtensions
         services.TryAddScoped<IdentityPoliciesService>();
         services.TryAddScoped<PolicySimulator>();
         services.TryAddScoped<GrantedService>();
+        services.TryAddScoped<SesConsole.Web.Features.Delegates.DelegatesService>();
         return services;
     }
 }
