@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.JSInterop;
 using MudBlazor;
 using SesConsole.Domain.Policies;
+using SesConsole.Web.Components.Shared;
 using SesConsole.Web.Features.Policies;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Features.Smtp;
@@ -113,16 +114,5 @@ public sealed partial class DelegatesTab
         await LoadAsync();
     }
 
-    private async Task CopyAsync(string value)
-    {
-        try
-        {
-            await JS.InvokeVoidAsync("navigator.clipboard.writeText", value);
-            Snackbar.Add("Copied.", Severity.Info);
-        }
-        catch (JSException)
-        {
-            Snackbar.Add("Your browser refused clipboard access; select the text and copy it instead.", Severity.Warning);
-        }
-    }
+    private Task CopyAsync(string value) => Clipboard.CopyAsync(JS, Snackbar, value);
 }

@@ -165,18 +165,7 @@ public sealed partial class IdentityPage : IDisposable
         }
     }
 
-    private async Task CopyAsync(string value)
-    {
-        try
-        {
-            await JS.InvokeVoidAsync("navigator.clipboard.writeText", value);
-            Snackbar.Add("Copied.", Severity.Info);
-        }
-        catch (JSException)
-        {
-            Snackbar.Add("Your browser refused clipboard access; select the text and copy it instead.", Severity.Warning);
-        }
-    }
+    private Task CopyAsync(string value) => Clipboard.CopyAsync(JS, Snackbar, value);
 
     public void Dispose() => Region.Changed -= OnRegionChanged;
 }
