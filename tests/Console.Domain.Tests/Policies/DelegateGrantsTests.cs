@@ -212,6 +212,20 @@ public sealed class DelegateGrantsTests
         Assert.Equal("delegate.not_granted", none.Error!.Code);
     }
 
+    [Fact]
+    public void A_single_object_statement_grows_into_an_array_on_add_and_keeps_its_shape_on_revoke()
+    {
+        var single = $$$"""{"Version": "2012-10-17", "Statement": {"Sid": "Mixed", "Effect": "Allow", "Principal": {"AWS": "111122223333", "Service": "cognito-idp.amazonaws.com"}, "Action": "ses:SendEmail", "Resource": "{{{Arn}}}"}}""";
+
+        var added = DelegateEditor.Add([("p", single)], "p", new DelegateRequest("123456789012", ["ses:SendEmail"]), TestPolicies.Identity, Directory).GetValueOrThrow();
+        Assert.Equal(["Mixed", "Delegate-123456789012"], JsonNode.Parse(added.After!)!["Statement"]!.AsArray().Select(x => (string)x!["Sid"]!));
+
+        var revoked = Assert.Single(DelegateEditor.Revoke([("p", single)], "cognito-idp.amazonaws.com", denyFromNowOn: false, TestPolicies.Identity, Directory).GetValueOrThrow());
+        var statement = JsonNode.Parse(revoked.After!)!["Statement"]!.AsObject();
+        Assert.Equal("111122223333", (string)statement["Principal"]!["AWS"]!);
+        Assert.Null(statement["Principal"]!["Service"]);
+    }
+
     [Theory]
     [InlineData("example.com", "*@example.com")]
     [InlineData("@example.com", "*@example.com")]
