@@ -86,6 +86,7 @@ public sealed class AccessibilityTests(ConsoleServer server, ITestOutputHelper o
             await Expect(page.GetByTestId("dns-records")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("policy-row").First).ToBeVisibleAsync();
         }),
+        new("/identities/{Name}", Role.Owner, _ => DomainPage + "?tab=delegates", Shows("delegates-table")) { Variant = "delegates" },
         new("/identities/{Name}/policies/new", Role.Owner, _ => DomainPage + "/policies/new?template=account", EditorReady) { Variant = "JSON" },
         new("/identities/{Name}/policies/new", Role.Owner, _ => DomainPage + "/policies/new?template=from-address", async page =>
         {

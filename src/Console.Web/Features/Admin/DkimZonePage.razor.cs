@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
+using SesConsole.Web.Components.Shared;
 using SesConsole.Web.Features.Identities;
 using SesConsole.Web.Features.Identities.Dns;
 using SesConsole.Web.Features.Principals;
@@ -46,16 +47,5 @@ public sealed partial class DkimZonePage
     private Task CopyZoneFileAsync() =>
         CopyAsync(string.Join('\n', _zone!.Records.Select(r => r.ZoneFileLine())) + "\n", $"Copied {_zone.Records.Count} zone file lines.");
 
-    private async Task CopyAsync(string value, string done = "Copied.")
-    {
-        try
-        {
-            await JS.InvokeVoidAsync("navigator.clipboard.writeText", value);
-            Snackbar.Add(done, Severity.Info);
-        }
-        catch (JSException)
-        {
-            Snackbar.Add("Your browser refused clipboard access; select the text and copy it instead.", Severity.Warning);
-        }
-    }
+    private Task CopyAsync(string value, string done = "Copied.") => Clipboard.CopyAsync(JS, Snackbar, value, done);
 }

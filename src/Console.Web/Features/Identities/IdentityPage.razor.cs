@@ -21,6 +21,7 @@ public sealed partial class IdentityPage : IDisposable
     private string? _mailFromError;
     private MailFromBehavior _mailFromBehavior = MailFromBehavior.UseDefaultValue;
     private List<BreadcrumbItem> _crumbs = [];
+    private int _tab;
 
     [Inject] public required CurrentCaller CurrentCaller { get; init; }
 
@@ -46,12 +47,16 @@ public sealed partial class IdentityPage : IDisposable
     /// <summary>?region= selects the region (links from the list carry it).</summary>
     [SupplyParameterFromQuery(Name = "region")] public string? RegionQuery { get; set; }
 
+    /// <summary>?tab=delegates opens the Delegates tab (docs/delegates.md#the-tab).</summary>
+    [SupplyParameterFromQuery(Name = "tab")] public string? TabQuery { get; set; }
+
     protected override async Task OnParametersSetAsync()
     {
         Region.Set(RegionQuery);
         Region.Changed -= OnRegionChanged;
         Region.Changed += OnRegionChanged;
         _crumbs = [new("Identities", "/identities"), new(Name, null, true)];
+        _tab = string.Equals(TabQuery, "delegates", StringComparison.OrdinalIgnoreCase) ? 1 : 0;
         _caller = (await CurrentCaller.GetAsync())!;
         _isRoot = _caller.IsAccountRoot;
         await LoadAsync();
@@ -160,18 +165,7 @@ public sealed partial class IdentityPage : IDisposable
         }
     }
 
-    private async Task CopyAsync(string value)
-    {
-        try
-        {
-            await JS.InvokeVoidAsync("navigator.clipboard.writeText", value);
-            Snackbar.Add("Copied.", Severity.Info);
-        }
-        catch (JSException)
-        {
-            Snackbar.Add("Your browser refused clipboard access; select the text and copy it instead.", Severity.Warning);
-        }
-    }
+    private Task CopyAsync(string value) => Clipboard.CopyAsync(JS, Snackbar, value);
 
     public void Dispose() => Region.Changed -= OnRegionChanged;
 }

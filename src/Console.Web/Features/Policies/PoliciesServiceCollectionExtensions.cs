@@ -14,6 +14,7 @@ public static class PoliciesServiceCollectionExtensions
         services.TryAddScoped<ReplayHistory>();
         services.TryAddScoped<PolicyImpactService>();
         services.TryAddScoped<PolicyFindingsService>();
+        services.TryAddScoped<SesConsole.Web.Features.Delegates.DelegatesService>();
         return services;
     }
 }
