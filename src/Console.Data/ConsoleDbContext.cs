@@ -70,6 +70,39 @@ public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbCon
 
     public DbSet<InstallationSecretEntity> InstallationSecrets => Set<InstallationSecretEntity>();
 
+    /// <summary>The audit log: append-only (docs/audit-log.md#append-only).</summary>
+    public DbSet<AuditEntryEntity> AuditEntries => Set<AuditEntryEntity>();
+
+    /// <summary>Refuses to modify or delete an audit entry (docs/audit-log.md#append-only), then saves.</summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RefuseAuditRewrites();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <inheritdoc cref="SaveChanges(bool)"/>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RefuseAuditRewrites();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void RefuseAuditRewrites()
+    {
+        if (!ChangeTracker.HasChanges())
+        {
+            return;
+        }
+
+        foreach (var entry in ChangeTracker.Entries<AuditEntryEntity>())
+        {
+            if (entry.State is EntityState.Modified or EntityState.Deleted)
+            {
+                throw new AuditLogAppendOnlyException(entry.Entity.Id, entry.State);
+            }
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -84,3 +117,7 @@ public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbCon
         });
     }
 }
+
+/// <summary>An attempt to change or delete a recorded audit entry (docs/audit-log.md#append-only).</summary>
+public sealed class AuditLogAppendOnlyException(Guid id, EntityState state)
+    : InvalidOperationException($"The audit log is append-only: entry {id} cannot be {(state == EntityState.Deleted ? "deleted" : "modified")}.");
