@@ -66,6 +66,7 @@ public static class AuditKinds
     public const string IamRoleCreated = "iam.role.created";
     public const string IamRoleDeleted = "iam.role.deleted";
     public const string IamRoleUpdated = "iam.role.updated";
+    public const string IamRoleTrust = "iam.role.trust";
     public const string IamPolicyPut = "iam.policy.put";
     public const string IamPolicyDeleted = "iam.policy.deleted";
     public const string IamConsoleAccess = "iam.console";
@@ -80,12 +81,15 @@ public static class AuditKinds
     public const string AdminAccountResumed = "admin.account.resumed";
     public const string AdminAccountUpdated = "admin.account.updated";
 
+    /// <summary>Kinds whose before/after are policy documents (shown as a line diff).</summary>
+    public static bool IsDocument(string kind) => kind is PolicyPut or PolicyRenamed or PolicyDeleted or IamPolicyPut or IamPolicyDeleted or IamRoleTrust;
+
     /// <summary>Every code, for the page's kind filter.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         IdentityCreated, IdentityDeleted, IdentityVerification, IdentityDkim, IdentityMailFrom, IdentityNotifications, IdentityConfigurationSet,
         PolicyPut, PolicyRenamed, PolicyDeleted,
-        IamUserCreated, IamUserDeleted, IamRoleCreated, IamRoleDeleted, IamRoleUpdated, IamPolicyPut, IamPolicyDeleted, IamConsoleAccess,
+        IamUserCreated, IamUserDeleted, IamRoleCreated, IamRoleDeleted, IamRoleUpdated, IamRoleTrust, IamPolicyPut, IamPolicyDeleted, IamConsoleAccess,
         AccessKeyCreated, AccessKeyUpdated, AccessKeyDeleted,
         AccountSettings, AccountEnforcement,
         AdminAccountCreated, AdminAccountDeleted, AdminAccountPaused, AdminAccountResumed, AdminAccountUpdated,
