@@ -18,7 +18,7 @@ public sealed record AuditEntryView(
     string Via, string? Credential, string? SourceIp, string Summary, string? Before, string? After);
 
 /// <summary>A page of entries, newest first, and how many match in all.</summary>
-public sealed record AuditPage(IReadOnlyList<AuditEntryView> Rows, int Total);
+public sealed record AuditEntries(IReadOnlyList<AuditEntryView> Rows, int Total);
 
 /// <summary>
 /// Reads the audit log (docs/audit-log.md#who-sees-it): an account member sees its own account's entries (whatever
@@ -34,7 +34,7 @@ public sealed class AuditLogService(IDbContextFactory<ConsoleDbContext> dbFactor
 
     private static readonly JsonSerializerOptions ExportJson = new() { WriteIndented = true };
 
-    public async Task<Result<AuditPage>> ListAsync(Caller caller, AuditQuery query, int skip, int take, CancellationToken ct = default)
+    public async Task<Result<AuditEntries>> ListAsync(Caller caller, AuditQuery query, int skip, int take, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(query);
@@ -47,7 +47,7 @@ public sealed class AuditLogService(IDbContextFactory<ConsoleDbContext> dbFactor
 
         var total = await filtered.CountAsync(ct);
         var rows = await Newest(filtered).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
-        return new AuditPage([.. rows.Select(View)], total);
+        return new AuditEntries([.. rows.Select(View)], total);
     }
 
     /// <summary>The matching entries for a download, newest first, at most <see cref="MaxExportRows"/>.</summary>
