@@ -53,10 +53,10 @@ public sealed class AuditPageTests : ConsoleTestContext
         page.Find("input[data-testid=audit-filter-target]").Input("two.");
 
         page.WaitForAssertion(() => Assert.Equal(["Created domain identity two.example."], page.FindAll("[data-testid=audit-summary]").Select(e => e.TextContent.Trim())));
+        page.WaitForAssertion(() => Assert.Contains("target=two.", page.Find("[data-testid=audit-export-csv]").GetAttribute("href"), StringComparison.Ordinal));
         var csv = page.Find("[data-testid=audit-export-csv]").GetAttribute("href")!;
         Assert.Contains("/audit/export?", csv, StringComparison.Ordinal);
         Assert.Contains("format=csv", csv, StringComparison.Ordinal);
-        Assert.Contains("target=two.", csv, StringComparison.Ordinal);
         Assert.Contains("format=json", page.Find("[data-testid=audit-export-json]").GetAttribute("href"), StringComparison.Ordinal);
     }
 
