@@ -178,6 +178,34 @@ public sealed class AuditTrailTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Null(entries[1].After);
     }
 
+    [Fact]
+    public async Task Provisioning_changes_are_recorded_as_provisioning_and_a_second_run_records_nothing()
+    {
+        var path = Path.Combine(app.Factory.DataDirectory, $"provision-audit-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, """
+            { "accounts": [ { "id": "333333333302", "name": "Provisioned", "regions": ["us-east-1"],
+                "users": [ { "name": "sender", "accessKeys": [ { "id": "AKIAAUDITPROVISIONAA" } ] } ] } ] }
+            """, Ct);
+        var provisioning = app.Get<SesConsole.Web.Features.Provisioning.ProvisioningService>();
+
+        var first = await provisioning.ApplyAsync(path, Ct);
+        var second = await provisioning.ApplyAsync(path, Ct);
+
+        Assert.True(first.Succeeded, string.Join("\n", first.Errors));
+        Assert.Empty(second.Changes);
+        await using var db = app.Db();
+        var entries = await db.AuditEntries.AsNoTracking().Where(e => e.AccountId == "333333333302").ToListAsync(Ct);
+        Assert.Equal(
+            [AuditKinds.AdminAccountCreated, AuditKinds.AccessKeyCreated, AuditKinds.IamUserCreated],
+            entries.Select(e => e.Kind).Order(StringComparer.Ordinal));
+        Assert.All(entries, e => Assert.Equal(AuditVia.Provisioning, e.Via));
+        Assert.All(entries, e => Assert.Equal(AuditTrail.ProvisioningActor, e.ActorArn));
+        Assert.All(entries, e => Assert.Null(e.Credential));
+        var key = entries.Single(e => e.Kind == AuditKinds.AccessKeyCreated);
+        var secret = first.GeneratedSecrets.Single(s => s.Contains("AKIAAUDITPROVISIONAA", StringComparison.Ordinal)).Split(": ")[^1];
+        Assert.DoesNotContain(secret, key.After, StringComparison.Ordinal);
+    }
+
     private async Task<string> AddIdentityAsync(string account, string name)
     {
         await using var db = app.Db();
