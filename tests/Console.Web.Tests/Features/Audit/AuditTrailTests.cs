@@ -206,6 +206,30 @@ public sealed class AuditTrailTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.DoesNotContain(secret, key.After, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Admin_account_creation_is_recorded_once_and_a_refused_root_password_records_nothing()
+    {
+        var accounts = app.Get<SesConsole.Web.Features.Accounts.AccountsService>();
+
+        var created = await accounts.CreateAsync(app.Admin, new SesConsole.Web.Features.Accounts.NewAccount
+        {
+            AccountId = "333333333303", DisplayName = "Agency", Regions = [Region], RootEmail = "agency-audit@example.com",
+        }, Ct);
+        var refused = await accounts.CreateAsync(app.Admin, new SesConsole.Web.Features.Accounts.NewAccount
+        {
+            AccountId = "333333333304", DisplayName = "Weak", Regions = [Region], RootEmail = "weak-audit@example.com", RootPassword = "short",
+        }, Ct);
+
+        Assert.True(created.IsSuccess, created.Error?.Message);
+        Assert.False(refused.IsSuccess);
+        var entry = Assert.Single(await EntriesAsync("333333333303"));
+        Assert.Equal(AuditKinds.AdminAccountCreated, entry.Kind);
+        Assert.Equal("admin:admin@example.com", entry.ActorArn);
+        Assert.Contains("agency-audit@example.com", entry.After, StringComparison.Ordinal);
+        Assert.DoesNotContain(created.Value.GeneratedPassword!, entry.After, StringComparison.Ordinal);
+        Assert.Empty(await EntriesAsync("333333333304"));
+    }
+
     private async Task<string> AddIdentityAsync(string account, string name)
     {
         await using var db = app.Db();
