@@ -116,6 +116,11 @@ public sealed class AccessibilityTests(ConsoleServer server, ITestOutputHelper o
         new("/configuration-sets/{Name}", Role.Owner, _ => $"/configuration-sets/{AccessibilityWorld.SetName}", Shows("destinations-table")),
         new("/reputation", Role.Owner, _ => "/reputation", Shows("test-traffic")),
         new("/policies/findings", Role.Owner, _ => "/policies/findings", Shows("findings-page")),
+        new("/audit", Role.Owner, _ => "/audit", async page =>
+        {
+            await page.GetByTestId("audit-expand").First.ClickAsync();
+            await Expect(page.Locator("[data-testid=audit-diff], [data-testid=audit-json], [data-testid=audit-no-state]").First).ToBeVisibleAsync();
+        }) { Variant = "expanded" },
         new("/iam/{Kind}", Role.Owner, _ => "/iam/users", Shows("principals-table")) { Variant = "users" },
         new("/iam/{Kind}", Role.Owner, _ => "/iam/roles", Shows("principals-table")) { Variant = "roles" },
         new("/iam/{Kind}/{Name}", Role.Owner, _ => $"/iam/users/{AccessibilityWorld.UserName}", Shows("access-keys-table")) { Variant = "user" },
@@ -150,6 +155,7 @@ public sealed class AccessibilityTests(ConsoleServer server, ITestOutputHelper o
         // The e2e server runs without Dns:DkimZone: the page explains CNAME mode (the other journeys expect that).
         new("/admin/dkim-zone", Role.Admin, _ => "/admin/dkim-zone", ShowsHeading),
         new("/mailbox", Role.Admin, _ => "/mailbox", Shows("mailbox-table")),
+        new("/audit", Role.Admin, _ => "/audit", Shows("audit-table")) { Variant = "admin" },
     ];
 
     public static TheoryData<string> CheckNames() => [.. Checks.Select(c => c.Name)];

@@ -70,6 +70,66 @@ public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbCon
 
     public DbSet<InstallationSecretEntity> InstallationSecrets => Set<InstallationSecretEntity>();
 
+    /// <summary>The audit log: append-only (docs/audit-log.md#append-only).</summary>
+    public DbSet<AuditEntryEntity> AuditEntries => Set<AuditEntryEntity>();
+
+    /// <summary>Refuses to modify or delete an audit entry (docs/audit-log.md#append-only), then saves.</summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        var auto = DetectChangesOnce();
+        try
+        {
+            RefuseAuditRewrites();
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = auto;
+        }
+    }
+
+    /// <inheritdoc cref="SaveChanges(bool)"/>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var auto = DetectChangesOnce();
+        try
+        {
+            RefuseAuditRewrites();
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = auto;
+        }
+    }
+
+    /// <summary>
+    /// Detects changes once (when automatic detection is on) and turns automatic detection off until the save is done,
+    /// so that the check and the save share one scan of the tracked entities (the send path saves hundreds per batch).
+    /// </summary>
+    private bool DetectChangesOnce()
+    {
+        var auto = ChangeTracker.AutoDetectChangesEnabled;
+        if (auto)
+        {
+            ChangeTracker.DetectChanges();
+            ChangeTracker.AutoDetectChangesEnabled = false;
+        }
+
+        return auto;
+    }
+
+    private void RefuseAuditRewrites()
+    {
+        foreach (var entry in ChangeTracker.Entries<AuditEntryEntity>())
+        {
+            if (entry.State is EntityState.Modified or EntityState.Deleted)
+            {
+                throw new AuditLogAppendOnlyException(entry.Entity.Id, entry.State);
+            }
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -84,3 +144,7 @@ public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbCon
         });
     }
 }
+
+/// <summary>An attempt to change or delete a recorded audit entry (docs/audit-log.md#append-only).</summary>
+public sealed class AuditLogAppendOnlyException(Guid id, EntityState state)
+    : InvalidOperationException($"The audit log is append-only: entry {id} cannot be {(state == EntityState.Deleted ? "deleted" : "modified")}.");

@@ -57,6 +57,7 @@ app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode(o => o.DisableWebSocketCompression = true);
 app.MapAccountEndpoints();
 app.MapMailboxEndpoints();
+SesConsole.Web.Features.Audit.AuditEndpoints.MapAuditEndpoints(app);
 app.MapSesApi();
 app.MapSnsCertificates();
 

@@ -103,6 +103,7 @@ public static class WebServiceCollectionExtensions
         });
 
         services.AddScoped<CurrentCaller>();
+        SesConsole.Web.Features.Audit.AuditServiceCollectionExtensions.AddConsoleAudit(services);
         services.AddScoped<PrincipalDirectoryLoader>();
         services.AddScoped<RegionContext>();
         services.AddSingleton<EmailVerificationLinks>();

@@ -4,6 +4,7 @@ using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Reputation;
+using SesConsole.Web.Features.Audit;
 using SesConsole.Web.Features.Principals;
 
 namespace SesConsole.Web.Reputation;
@@ -19,7 +20,8 @@ public sealed record EnforcementChange(
 /// account's <see cref="AccountEntity.EnforcementStatus"/> and adds its history row in one transaction; the save drops
 /// the send path's cached account settings (<see cref="Sending.SendingCacheInvalidation"/>), so the next message sees it.
 /// </summary>
-public sealed class EnforcementService(IDbContextFactory<ConsoleDbContext> dbFactory, IOptions<ReputationOptions> options, TimeProvider time, ILogger<EnforcementService> logger)
+public sealed class EnforcementService(IDbContextFactory<ConsoleDbContext> dbFactory, IOptions<ReputationOptions> options, TimeProvider time, ILogger<EnforcementService> logger,
+    IHttpContextAccessor? http = null)
 {
     public const string AutomaticCause = "Automatic";
     public const string AdminCause = "Admin";
@@ -66,6 +68,9 @@ public sealed class EnforcementService(IDbContextFactory<ConsoleDbContext> dbFac
         }
 
         var change = Record(db, account, (EnforcementStatus)transition.To, AutomaticCause, transition.Reason, changedBy: null, figures, now);
+        var system = new AuditActor();
+        system.UseSystem();
+        Audited(db, system, null, accountId, AuditKinds.AccountEnforcement, change, $"Enforcement changed account {accountId} from {change.From} to {change.To}: {change.Reason}", now);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogWarning("Account {AccountId} went from {From} to {To}: {Reason}", accountId, change.From, change.To, change.Reason);
@@ -135,6 +140,8 @@ public sealed class EnforcementService(IDbContextFactory<ConsoleDbContext> dbFac
         }
 
         var change = Record(db, account, to, AdminCause, why, caller.UserName, figures, now);
+        Audited(db, new AuditActor(http), caller, accountId, to == EnforcementStatus.Paused ? AuditKinds.AdminAccountPaused : AuditKinds.AdminAccountResumed, change,
+            $"{(to == EnforcementStatus.Paused ? "Paused sending of" : "Resumed sending of")} account {accountId}: {why}", now);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -163,6 +170,11 @@ public sealed class EnforcementService(IDbContextFactory<ConsoleDbContext> dbFac
         account.Version = Guid.NewGuid();
         return ToChange(row);
     }
+
+    /// <summary>The audit entry of an enforcement change, in its transaction (docs/audit-log.md#same-transaction).</summary>
+    private static void Audited(ConsoleDbContext db, AuditActor actor, Caller? caller, string accountId, string kind, EnforcementChange change, string summary, DateTimeOffset now) =>
+        AuditTrail.Write(db, actor, caller, new AuditChange(accountId, null, kind, accountId, summary,
+            AuditTrail.Json(new { Enforcement = change.From.ToString() }), AuditTrail.Json(new { Enforcement = change.To.ToString(), change.Reason })), now);
 
     private static EnforcementChange ToChange(EnforcementChangeEntity c) =>
         new(c.At, c.From, c.To, c.Cause, c.Reason, c.ChangedBy, c.Volume, c.Bounces, c.Complaints, c.BounceRate, c.ComplaintRate);

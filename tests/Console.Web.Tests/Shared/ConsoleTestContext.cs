@@ -62,6 +62,7 @@ public abstract class ConsoleTestContext : BunitContext
             o.PopoverOptions.CheckForPopoverProvider = false;
         });
         Services.AddScoped<CurrentCaller>();
+        SesConsole.Web.Features.Audit.AuditServiceCollectionExtensions.AddConsoleAudit(Services);
         Services.AddScoped<AccountsService>();
         Services.AddScoped<IamService>();
         Services.AddScoped<AccessKeysService>();

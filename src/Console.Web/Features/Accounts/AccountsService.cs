@@ -83,7 +83,9 @@ public sealed class AccountsService(
     IOptions<ConsoleOptions> options,
     SendingReadCache cache,
     IOptions<ReputationOptions> reputationOptions,
-    TimeProvider time)
+    TimeProvider time,
+    Audit.AuditTrail audit,
+    ConsoleDbContext identityDb)
 {
     public const int SandboxMax24HourSend = 200;
     public const double SandboxMaxSendRate = 1;
@@ -248,9 +250,14 @@ public sealed class AccountsService(
         await tx.CommitAsync(ct);
 
         var user = new ConsoleUser { UserName = email, Email = email, EmailConfirmed = true, AccountId = id };
+        // The entry rides on the root user's save (the Identity store's context), the step that completes the account.
+        var entry = audit.Record(identityDb, caller, new Audit.AuditChange(id, null, AuditKinds.AdminAccountCreated, id,
+            $"Created account {id} ({input.DisplayName.Trim()}) with root user {email}.", null,
+            Audit.AuditTrail.Json(new { DisplayName = input.DisplayName.Trim(), Regions = input.Regions, input.Sandbox, input.SendingEnabled, RootEmail = email })));
         var created = await userManager.CreateAsync(user, password);
         if (!created.Succeeded)
         {
+            identityDb.Entry(entry).State = EntityState.Detached;
             // The account row is removed again so a failed create leaves nothing behind.
             await db.Accounts.Where(a => a.Id == id).ExecuteDeleteAsync(ct);
             cache.Invalidate(SendingData.Accounts);
@@ -280,9 +287,13 @@ public sealed class AccountsService(
             (account.Max24HourSend, account.MaxSendRate) = (ProductionMax24HourSend, ProductionMaxSendRate);
         }
 
+        var before = Audit.AuditTrail.Json(new { account.Sandbox, account.SendingEnabled, account.Max24HourSend, account.MaxSendRate });
         account.Sandbox = sandbox;
         account.SendingEnabled = sendingEnabled;
         account.Version = Guid.NewGuid();
+        audit.Record(db, caller, new Audit.AuditChange(accountId, null, AuditKinds.AdminAccountUpdated, accountId,
+            $"Set account {accountId} to {(sandbox ? "sandbox" : "production")}, sending {(sendingEnabled ? "enabled" : "disabled")}.",
+            before, Audit.AuditTrail.Json(new { account.Sandbox, account.SendingEnabled, account.Max24HourSend, account.MaxSendRate })));
         await db.SaveChangesAsync(ct);
         return Result.Success();
     }
@@ -306,8 +317,11 @@ public sealed class AccountsService(
             return Result.Failure("account.not_found", "Your account no longer exists.");
         }
 
+        var before = Audit.AuditTrail.Json(new { account.SendingEnabled });
         account.SendingEnabled = enabled;
         account.Version = Guid.NewGuid();
+        audit.Record(db, caller, new Audit.AuditChange(account.Id, null, AuditKinds.AccountSettings, account.Id,
+            $"{(enabled ? "Enabled" : "Disabled")} sending for account {account.Id}.", before, Audit.AuditTrail.Json(new { account.SendingEnabled })));
         await db.SaveChangesAsync(ct); // drops the send path's cached settings: the next message sees it
         return Result.Success();
     }

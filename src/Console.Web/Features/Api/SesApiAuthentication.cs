@@ -19,12 +19,13 @@ public sealed record ApiCaller(Caller Caller, string AccessKeyId, string Region)
 /// (docs/sts.md): checks the credential is scoped to the signing name of the API the endpoint serves (<c>ses</c> for
 /// both SES APIs; another API passes its own), looks the key up (its secret is decrypted only here), verifies the
 /// signature over the buffered body, checks the key is active and the region is served, and records the key's last use.
-/// Errors carry AWS's codes and messages.
+/// Errors carry AWS's codes and messages. It also tells the scope's audit actor that changes now come through the API.
 /// </summary>
 public sealed class SesApiAuthentication(
     AccessKeysService accessKeys,
     Sts.SigningCredentials signingCredentials,
     IOptions<ConsoleOptions> options,
+    Audit.AuditActor auditActor,
     TimeProvider time)
 {
     public const string InvalidToken = "The security token included in the request is invalid.";
@@ -79,6 +80,7 @@ public sealed class SesApiAuthentication(
         }
 
         await accessKeys.MarkUsedAsync(key, ct);
+        auditActor.UseApi(keyId, context.Connection.RemoteIpAddress?.ToString()); // changes made by this request are "api" (docs/audit-log.md#who-and-how)
         return new ApiCaller(key.ToCaller(), keyId, region);
     }
 }

@@ -228,6 +228,9 @@ public sealed partial class ConfigurationSetsService
             return Result.Failure(NotFound(name));
         }
 
+        audit.Record(db, caller, new Audit.AuditChange(row.AccountId, row.Region, AuditKinds.IdentityConfigurationSet, row.Name,
+            name is null ? $"Removed the default configuration set of {row.Name}." : $"Set the default configuration set of {row.Name} to {name}.",
+            Audit.AuditTrail.Json(new { DefaultConfigurationSet = row.DefaultConfigurationSetName }), Audit.AuditTrail.Json(new { DefaultConfigurationSet = name })));
         row.DefaultConfigurationSetName = name; // tracked: SendingCacheInvalidation drops the cached identities and defaults
         await db.SaveChangesAsync(ct);
         return Result.Success();

@@ -13,7 +13,7 @@ namespace SesConsole.Web.Features.ConfigurationSets;
 /// (docs/configuration-sets.md). Any member of the account may look; only the root changes them, as with identities.
 /// Saved changes drop the send path's cached sets through <c>SendingCacheInvalidation</c>.
 /// </summary>
-public sealed partial class ConfigurationSetsService(IDbContextFactory<ConsoleDbContext> dbFactory, TimeProvider time)
+public sealed partial class ConfigurationSetsService(IDbContextFactory<ConsoleDbContext> dbFactory, TimeProvider time, Audit.AuditTrail audit)
 {
     /// <summary>SES's longest configuration set (and event destination) name.</summary>
     public const int MaxNameLength = 64;

@@ -31,7 +31,8 @@ public sealed record AccessKeyOwner(string AccessKeyId, string AccountId, string
 /// Access keys of IAM users and of account roots. The root manages every key of its account; an IAM user manages its
 /// own. Secrets are generated here, shown once, and stored only encrypted with ASP.NET Data Protection.
 /// </summary>
-public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFactory, IDataProtectionProvider dataProtection, SendingReadCache cache, TimeProvider time)
+public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFactory, IDataProtectionProvider dataProtection, SendingReadCache cache, TimeProvider time,
+    Audit.AuditTrail audit)
 {
     /// <summary>IAM's quota: two access keys per user (and per root).</summary>
     public const int MaxKeysPerPrincipal = 2;
@@ -85,6 +86,9 @@ public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFact
             ProtectedSecret = _protector.Protect(key.Secret),
             CreatedAt = time.GetUtcNow(),
         });
+        // The key ID only: the secret is shown once to the caller and never recorded (docs/audit-log.md#what-is-recorded).
+        Audited(db, caller, AuditKinds.AccessKeyCreated, key.Id, $"Created access key {key.Id} for {owner.Value.Arn}.", null,
+            Audit.AuditTrail.Json(new { AccessKeyId = key.Id, Owner = owner.Value.Arn, Status = nameof(AccessKeyStatus.Active) }));
         await db.SaveChangesAsync(ct);
         return key;
     }
@@ -98,6 +102,8 @@ public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFact
             return KeyNotFound(accessKeyId);
         }
 
+        Audited(db, caller, AuditKinds.AccessKeyUpdated, key.Id, $"Made access key {key.Id} {status}.",
+            Audit.AuditTrail.Json(new { AccessKeyId = key.Id, Status = key.Status.ToString() }), Audit.AuditTrail.Json(new { AccessKeyId = key.Id, Status = status.ToString() }));
         key.Status = status;
         await db.SaveChangesAsync(ct);
         return Result.Success();
@@ -113,6 +119,8 @@ public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFact
         }
 
         db.AccessKeys.Remove(key);
+        Audited(db, caller, AuditKinds.AccessKeyDeleted, key.Id, $"Deleted access key {key.Id}.",
+            Audit.AuditTrail.Json(new { AccessKeyId = key.Id, Status = key.Status.ToString() }), null);
         await db.SaveChangesAsync(ct);
         return Result.Success();
     }
@@ -235,6 +243,10 @@ public sealed class AccessKeysService(IDbContextFactory<ConsoleDbContext> dbFact
         caller.IsAccountRoot
             ? db.AccessKeys.SingleOrDefaultAsync(k => k.Id == accessKeyId && k.AccountId == caller.AccountId, ct)
             : db.AccessKeys.SingleOrDefaultAsync(k => k.Id == accessKeyId && k.AccountId == caller.AccountId && k.PrincipalId == caller.IamPrincipalId && caller.IamPrincipalId != null, ct);
+
+    /// <summary>Adds the audit entry of a key change to the context that saves it (docs/audit-log.md#same-transaction).</summary>
+    private void Audited(ConsoleDbContext db, Caller caller, string kind, string keyId, string summary, string? before, string? after) =>
+        audit.Record(db, caller, new Audit.AuditChange(caller.AccountId!, null, kind, keyId, summary, before, after));
 
     private static Error KeyNotFound(string id) => new("access_key.not_found", $"Access key {id} does not exist in your account.");
 }

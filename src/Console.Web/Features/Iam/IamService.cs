@@ -20,7 +20,9 @@ public sealed class IamService(
     UserManager<ConsoleUser> userManager,
     SendingReadCache cache,
     PrincipalDirectoryLoader directoryLoader,
-    TimeProvider time)
+    TimeProvider time,
+    Audit.AuditTrail audit,
+    ConsoleDbContext identityDb)
 {
     internal static readonly Error RootOnly = new("auth.root_only", "Only the account's root user can manage IAM users and roles.");
 
@@ -120,6 +122,8 @@ public sealed class IamService(
             CreatedAt = time.GetUtcNow(),
         };
         db.IamPrincipals.Add(entity);
+        Audited(db, caller, type == IamPrincipalType.User ? AuditKinds.IamUserCreated : AuditKinds.IamRoleCreated, entity.Arn,
+            $"Created IAM {what} {entity.Name}.", null, Audit.AuditTrail.Json(new { entity.Name, Type = what, entity.Description }));
         await db.SaveChangesAsync(ct);
         return new IamPrincipalRow(entity.Name, entity.Arn, type, entity.Description, 0, 0, false, entity.CreatedAt);
     }
@@ -140,6 +144,9 @@ public sealed class IamService(
 
         // Keys, policies and the console sign-in go with the principal (cascade).
         db.IamPrincipals.Remove(p);
+        Audited(db, caller, type == IamPrincipalType.User ? AuditKinds.IamUserDeleted : AuditKinds.IamRoleDeleted, p.Arn,
+            $"Deleted IAM {Describe(type)} {p.Name} with its policies, access keys and console sign-in.",
+            Audit.AuditTrail.Json(new { p.Name, Type = Describe(type), p.Description }), null);
         await db.SaveChangesAsync(ct);
         return Result.Success();
     }
@@ -184,6 +191,7 @@ public sealed class IamService(
             return Result.Failure("policy.exists", $"This {Describe(type)} already has a policy named '{policyName}'.", "Name");
         }
 
+        var (beforeName, beforeDocument) = (existing?.Name, existing?.Document);
         if (existing is null)
         {
             existing = new IamPolicyEntity { Id = Guid.NewGuid(), PrincipalId = p.Id, Name = policyName, Document = document, UpdatedBy = caller.UserName };
@@ -194,6 +202,10 @@ public sealed class IamService(
         existing.Document = document;
         existing.UpdatedAt = time.GetUtcNow();
         existing.UpdatedBy = caller.UserName;
+        Audited(db, caller, AuditKinds.IamPolicyPut, p.Arn,
+            beforeName is null ? $"Attached policy {policyName} to {p.Name}."
+                : beforeName != policyName ? $"Renamed policy {beforeName} of {p.Name} to {policyName}." : $"Updated policy {policyName} of {p.Name}.",
+            beforeDocument, document);
         await db.SaveChangesAsync(ct);
         return Result.Success();
     }
@@ -206,11 +218,18 @@ public sealed class IamService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var deleted = await db.IamPolicies
-            .Where(x => x.Name == policyName && db.IamPrincipals.Any(p => p.Id == x.PrincipalId && p.AccountId == caller.AccountId && p.Type == type && p.Name == name))
-            .ExecuteDeleteAsync(ct);
-        cache.Invalidate(SendingData.Iam); // a bulk delete: the save interceptor does not see it
-        return deleted == 0 ? Result.Failure("policy.not_found", $"Policy '{policyName}' does not exist.") : Result.Success();
+        var principal = await db.IamPrincipals.AsNoTracking().SingleOrDefaultAsync(p => p.AccountId == caller.AccountId && p.Type == type && p.Name == name, ct);
+        var policy = principal is null ? null : await db.IamPolicies.SingleOrDefaultAsync(x => x.PrincipalId == principal.Id && x.Name == policyName, ct);
+        if (policy is null)
+        {
+            return Result.Failure("policy.not_found", $"Policy '{policyName}' does not exist.");
+        }
+
+        db.IamPolicies.Remove(policy);
+        Audited(db, caller, AuditKinds.IamPolicyDeleted, principal!.Arn, $"Deleted policy {policyName} of {principal.Name}.", policy.Document, null);
+        await db.SaveChangesAsync(ct); // the policy and its audit entry together (docs/audit-log.md#same-transaction)
+        cache.Invalidate(SendingData.Iam);
+        return Result.Success();
     }
 
     /// <summary>
@@ -237,6 +256,7 @@ public sealed class IamService(
             return NotFound(IamPrincipalType.Role, roleName);
         }
 
+        Audited(db, caller, AuditKinds.IamRoleTrust, role.Arn, $"Set the trust policy of role {role.Name}.", role.TrustPolicy, document);
         role.TrustPolicy = document;
         await db.SaveChangesAsync(ct);
         return Result.Success();
@@ -257,10 +277,17 @@ public sealed class IamService(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var updated = await db.IamPrincipals
-            .Where(x => x.AccountId == caller.AccountId && x.Type == IamPrincipalType.Role && x.Name == roleName)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.MaxSessionDurationSeconds, seconds), ct);
-        return updated == 0 ? NotFound(IamPrincipalType.Role, roleName) : Result.Success();
+        var role = await db.IamPrincipals.SingleOrDefaultAsync(x => x.AccountId == caller.AccountId && x.Type == IamPrincipalType.Role && x.Name == roleName, ct);
+        if (role is null)
+        {
+            return NotFound(IamPrincipalType.Role, roleName);
+        }
+
+        Audited(db, caller, AuditKinds.IamRoleUpdated, role.Arn, $"Set the maximum session duration of role {role.Name} to {seconds} seconds.",
+            Audit.AuditTrail.Json(new { MaxSessionDuration = role.MaxSessionDurationSeconds }), Audit.AuditTrail.Json(new { MaxSessionDuration = seconds }));
+        role.MaxSessionDurationSeconds = seconds;
+        await db.SaveChangesAsync(ct);
+        return Result.Success();
     }
 
     /// <summary>Gives an IAM user a console sign-in (<c>ACCOUNT/NAME</c>) with a generated password, shown once.</summary>
@@ -286,7 +313,15 @@ public sealed class IamService(
 
         var userName = $"{p.AccountId}/{p.Name}";
         var password = AccountsService.GeneratePassword();
+        // The Identity store saves through the scope's context: the audit entry rides on that save (never the password).
+        var entry = Audited(identityDb, caller, AuditKinds.IamConsoleAccess, p.Arn, $"Gave IAM user {p.Name} a console sign-in ({userName}).", null,
+            Audit.AuditTrail.Json(new { ConsoleUserName = userName }));
         var created = await userManager.CreateAsync(new ConsoleUser { UserName = userName, AccountId = p.AccountId, IamPrincipalId = p.Id }, password);
+        if (!created.Succeeded)
+        {
+            identityDb.Entry(entry).State = EntityState.Detached;
+        }
+
         return created.Succeeded
             ? (userName, password)
             : new Error("principal.console_failed", string.Join(" ", created.Errors.Select(e => e.Description)));
@@ -342,6 +377,10 @@ public sealed class IamService(
 
         return Result.Success();
     }
+
+    /// <summary>Adds the audit entry of an IAM change to the context that saves it (docs/audit-log.md#same-transaction).</summary>
+    private AuditEntryEntity Audited(ConsoleDbContext db, Caller caller, string kind, string arn, string summary, string? before, string? after) =>
+        audit.Record(db, caller, new Audit.AuditChange(caller.AccountId!, null, kind, arn, summary, before, after));
 
     internal static string ArnOf(string accountId, IamPrincipalType type, string name) =>
         $"arn:aws:iam::{accountId}:{(type == IamPrincipalType.User ? "user" : "role")}/{name}";

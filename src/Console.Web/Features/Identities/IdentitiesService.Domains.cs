@@ -84,6 +84,7 @@ public sealed partial class IdentitiesService
         }
 
         db.SendingIdentities.Add(identity);
+        Audited(db, caller, identity, AuditKinds.IdentityCreated, $"Created domain identity {identity.Name} in {region} ({identity.DkimOrigin} DKIM).", null, AuditState(identity));
         await db.SaveChangesAsync(ct);
         return Row(identity, 0);
     }
@@ -166,6 +167,7 @@ public sealed partial class IdentitiesService
         }
 
         identity.Version = Guid.NewGuid();
+        Audited(db, caller, identity, AuditKinds.IdentityVerification, $"Restarted DNS verification of {identity.Name}.", null, null);
         await db.SaveChangesAsync(ct);
         return Result.Success();
     }
@@ -220,8 +222,10 @@ public sealed partial class IdentitiesService
             return Result.Failure("identity.no_dkim", "DKIM is set up on domain identities; verify the domain to sign this address's mail.");
         }
 
+        var before = new { identity.DkimSigningEnabled };
         identity.DkimSigningEnabled = enabled;
         identity.Version = Guid.NewGuid();
+        Audited(db, caller, identity, AuditKinds.IdentityDkim, $"{(enabled ? "Enabled" : "Disabled")} DKIM signing for {identity.Name}.", before, new { identity.DkimSigningEnabled });
         await db.SaveChangesAsync(ct);
         return Result.Success();
     }
@@ -245,6 +249,8 @@ public sealed partial class IdentitiesService
         {
             return Result.Failure("identity.not_a_domain", "A custom MAIL FROM domain is set on a domain identity.");
         }
+
+        var before = MailFromState(identity);
 
         if (string.IsNullOrWhiteSpace(mailFromDomain))
         {
@@ -274,9 +280,14 @@ public sealed partial class IdentitiesService
 
         identity.MailFromBehavior = behavior;
         identity.Version = Guid.NewGuid();
+        Audited(db, caller, identity, AuditKinds.IdentityMailFrom, identity.MailFromDomain is { } mailFrom
+            ? $"Set the MAIL FROM domain of {identity.Name} to {mailFrom} ({behavior})." : $"Removed the custom MAIL FROM domain of {identity.Name}.",
+            before, MailFromState(identity));
         await db.SaveChangesAsync(ct);
         return Result.Success();
     }
+
+    private static object MailFromState(SendingIdentityEntity i) => new { i.MailFromDomain, MailFromBehavior = i.MailFromBehavior.ToString() };
 
     private async Task CheckAsync(SendingIdentityEntity identity, CancellationToken ct)
     {

@@ -30,7 +30,8 @@ public sealed partial class IdentitiesService(
     DnsCheckLog checkLog,
     IOptions<IdentitiesOptions> identityOptions,
     IdentityCreationGate creationGate,
-    TimeProvider time)
+    TimeProvider time,
+    Audit.AuditTrail audit)
 {
     private static readonly Error RootOnly = new("auth.root_only", "Only the account's root user can change sending identities.");
     private readonly IDataProtector _dkimProtector = dataProtection.CreateProtector("SesConsole.Identities.DkimPrivateKey.v1");
@@ -103,6 +104,7 @@ public sealed partial class IdentitiesService(
             };
             mailed = await PrepareVerificationMailAsync(identity, publicBaseUri);
             db.SendingIdentities.Add(identity);
+            Audited(db, caller, identity, AuditKinds.IdentityCreated, $"Created email address identity {identity.Name} in {region}.", null, AuditState(identity));
             await db.SaveChangesAsync(ct);
         }
 
@@ -141,6 +143,7 @@ public sealed partial class IdentitiesService(
         identity.VerificationStatus = VerificationStatus.Pending;
         identity.VerificationStatusSince = time.GetUtcNow();
         var mail = await PrepareVerificationMailAsync(identity, publicBaseUri);
+        Audited(db, caller, identity, AuditKinds.IdentityVerification, $"Restarted verification of {identity.Name}: a new verification email.", null, null);
         await db.SaveChangesAsync(ct);
         var sent = await transport.SendAsync(mail, ct);
         return sent.IsSuccess ? Result.Success() : Result.Failure("identity.mail_failed", $"The verification email could not be sent: {sent.Error.Message}");
@@ -201,6 +204,7 @@ public sealed partial class IdentitiesService(
 
         // DKIM keys and sending authorization policies go with it (cascade), as in SES.
         db.SendingIdentities.Remove(identity);
+        Audited(db, caller, identity, AuditKinds.IdentityDeleted, $"Deleted identity {identity.Name} from {region}, with its policies and DKIM keys.", AuditState(identity), null);
         await db.SaveChangesAsync(ct);
         return Result.Success();
     }
@@ -324,4 +328,15 @@ public sealed partial class IdentitiesService(
 
     private static Error NotFound(string name, string region) =>
         new("identity.not_found", $"{name} is not an identity of your account in {region}.");
+
+    /// <summary>Adds the audit entry of a change to <paramref name="identity"/> to the context that saves it (docs/audit-log.md#same-transaction).</summary>
+    private void Audited(ConsoleDbContext db, Caller caller, SendingIdentityEntity identity, string kind, string summary, object? before, object? after) =>
+        audit.Record(db, caller, new Audit.AuditChange(identity.AccountId, identity.Region, kind, identity.Name, summary,
+            before is null ? null : Audit.AuditTrail.Json(before), after is null ? null : Audit.AuditTrail.Json(after)));
+
+    /// <summary>An identity as the audit log shows it: its settings, never its keys.</summary>
+    private static object AuditState(SendingIdentityEntity i) => new
+    {
+        i.Name, Type = i.Type.ToString(), i.Region, DkimOrigin = i.DkimOrigin?.ToString(), i.DkimSigningEnabled, i.MailFromDomain, MailFromBehavior = i.MailFromBehavior.ToString(),
+    };
 }

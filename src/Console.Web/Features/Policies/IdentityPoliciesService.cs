@@ -15,7 +15,8 @@ namespace SesConsole.Web.Features.Policies;
 /// engine (errors block, warnings are returned), enforces SES's limits and messages, and stores the text as written.
 /// A failed save changes nothing.
 /// </summary>
-public sealed class IdentityPoliciesService(IDbContextFactory<ConsoleDbContext> dbFactory, PrincipalDirectoryLoader directoryLoader, SendingReadCache cache, TimeProvider time)
+public sealed class IdentityPoliciesService(IDbContextFactory<ConsoleDbContext> dbFactory, PrincipalDirectoryLoader directoryLoader, SendingReadCache cache, TimeProvider time,
+    Audit.AuditTrail audit)
 {
     private static readonly Error RootOnly = new("auth.root_only", "Only the account's root user can change sending authorization policies.");
 
@@ -122,6 +123,7 @@ public sealed class IdentityPoliciesService(IDbContextFactory<ConsoleDbContext> 
         }
 
         var now = time.GetUtcNow();
+        var (beforeName, beforeDocument) = (target?.Name, target?.Document);
         if (target is null)
         {
             target = new IdentityPolicyEntity { Id = Guid.NewGuid(), IdentityId = identity.Id, Name = policyName, Document = document!, UpdatedBy = caller.UserName };
@@ -132,6 +134,12 @@ public sealed class IdentityPoliciesService(IDbContextFactory<ConsoleDbContext> 
         target.Document = document!;
         target.UpdatedAt = now;
         target.UpdatedBy = caller.UserName;
+        audit.Record(db, caller, new Audit.AuditChange(identity.AccountId, identity.Region,
+            beforeName is not null && beforeName != policyName ? AuditKinds.PolicyRenamed : AuditKinds.PolicyPut, identity.Name,
+            beforeName is null ? $"Created policy {policyName} on {identity.Name}."
+                : beforeName != policyName ? $"Renamed policy {beforeName} of {identity.Name} to {policyName}."
+                : $"Updated policy {policyName} on {identity.Name}.",
+            beforeDocument, document));
         await db.SaveChangesAsync(ct);
         return new PolicySaved(View(target), validation.Warnings.ToList());
     }
@@ -158,9 +166,18 @@ public sealed class IdentityPoliciesService(IDbContextFactory<ConsoleDbContext> 
             return IdentityNotFound(identityName, region);
         }
 
-        var deleted = await db.IdentityPolicies.Where(p => p.IdentityId == identity.Id && p.Name == policyName).ExecuteDeleteAsync(ct);
-        cache.Invalidate(SendingData.Identities); // a bulk delete: the save interceptor does not see it
-        return deleted == 0 ? PolicyNotFound(policyName) : Result.Success();
+        var policy = await db.IdentityPolicies.SingleOrDefaultAsync(p => p.IdentityId == identity.Id && p.Name == policyName, ct);
+        if (policy is null)
+        {
+            return PolicyNotFound(policyName);
+        }
+
+        db.IdentityPolicies.Remove(policy);
+        audit.Record(db, caller, new Audit.AuditChange(identity.AccountId, identity.Region, AuditKinds.PolicyDeleted, identity.Name,
+            $"Deleted policy {policyName} from {identity.Name}.", policy.Document, null));
+        await db.SaveChangesAsync(ct); // the policy and its audit entry together (docs/audit-log.md#same-transaction)
+        cache.Invalidate(SendingData.Identities);
+        return Result.Success();
     }
 
     private static Task<SendingIdentityEntity?> FindIdentityAsync(ConsoleDbContext db, Caller caller, string region, string name, CancellationToken ct) =>

@@ -33,10 +33,12 @@ public sealed class ProvisioningService(
     AccessKeysService accessKeys,
     PrincipalDirectoryLoader directoryLoader,
     IOptions<ConsoleOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    Audit.AuditTrail audit)
 {
     public async Task<ProvisioningOutcome> ApplyAsync(string path, CancellationToken ct = default)
     {
+        audit.Actor.UseProvisioning(); // every change below is recorded as made by the provisioning file (docs/audit-log.md#who-and-how)
         string text;
         try
         {
@@ -609,6 +611,7 @@ public sealed class ProvisioningService(
                     };
                     db.Accounts.Add(account);
                     changes.Add($"created account {a.Id} ({a.Name})");
+                    Audited(db, a.Id, AuditKinds.AdminAccountCreated, a.Id, $"Created account {a.Id} ({a.Name}) from the provisioning file.");
                 }
 
                 var max24 = a.Max24HourSend ?? account.Max24HourSend;
@@ -617,7 +620,8 @@ public sealed class ProvisioningService(
                     || account.Sandbox != a.Sandbox || account.SendingEnabled != a.SendingEnabled
                     || account.Max24HourSend != max24 || account.MaxSendRate != rate)
                 {
-                    if (db.Entry(account).State != EntityState.Added)
+                    var before = db.Entry(account).State != EntityState.Added ? AccountState(account) : null;
+                    if (before is not null)
                     {
                         changes.Add($"updated account {a.Id}");
                     }
@@ -626,6 +630,10 @@ public sealed class ProvisioningService(
                         (a.Name, a.Org, regions, a.Sandbox, a.SendingEnabled);
                     (account.Max24HourSend, account.MaxSendRate) = (max24, rate);
                     account.Version = Guid.NewGuid();
+                    if (before is not null)
+                    {
+                        Audited(db, a.Id, AuditKinds.AdminAccountUpdated, a.Id, $"Updated account {a.Id} from the provisioning file.", before, AccountState(account));
+                    }
                 }
 
                 await ApplyKeysAsync(db, a.Id, null, $"root of {a.Id}", a.RootKeys, changes, secrets, ct);
@@ -654,21 +662,27 @@ public sealed class ProvisioningService(
                         };
                         db.IamPrincipals.Add(principal);
                         changes.Add($"created {arn}");
+                        Audited(db, a.Id, p.Type == IamPrincipalType.User ? AuditKinds.IamUserCreated : AuditKinds.IamRoleCreated, arn, $"Created {arn} from the provisioning file.");
                     }
                     else if (principal.Description != p.Description)
                     {
+                        Audited(db, a.Id, AuditKinds.IamRoleUpdated, arn, $"Updated the description of {arn} from the provisioning file.",
+                            Audit.AuditTrail.Json(new { principal.Description }), Audit.AuditTrail.Json(new { p.Description }));
                         principal.Description = p.Description;
                         changes.Add($"updated {arn}");
                     }
 
                     if (p.TrustPolicy is { } trust && principal.TrustPolicy != trust)
                     {
+                        Audited(db, a.Id, AuditKinds.IamRoleTrust, arn, $"Set the trust policy of {arn} from the provisioning file.", principal.TrustPolicy, trust);
                         principal.TrustPolicy = trust;
                         changes.Add($"set the trust policy of {arn}");
                     }
 
                     if (p.MaxSessionDuration is { } maxSession && principal.MaxSessionDurationSeconds != maxSession)
                     {
+                        Audited(db, a.Id, AuditKinds.IamRoleUpdated, arn, $"Set the maximum session duration of {arn} to {maxSession} seconds from the provisioning file.",
+                            Audit.AuditTrail.Json(new { MaxSessionDuration = principal.MaxSessionDurationSeconds }), Audit.AuditTrail.Json(new { MaxSessionDuration = maxSession }));
                         principal.MaxSessionDurationSeconds = maxSession;
                         changes.Add($"set the maximum session duration of {arn} to {maxSession} seconds");
                     }
@@ -683,9 +697,11 @@ public sealed class ProvisioningService(
                                 Id = Guid.NewGuid(), PrincipalId = principal.Id, Name = name, Document = document, UpdatedAt = now, UpdatedBy = "provisioning",
                             });
                             changes.Add($"attached policy {name} to {arn}");
+                            Audited(db, a.Id, AuditKinds.IamPolicyPut, arn, $"Attached policy {name} to {arn} from the provisioning file.", null, document);
                         }
                         else if (policy.Document != document)
                         {
+                            Audited(db, a.Id, AuditKinds.IamPolicyPut, arn, $"Updated policy {name} of {arn} from the provisioning file.", policy.Document, document);
                             (policy.Document, policy.UpdatedAt, policy.UpdatedBy) = (document, now, "provisioning");
                             changes.Add($"updated policy {name} of {arn}");
                         }
@@ -706,6 +722,7 @@ public sealed class ProvisioningService(
                 user.PasswordHash = userManager.PasswordHasher.HashPassword(user, signIn.Password);
                 db.Users.Add(user);
                 changes.Add($"created console sign-in {user.Email} for account {a.Id}");
+                Audited(db, a.Id, AuditKinds.IamConsoleAccess, Caller.RootArnOf(a.Id), $"Created the console sign-in {user.Email} for account {a.Id} from the provisioning file.");
                 secrets.Add($"console password of {user.Email}: {signIn.Password}");
             }
 
@@ -729,6 +746,8 @@ public sealed class ProvisioningService(
                 key.Status = k.Status;
                 db.AccessKeys.Add(key);
                 changes.Add($"created access key {k.Id} for {owner}");
+                Audited(db, accountId, AuditKinds.AccessKeyCreated, k.Id, $"Created access key {k.Id} for {owner} from the provisioning file.", null,
+                    Audit.AuditTrail.Json(new { AccessKeyId = k.Id, Owner = owner, Status = k.Status.ToString() }));
                 if (k.Secret is null)
                 {
                     secrets.Add($"secret access key of {k.Id} ({owner}): {secret}");
@@ -736,6 +755,8 @@ public sealed class ProvisioningService(
             }
             else if (key.Status != k.Status)
             {
+                Audited(db, accountId, AuditKinds.AccessKeyUpdated, k.Id, $"Made access key {k.Id} {k.Status} from the provisioning file.",
+                    Audit.AuditTrail.Json(new { AccessKeyId = k.Id, Status = key.Status.ToString() }), Audit.AuditTrail.Json(new { AccessKeyId = k.Id, Status = k.Status.ToString() }));
                 key.Status = k.Status;
                 changes.Add($"set access key {k.Id} {k.Status}");
             }
@@ -743,6 +764,15 @@ public sealed class ProvisioningService(
     }
 
     private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
+
+    /// <summary>Adds the entry of one applied change to the file's transaction (docs/audit-log.md#same-transaction).</summary>
+    private void Audited(ConsoleDbContext db, string accountId, string kind, string target, string summary, string? before = null, string? after = null) =>
+        audit.Record(db, null, new Audit.AuditChange(accountId, null, kind, target, summary, before, after));
+
+    private static string AccountState(AccountEntity a) => Audit.AuditTrail.Json(new
+    {
+        a.DisplayName, a.OrganizationId, a.HomeRegions, a.Sandbox, a.SendingEnabled, a.Max24HourSend, a.MaxSendRate,
+    });
 
     /// <summary>The principals in the database plus the accounts, users and roles the file declares.</summary>
     private sealed class PlannedPrincipals(IPrincipalDirectory saved, List<AccountPlan> plan) : IPrincipalDirectory

@@ -25,7 +25,8 @@ public sealed class IdentityNotificationsService(
     IDbContextFactory<ConsoleDbContext> dbFactory,
     SnsTopicAccess topics,
     SnsDeliverySignal signal,
-    TimeProvider time)
+    TimeProvider time,
+    Features.Audit.AuditTrail audit)
 {
     private static readonly Error RootOnly = new("auth.root_only", "Only the account's root user can change sending identities.");
 
@@ -74,6 +75,7 @@ public sealed class IdentityNotificationsService(
 
         // Clearing a Bounce or Complaint topic while forwarding is off is allowed and leaves it off: the safety net
         // (docs/notifications.md#feedback-email) then mails that type's feedback anyway.
+        var before = AuditState(identity);
         switch (type)
         {
             case SendEventType.Bounce: identity.BounceTopicArn = arn; break;
@@ -82,6 +84,7 @@ public sealed class IdentityNotificationsService(
         }
 
         identity.Version = Guid.NewGuid();
+        Audited(db, caller, identity, arn is null ? $"Cleared the {type.JsonName()} topic of {identity.Name}." : $"Set the {type.JsonName()} topic of {identity.Name} to {arn}.", before);
         await db.SaveChangesAsync(ct);
         return Result.Success();
     }
@@ -102,8 +105,10 @@ public sealed class IdentityNotificationsService(
             return new Error("InvalidParameterValue", refused);
         }
 
+        var before = AuditState(identity);
         identity.FeedbackForwardingEnabled = enabled;
         identity.Version = Guid.NewGuid();
+        Audited(db, caller, identity, $"Turned email feedback forwarding {(enabled ? "on" : "off")} for {identity.Name}.", before);
         await db.SaveChangesAsync(ct);
         return Result.Success();
     }
@@ -119,6 +124,7 @@ public sealed class IdentityNotificationsService(
         }
 
         var identity = found.Value;
+        var before = AuditState(identity);
         switch (type)
         {
             case SendEventType.Bounce: identity.HeadersInBounceNotifications = enabled; break;
@@ -127,9 +133,21 @@ public sealed class IdentityNotificationsService(
         }
 
         identity.Version = Guid.NewGuid();
+        Audited(db, caller, identity, $"{(enabled ? "Included" : "Left out")} original headers in {type.JsonName()} notifications of {identity.Name}.", before);
         await db.SaveChangesAsync(ct);
         return Result.Success();
     }
+
+    /// <summary>Adds the entry of a notification settings change to the context that saves it (docs/audit-log.md#same-transaction).</summary>
+    private void Audited(ConsoleDbContext db, Caller caller, SendingIdentityEntity identity, string summary, object before) =>
+        audit.Record(db, caller, new Features.Audit.AuditChange(identity.AccountId, identity.Region, AuditKinds.IdentityNotifications, identity.Name, summary,
+            Features.Audit.AuditTrail.Json(before), Features.Audit.AuditTrail.Json(AuditState(identity))));
+
+    private static object AuditState(SendingIdentityEntity i) => new
+    {
+        i.BounceTopicArn, i.ComplaintTopicArn, i.DeliveryTopicArn, i.FeedbackForwardingEnabled,
+        i.HeadersInBounceNotifications, i.HeadersInComplaintNotifications, i.HeadersInDeliveryNotifications,
+    };
 
     /// <summary>The topics the owner may pick for the identity: those whose policy lets SES publish for it, in its region.</summary>
     public async Task<Result<IReadOnlyList<UsableTopic>>> UsableTopicsAsync(Caller caller, string region, string name, CancellationToken ct = default)
