@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SesConsole.E2E.Infrastructure;
 using SesConsole.E2E.Pages;
+using SesConsole.Web.Features.Accounts;
 using SesConsole.Web.Features.Iam;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Tests.Shared;
@@ -20,10 +21,11 @@ namespace SesConsole.E2E;
 public sealed class DelegatesJourneyTests(ConsoleServer server)
 {
     private const string Owner = "111111111111";
-    private const string Agency = "222222222222";
+    private const string Agency = "555566667777"; // its own account: other journeys pause the demo delegate's sending
+    private const string AgencyRoot = "root@agency.test";
     private const string Domain = "agency-journey.example";
 
-    private static readonly string[] Simulator = ["success@simulator.amazonses.com"];
+    private static readonly string[] Recipients = ["reader@agency-journey-readers.example"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -31,6 +33,15 @@ public sealed class DelegatesJourneyTests(ConsoleServer server)
     public async Task Owner_adds_the_agency_which_sends_then_revokes_it_with_the_preview_and_the_audit_log_keeps_both_changes()
     {
         var identityArn = await server.AddVerifiedIdentityAsync(Owner, Domain);
+        using (var scope = server.Services.CreateScope())
+        {
+            var created = await scope.ServiceProvider.GetRequiredService<AccountsService>().CreateAsync(new Caller("e2e-admin", "admin@example.com", null, null, null, true),
+                new NewAccount
+                {
+                    AccountId = Agency, DisplayName = "Journey Agency", Regions = ["us-east-1"], Sandbox = false, RootEmail = AgencyRoot, RootPassword = ConsoleServer.Password,
+                }, Ct);
+            Assert.True(created.IsSuccess, created.Error?.Message);
+        }
 
         // 1. The owner adds the agency's account on the Delegates tab; the diff names the statement it writes.
         var owner = await server.NewPageAsync(1280, 900);
@@ -49,11 +60,11 @@ public sealed class DelegatesJourneyTests(ConsoleServer server)
 
         // 2. The agency sees the identity granted to it and sends as it over the API.
         var agencyPage = await server.NewPageAsync();
-        await new SignInPage(agencyPage).SignInAsync("delegate@example.com", ConsoleServer.Password);
+        await new SignInPage(agencyPage).SignInAsync(AgencyRoot, ConsoleServer.Password);
         await agencyPage.WaitForCircuitAsync();
         await agencyPage.GotoInteractiveAsync("/granted?region=us-east-1");
         await Expect(agencyPage.Locator($"[data-testid=granted-identity][data-name='{Domain}']")).ToContainTextAsync(identityArn);
-        using var agency = await ClientAsync(new Caller("e2e-agency", "delegate@example.com", Agency, null, $"arn:aws:iam::{Agency}:root", false));
+        using var agency = await ClientAsync(new Caller("e2e-agency", AgencyRoot, Agency, null, $"arn:aws:iam::{Agency}:root", false));
         for (var i = 0; i < 2; i++)
         {
             var sent = await SendAsync(agency, identityArn);
@@ -105,7 +116,7 @@ public sealed class DelegatesJourneyTests(ConsoleServer server)
         {
             FromEmailAddress = $"news@{Domain}",
             FromEmailAddressIdentityArn = identityArn,
-            Destination = new { ToAddresses = Simulator },
+            Destination = new { ToAddresses = Recipients },
             Content = new { Simple = new { Subject = new { Data = "From the agency" }, Body = new { Text = new { Data = "Hello" } } } },
         }));
 }
