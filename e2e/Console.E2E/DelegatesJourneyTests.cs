@@ -4,7 +4,6 @@ using Microsoft.Playwright;
 using SesConsole.E2E.Infrastructure;
 using SesConsole.E2E.Pages;
 using SesConsole.Web.Features.Accounts;
-using SesConsole.Web.Features.Iam;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Tests.Shared;
 using static Microsoft.Playwright.Assertions;
@@ -64,7 +63,7 @@ public sealed class DelegatesJourneyTests(ConsoleServer server)
         await agencyPage.WaitForCircuitAsync();
         await agencyPage.GotoInteractiveAsync("/granted?region=us-east-1");
         await Expect(agencyPage.Locator($"[data-testid=granted-identity][data-name='{Domain}']")).ToContainTextAsync(identityArn);
-        using var agency = await ClientAsync(new Caller("e2e-agency", AgencyRoot, Agency, null, $"arn:aws:iam::{Agency}:root", false));
+        using var agency = await server.ApiClientAsync(new Caller("e2e-agency", AgencyRoot, Agency, null, $"arn:aws:iam::{Agency}:root", false));
         for (var i = 0; i < 2; i++)
         {
             var sent = await SendAsync(agency, identityArn);
@@ -103,13 +102,6 @@ public sealed class DelegatesJourneyTests(ConsoleServer server)
         await ConsoleServer.ScreenshotAsync(owner, "audit-log");
     }
 
-    private async Task<SesApiTestClient> ClientAsync(Caller caller)
-    {
-        using var scope = server.Services.CreateScope();
-        var key = await scope.ServiceProvider.GetRequiredService<AccessKeysService>().CreateAsync(caller, null, Ct);
-        Assert.True(key.IsSuccess, key.Error?.Message);
-        return new SesApiTestClient(server.BaseUrl, key.Value!.Id, key.Value.Secret);
-    }
 
     private static Task<SesApiResponse> SendAsync(SesApiTestClient client, string identityArn) =>
         client.V2Async(HttpMethod.Post, "/v2/email/outbound-emails", JsonSerializer.Serialize(new

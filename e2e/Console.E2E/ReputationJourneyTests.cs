@@ -9,7 +9,6 @@ using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.E2E.Infrastructure;
 using SesConsole.E2E.Pages;
-using SesConsole.Web.Features.Iam;
 using SesConsole.Web.Features.Principals;
 using SesConsole.Web.Reputation.Inbound;
 using SesConsole.Web.Tests.Reputation.Inbound;
@@ -58,8 +57,8 @@ public sealed class ReputationJourneyTests(FeedbackConsoleServer server)
     public async Task Bounces_pause_the_delegate_and_the_admin_reads_and_resumes_it_while_the_owner_sees_the_delegates_figures()
     {
         var identityArn = await server.AddVerifiedIdentityAsync(Owner, Domain);
-        using var owner = await ClientAsync(OwnerRoot);
-        using var agency = await ClientAsync(DelegateRoot);
+        using var owner = await server.ApiClientAsync(OwnerRoot);
+        using var agency = await server.ApiClientAsync(DelegateRoot);
         var policy = $$"""
             {"Version":"2012-10-17","Statement":[{"Sid":"AllowAgency","Effect":"Allow","Principal":{"AWS":"{{Delegate}}"},
              "Action":["ses:SendEmail","ses:SendRawEmail"],"Resource":"{{identityArn}}"}]}
@@ -77,6 +76,8 @@ public sealed class ReputationJourneyTests(FeedbackConsoleServer server)
             sent.Add(response.Json.GetProperty("MessageId").GetString()!);
         }
 
+        // Receivers bounce what was handed to them: the reports come after the deliveries (which count the volume).
+        await WaitForDeliveriesAsync(sent);
         var port = await server.Services.GetRequiredService<InboundFeedbackListener>().Started.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         for (var i = 0; i < 2; i++)
         {
@@ -149,13 +150,6 @@ public sealed class ReputationJourneyTests(FeedbackConsoleServer server)
         Assert.True(again.Status == 200, again.Body);
     }
 
-    private async Task<SesApiTestClient> ClientAsync(Caller caller)
-    {
-        using var scope = server.Services.CreateScope();
-        var key = await scope.ServiceProvider.GetRequiredService<AccessKeysService>().CreateAsync(caller, null, Ct);
-        Assert.True(key.IsSuccess, key.Error?.Message);
-        return new SesApiTestClient(server.BaseUrl, key.Value!.Id, key.Value.Secret);
-    }
 
     private static Task<SesApiResponse> SendAsync(SesApiTestClient client, string to, string identityArn) =>
         client.V2Async(HttpMethod.Post, "/v2/email/outbound-emails", JsonSerializer.Serialize(new
@@ -179,6 +173,25 @@ public sealed class ReputationJourneyTests(FeedbackConsoleServer server)
         using var message = MimeMessage.Load(new MemoryStream(FeedbackMime.Bytes(mime)));
         await client.SendAsync(message, new MailboxAddress("", "mailer-daemon@mx.example.net"), [MailboxAddress.Parse(returnAddress)], Ct);
         await client.DisconnectAsync(true, Ct);
+    }
+
+    private async Task WaitForDeliveriesAsync(List<string> messageIds)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        var factory = server.Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>();
+        while (true)
+        {
+            await using (var db = await factory.CreateDbContextAsync(timeout.Token))
+            {
+                if (await db.SendEvents.AsNoTracking().CountAsync(e => messageIds.Contains(e.MessageId) && e.Type == "Delivery", timeout.Token) == messageIds.Count)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(100, timeout.Token);
+        }
     }
 
     private async Task WaitForStatusAsync(string account, EnforcementStatus status)

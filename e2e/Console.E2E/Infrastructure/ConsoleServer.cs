@@ -8,7 +8,9 @@ using Microsoft.Extensions.Logging;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Identities;
+using SesConsole.Web.Features.Iam;
 using SesConsole.Web.Features.Policies;
+using SesConsole.Web.Features.Principals;
 using Microsoft.Data.Sqlite;
 using Microsoft.Playwright;
 using SesConsole.Web.Tests.Shared;
@@ -104,6 +106,15 @@ public class ConsoleServer : WebApplicationFactory<Program>, IAsyncLifetime
         db.SendingIdentities.Add(entity);
         await db.SaveChangesAsync();
         return entity.Arn;
+    }
+
+    /// <summary>An SES API client signing with a new access key of <paramref name="caller"/> (the journeys' real SigV4 client).</summary>
+    public async Task<SesApiTestClient> ApiClientAsync(Caller caller)
+    {
+        using var scope = Services.CreateScope();
+        var key = await scope.ServiceProvider.GetRequiredService<AccessKeysService>().CreateAsync(caller, null, TestContext.Current.CancellationToken);
+        Xunit.Assert.True(key.IsSuccess, key.Error?.Message);
+        return new SesApiTestClient(BaseUrl, key.Value!.Id, key.Value.Secret);
     }
 
     public async ValueTask InitializeAsync()
