@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using SesConsole.Data.Entities;
@@ -12,8 +13,17 @@ namespace SesConsole.Data;
 /// dotnet ef migrations add NAME --project src/Console.Data --startup-project src/Console.Web --context SqlServerConsoleDbContext --output-dir Migrations/SqlServer
 /// </code>
 /// </summary>
-public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbContext<ConsoleUser>(options)
+public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbContext<ConsoleUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>The Data Protection key ring, shared by every node (docs/deployment.md#data-protection).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<QuotaCounterEntity> QuotaCounters => Set<QuotaCounterEntity>();
+
+    public DbSet<ChangeCounterEntity> ChangeCounters => Set<ChangeCounterEntity>();
+
+    public DbSet<NodeLeaseEntity> NodeLeases => Set<NodeLeaseEntity>();
+
     public DbSet<AccountEntity> Accounts => Set<AccountEntity>();
 
     public DbSet<IamPrincipalEntity> IamPrincipals => Set<IamPrincipalEntity>();

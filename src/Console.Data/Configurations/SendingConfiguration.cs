@@ -98,7 +98,9 @@ internal sealed class UsageEntryConfiguration : IEntityTypeConfiguration<UsageEn
         builder.HasKey(u => u.Id);
         builder.Property(u => u.AccountId).HasMaxLength(12).IsUnicode(false);
         builder.Property(u => u.MessageId).HasMaxLength(128).IsUnicode(false);
+        builder.Property(u => u.Region).HasMaxLength(32).IsUnicode(false).HasDefaultValue("");
         builder.HasIndex(u => new { u.AccountId, u.At });
+        builder.HasIndex(u => new { u.AccountId, u.Region, u.Id }); // a node's catch-up on other nodes' charges
         builder.HasOne<AccountEntity>().WithMany().HasForeignKey(u => u.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -187,7 +187,14 @@ public sealed class UsageEntryEntity
 
     public required string MessageId { get; set; }
 
-    /// <summary>Recipients charged (simulator recipients are not; suppressed ones are).</summary>
+    /// <summary>
+    /// The region the message was sent in: quotas are kept per account and region (docs/send-pipeline.md#quota). Rows
+    /// written before regions were recorded hold the empty string and count in every region until they age out.
+    /// </summary>
+    public string Region { get; set; } = "";
+
+    /// <summary>Recipients charged (simulator recipients are not; suppressed ones are). A negative row gives back a
+    /// reservation that was not accepted after all (docs/deployment.md#quotas).</summary>
     public int Recipients { get; set; }
 
     public DateTimeOffset At { get; set; }

@@ -38,6 +38,8 @@ public static class WebServiceCollectionExtensions
 
         var databaseOptions = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddConsoleData(databaseOptions, dataDirectory);
+        var clusterOptions = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
+        services.AddSingleton(new ClusterMode(clusterOptions.IsEnabled(databaseOptions.Provider), clusterOptions.Node, clusterOptions));
 
         // Secrets (access-key secrets, later DKIM keys) are protected with a key ring kept beside the database.
         services.AddDataProtection()

@@ -22,6 +22,25 @@ namespace SesConsole.Data.Migrations.SqlServer
 
             SqlServerModelBuilderExtensions.UseIdentityColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -372,6 +391,21 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.HasIndex("AccountId", "Target", "At");
 
                     b.ToTable("AuditEntries", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.ChangeCounterEntity", b =>
+                {
+                    b.Property<string>("Family")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(32)");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Family");
+
+                    b.ToTable("ChangeCounters", (string)null);
                 });
 
             modelBuilder.Entity("SesConsole.Data.Entities.ConfigurationSetEntity", b =>
@@ -879,6 +913,26 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.ToTable("MailboxMessages", (string)null);
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.NodeLeaseEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("NodeLeases", (string)null);
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.OutboxMessageEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1009,6 +1063,32 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.HasIndex("AccountId", "Region", "ConfigurationSetName", "At");
 
                     b.ToTable("PublishedEvents", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.QuotaCounterEntity", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(12)");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(32)");
+
+                    b.Property<double>("Tokens")
+                        .HasColumnType("float");
+
+                    b.Property<DateTimeOffset>("TokensAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId", "Region");
+
+                    b.ToTable("QuotaCounters", (string)null);
                 });
 
             modelBuilder.Entity("SesConsole.Data.Entities.ReputationBucketEntity", b =>
@@ -1762,9 +1842,19 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.Property<int>("Recipients")
                         .HasColumnType("int");
 
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(32)")
+                        .HasDefaultValue("");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AccountId", "At");
+
+                    b.HasIndex("AccountId", "Region", "Id");
 
                     b.ToTable("UsageLedger", (string)null);
                 });
@@ -1919,6 +2009,15 @@ namespace SesConsole.Data.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("SesConsole.Data.Entities.OutboxMessageEntity", b =>
+                {
+                    b.HasOne("SesConsole.Data.Entities.AccountEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.QuotaCounterEntity", b =>
                 {
                     b.HasOne("SesConsole.Data.Entities.AccountEntity", null)
                         .WithMany()

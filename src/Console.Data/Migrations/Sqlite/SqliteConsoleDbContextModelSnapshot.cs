@@ -17,6 +17,23 @@ namespace SesConsole.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -362,6 +379,21 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.HasIndex("AccountId", "Target", "At");
 
                     b.ToTable("AuditEntries", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.ChangeCounterEntity", b =>
+                {
+                    b.Property<string>("Family")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Family");
+
+                    b.ToTable("ChangeCounters", (string)null);
                 });
 
             modelBuilder.Entity("SesConsole.Data.Entities.ConfigurationSetEntity", b =>
@@ -862,6 +894,26 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.ToTable("MailboxMessages", (string)null);
                 });
 
+            modelBuilder.Entity("SesConsole.Data.Entities.NodeLeaseEntity", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("NodeLeases", (string)null);
+                });
+
             modelBuilder.Entity("SesConsole.Data.Entities.OutboxMessageEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -992,6 +1044,32 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.HasIndex("AccountId", "Region", "ConfigurationSetName", "At");
 
                     b.ToTable("PublishedEvents", (string)null);
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.QuotaCounterEntity", b =>
+                {
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(12)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Tokens")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("TokensAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId", "Region");
+
+                    b.ToTable("QuotaCounters", (string)null);
                 });
 
             modelBuilder.Entity("SesConsole.Data.Entities.ReputationBucketEntity", b =>
@@ -1740,9 +1818,19 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.Property<int>("Recipients")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AccountId", "At");
+
+                    b.HasIndex("AccountId", "Region", "Id");
 
                     b.ToTable("UsageLedger", (string)null);
                 });
@@ -1897,6 +1985,15 @@ namespace SesConsole.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("SesConsole.Data.Entities.OutboxMessageEntity", b =>
+                {
+                    b.HasOne("SesConsole.Data.Entities.AccountEntity", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SesConsole.Data.Entities.QuotaCounterEntity", b =>
                 {
                     b.HasOne("SesConsole.Data.Entities.AccountEntity", null)
                         .WithMany()
