@@ -13,6 +13,8 @@ namespace SesConsole.Web.Tests.Sending;
 
 public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
 {
+    private const string Region = "us-east-1";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A charge of ordinary recipients: as many to the daily quota as to the rate.</summary>
@@ -39,7 +41,7 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         var now = DateTimeOffset.UtcNow;
 
         var results = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i =>
-            Task.Run(() => ledger.TryReserveAsync(account, To(1), now.AddTicks(i), Ct), Ct)));
+            Task.Run(() => ledger.TryReserveAsync(account, Region, To(1), now.AddTicks(i), Ct), Ct)));
 
         Assert.Equal(100, results.Count(r => r.IsReserved));
         Assert.Equal(900, results.Count(r => r.Verdict == QuotaVerdict.DailyQuotaExceeded));
@@ -54,8 +56,94 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         }
 
         var restarted = new QuotaLedger(app.Factory.Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>(), app.Factory.Services.GetRequiredService<SendingReadCache>());
-        Assert.Equal(QuotaVerdict.DailyQuotaExceeded, (await restarted.TryReserveAsync(account, To(1), now.AddMinutes(1), Ct)).Verdict);
-        Assert.Equal(100, (await restarted.UsageAsync(account, now.AddMinutes(1), Ct)).SentLast24Hours);
+        Assert.Equal(QuotaVerdict.DailyQuotaExceeded, (await restarted.TryReserveAsync(account, Region, To(1), now.AddMinutes(1), Ct)).Verdict);
+        Assert.Equal(100, (await restarted.UsageAsync(account, Region, now.AddMinutes(1), Ct)).SentLast24Hours);
+    }
+
+    [Fact]
+    public async Task Quotas_are_kept_per_account_and_region()
+    {
+        var account = await NewAccountAsync(max24: 3, rate: 100);
+        var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
+        var now = new DateTimeOffset(2026, 11, 4, 12, 0, 0, TimeSpan.Zero);
+
+        Assert.True((await ledger.TryReserveAsync(account, Region, To(3), now, Ct)).IsReserved);
+        Assert.Equal(QuotaVerdict.DailyQuotaExceeded, (await ledger.TryReserveAsync(account, Region, To(1), now, Ct)).Verdict);
+
+        var elsewhere = await ledger.TryReserveAsync(account, "eu-west-1", To(3), now, Ct);
+        Assert.True(elsewhere.IsReserved);
+        Assert.Equal(3, elsewhere.SentLast24Hours);
+        Assert.Equal(3, (await ledger.UsageAsync(account, Region, now, Ct)).SentLast24Hours);
+    }
+
+    /// <summary>Two ledgers in cluster mode on one database file stand in for two nodes (docs/deployment.md#quotas).</summary>
+    private (QuotaLedger A, QuotaLedger B) TwoNodes() =>
+        (NewClusterLedger("node-a"), NewClusterLedger("node-b"));
+
+    private QuotaLedger NewClusterLedger(string node) =>
+        new(app.Factory.Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>(), app.Factory.Services.GetRequiredService<SendingReadCache>(),
+            new SesConsole.Web.Hosting.ClusterMode(true, node, new SesConsole.Web.Hosting.ClusterOptions()));
+
+    [Fact]
+    public async Task Cluster_mode_1000_parallel_sends_split_over_two_nodes_against_a_quota_of_100_accept_exactly_100()
+    {
+        var account = await NewAccountAsync(max24: 100, rate: 100_000);
+        var (a, b) = TwoNodes();
+        await using var _a = a;
+        await using var _b = b;
+        var now = DateTimeOffset.UtcNow;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i =>
+            Task.Run(() => (i % 2 == 0 ? a : b).TryReserveAsync(account, Region, To(1), now.AddTicks(i), Ct), Ct)));
+
+        Assert.Equal(100, results.Count(r => r.IsReserved));
+        Assert.Equal(900, results.Count(r => r.Verdict == QuotaVerdict.DailyQuotaExceeded));
+        await using var db = app.Db();
+        Assert.Equal(100, await db.UsageLedger.Where(u => u.AccountId == account && u.Region == Region).SumAsync(u => u.Recipients, Ct)); // charged as reserved
+        Assert.Null(a.Confirm(results.First(r => r.IsReserved).ReservationId!, account, "m-1")); // the reservation already is the row
+    }
+
+    [Fact]
+    public async Task Cluster_mode_a_release_on_one_node_frees_the_quota_for_the_other()
+    {
+        var account = await NewAccountAsync(max24: 2, rate: 100);
+        var (a, b) = TwoNodes();
+        await using var _a = a;
+        await using var _b = b;
+        var now = new DateTimeOffset(2026, 11, 5, 12, 0, 0, TimeSpan.Zero);
+
+        var first = await a.TryReserveAsync(account, Region, To(1), now, Ct);
+        Assert.True((await b.TryReserveAsync(account, Region, To(1), now.AddSeconds(1), Ct)).IsReserved);
+        Assert.Equal(QuotaVerdict.DailyQuotaExceeded, (await b.TryReserveAsync(account, Region, To(1), now.AddSeconds(2), Ct)).Verdict);
+
+        a.Release(first.ReservationId!);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        QuotaReservation again;
+        do
+        {
+            again = await b.TryReserveAsync(account, Region, To(1), now.AddSeconds(3), Ct); // the release is written by a's arbiter
+        }
+        while (!again.IsReserved && DateTime.UtcNow < deadline && await Task.Delay(20, Ct).ContinueWith(_ => true, Ct));
+
+        Assert.True(again.IsReserved);
+        Assert.Equal(2, (await a.UsageAsync(account, Region, now.AddSeconds(4), Ct)).SentLast24Hours);
+        Assert.Equal(QuotaVerdict.DailyQuotaExceeded, (await a.TryReserveAsync(account, Region, To(1), now.AddSeconds(5), Ct)).Verdict);
+    }
+
+    [Fact]
+    public async Task Cluster_mode_the_rate_bucket_is_shared_by_the_nodes()
+    {
+        var account = await NewAccountAsync(max24: 1000, rate: 4);
+        var (a, b) = TwoNodes();
+        await using var _a = a;
+        await using var _b = b;
+        var now = new DateTimeOffset(2026, 11, 5, 13, 0, 0, TimeSpan.Zero);
+
+        Assert.True((await a.TryReserveAsync(account, Region, To(3), now, Ct)).IsReserved);
+        Assert.Equal(QuotaVerdict.RateExceeded, (await b.TryReserveAsync(account, Region, To(2), now, Ct)).Verdict);
+        Assert.True((await b.TryReserveAsync(account, Region, To(1), now, Ct)).IsReserved);
+        Assert.Equal(QuotaVerdict.RateExceeded, (await a.TryReserveAsync(account, Region, To(1), now, Ct)).Verdict);
+        Assert.True((await a.TryReserveAsync(account, Region, To(2), now.AddMilliseconds(500), Ct)).IsReserved); // 4 tokens a second
     }
 
     [Fact]
@@ -65,15 +153,15 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
         var t0 = new DateTimeOffset(2026, 11, 3, 12, 0, 0, TimeSpan.Zero);
 
-        var kept = await ledger.TryReserveAsync(account, To(3), t0, Ct);
-        var released = await ledger.TryReserveAsync(account, To(2), t0, Ct);
+        var kept = await ledger.TryReserveAsync(account, Region, To(3), t0, Ct);
+        var released = await ledger.TryReserveAsync(account, Region, To(2), t0, Ct);
         ledger.Settle(kept.ReservationId!);
         ledger.Release(released.ReservationId!);
         ledger.Release(kept.ReservationId!); // settled: no effect
 
-        Assert.Equal(3, (await ledger.UsageAsync(account, t0, Ct)).SentLast24Hours);
-        Assert.True((await ledger.TryReserveAsync(account, To(2), t0.AddSeconds(1), Ct)).IsReserved);
-        Assert.Equal(QuotaVerdict.DailyQuotaExceeded, (await ledger.TryReserveAsync(account, To(1), t0.AddSeconds(2), Ct)).Verdict);
+        Assert.Equal(3, (await ledger.UsageAsync(account, Region, t0, Ct)).SentLast24Hours);
+        Assert.True((await ledger.TryReserveAsync(account, Region, To(2), t0.AddSeconds(1), Ct)).IsReserved);
+        Assert.Equal(QuotaVerdict.DailyQuotaExceeded, (await ledger.TryReserveAsync(account, Region, To(1), t0.AddSeconds(2), Ct)).Verdict);
     }
 
     [Fact]
@@ -83,11 +171,11 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
         var t0 = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
-        var first = await ledger.TryReserveAsync(account, To(7), t0, Ct);
-        var tooMany = await ledger.TryReserveAsync(account, To(4), t0.AddHours(1), Ct);
-        var fits = await ledger.TryReserveAsync(account, To(3), t0.AddHours(2), Ct);
-        var full = await ledger.TryReserveAsync(account, To(1), t0.AddHours(23), Ct);
-        var afterWindow = await ledger.TryReserveAsync(account, To(7), t0.AddHours(24).AddSeconds(1), Ct);
+        var first = await ledger.TryReserveAsync(account, Region, To(7), t0, Ct);
+        var tooMany = await ledger.TryReserveAsync(account, Region, To(4), t0.AddHours(1), Ct);
+        var fits = await ledger.TryReserveAsync(account, Region, To(3), t0.AddHours(2), Ct);
+        var full = await ledger.TryReserveAsync(account, Region, To(1), t0.AddHours(23), Ct);
+        var afterWindow = await ledger.TryReserveAsync(account, Region, To(7), t0.AddHours(24).AddSeconds(1), Ct);
 
         Assert.Equal(QuotaVerdict.Reserved, first.Verdict);
         Assert.Equal(QuotaVerdict.DailyQuotaExceeded, tooMany.Verdict);
@@ -103,7 +191,7 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         var paused = await NewAccountAsync(max24: 1000, rate: 2, enabled: false);
         var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
 
-        var refused = await ledger.TryReserveAsync(paused, To(1), new DateTimeOffset(2026, 11, 2, 12, 0, 0, TimeSpan.Zero), Ct);
+        var refused = await ledger.TryReserveAsync(paused, Region, To(1), new DateTimeOffset(2026, 11, 2, 12, 0, 0, TimeSpan.Zero), Ct);
 
         Assert.Equal(QuotaVerdict.SendingPaused, refused.Verdict);
     }
@@ -116,23 +204,23 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 12, 0, 0, TimeSpan.Zero));
 
         // A burst of 5 recipients in one instant passes, whichever way the messages split them; the 6th is refused.
-        Assert.True((await ledger.TryReserveAsync(account, To(2), time.GetUtcNow(), Ct)).IsReserved);
-        Assert.True((await ledger.TryReserveAsync(account, To(3), time.GetUtcNow(), Ct)).IsReserved);
-        var sixth = await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct);
+        Assert.True((await ledger.TryReserveAsync(account, Region, To(2), time.GetUtcNow(), Ct)).IsReserved);
+        Assert.True((await ledger.TryReserveAsync(account, Region, To(3), time.GetUtcNow(), Ct)).IsReserved);
+        var sixth = await ledger.TryReserveAsync(account, Region, To(1), time.GetUtcNow(), Ct);
         Assert.Equal(QuotaVerdict.RateExceeded, sixth.Verdict);
         Assert.Null(sixth.ReservationId);
         Assert.Equal(5, sixth.SentLast24Hours); // a refused message charges nothing
 
         // 5 tokens a second: 400 ms bring back 2 recipients, not 3.
         time.Advance(TimeSpan.FromMilliseconds(400));
-        Assert.Equal(QuotaVerdict.RateExceeded, (await ledger.TryReserveAsync(account, To(3), time.GetUtcNow(), Ct)).Verdict);
-        Assert.True((await ledger.TryReserveAsync(account, To(2), time.GetUtcNow(), Ct)).IsReserved);
-        Assert.Equal(QuotaVerdict.RateExceeded, (await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct)).Verdict);
+        Assert.Equal(QuotaVerdict.RateExceeded, (await ledger.TryReserveAsync(account, Region, To(3), time.GetUtcNow(), Ct)).Verdict);
+        Assert.True((await ledger.TryReserveAsync(account, Region, To(2), time.GetUtcNow(), Ct)).IsReserved);
+        Assert.Equal(QuotaVerdict.RateExceeded, (await ledger.TryReserveAsync(account, Region, To(1), time.GetUtcNow(), Ct)).Verdict);
 
         // A long pause fills the bucket to one second's worth, no more.
         time.Advance(TimeSpan.FromMinutes(5));
-        Assert.True((await ledger.TryReserveAsync(account, To(5), time.GetUtcNow(), Ct)).IsReserved);
-        Assert.Equal(QuotaVerdict.RateExceeded, (await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct)).Verdict);
+        Assert.True((await ledger.TryReserveAsync(account, Region, To(5), time.GetUtcNow(), Ct)).IsReserved);
+        Assert.Equal(QuotaVerdict.RateExceeded, (await ledger.TryReserveAsync(account, Region, To(1), time.GetUtcNow(), Ct)).Verdict);
     }
 
     [Fact]
@@ -142,10 +230,10 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 13, 0, 0, TimeSpan.Zero));
 
-        var first = await ledger.TryReserveAsync(account, To(4), time.GetUtcNow(), Ct);
-        var second = await ledger.TryReserveAsync(account, To(4), time.GetUtcNow(), Ct);
-        var third = await ledger.TryReserveAsync(account, To(3), time.GetUtcNow(), Ct); // 2 tokens left
-        var fourth = await ledger.TryReserveAsync(account, To(2), time.GetUtcNow(), Ct);
+        var first = await ledger.TryReserveAsync(account, Region, To(4), time.GetUtcNow(), Ct);
+        var second = await ledger.TryReserveAsync(account, Region, To(4), time.GetUtcNow(), Ct);
+        var third = await ledger.TryReserveAsync(account, Region, To(3), time.GetUtcNow(), Ct); // 2 tokens left
+        var fourth = await ledger.TryReserveAsync(account, Region, To(2), time.GetUtcNow(), Ct);
 
         Assert.True(first.IsReserved && second.IsReserved);
         Assert.Equal(QuotaVerdict.RateExceeded, third.Verdict);
@@ -170,7 +258,7 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal(DomainQuotaVerdict.MaxSendRateExceeded, next.Verdict);
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(DomainQuotaVerdict.Reserved, (await port.TryReserveAsync(account, "us-east-1", To(1), time.GetUtcNow(), Ct)).Verdict);
-        Assert.Equal(1, (await ledger.UsageAsync(account, time.GetUtcNow(), Ct)).SentLast24Hours);
+        Assert.Equal(1, (await ledger.UsageAsync(account, Region, time.GetUtcNow(), Ct)).SentLast24Hours);
     }
 
     [Fact]
@@ -180,15 +268,15 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 15, 0, 0, TimeSpan.Zero));
 
-        var rejectedLater = await ledger.TryReserveAsync(account, To(3), time.GetUtcNow(), Ct);
-        Assert.Equal(QuotaVerdict.RateExceeded, (await ledger.TryReserveAsync(account, To(2), time.GetUtcNow(), Ct)).Verdict);
+        var rejectedLater = await ledger.TryReserveAsync(account, Region, To(3), time.GetUtcNow(), Ct);
+        Assert.Equal(QuotaVerdict.RateExceeded, (await ledger.TryReserveAsync(account, Region, To(2), time.GetUtcNow(), Ct)).Verdict);
         ledger.Release(rejectedLater.ReservationId!);
         ledger.Release(rejectedLater.ReservationId!); // twice: refunded once
-        var full = await ledger.TryReserveAsync(account, To(4), time.GetUtcNow(), Ct);
+        var full = await ledger.TryReserveAsync(account, Region, To(4), time.GetUtcNow(), Ct);
 
         Assert.True(full.IsReserved);
         Assert.Equal(4, full.SentLast24Hours);
-        Assert.Equal(QuotaVerdict.RateExceeded, (await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct)).Verdict);
+        Assert.Equal(QuotaVerdict.RateExceeded, (await ledger.TryReserveAsync(account, Region, To(1), time.GetUtcNow(), Ct)).Verdict);
     }
 
     [Fact]
@@ -198,8 +286,8 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
         var now = new DateTimeOffset(2026, 11, 2, 16, 0, 0, TimeSpan.Zero);
 
-        Assert.Equal(QuotaVerdict.DailyQuotaExceeded, (await ledger.TryReserveAsync(account, To(2), now, Ct)).Verdict);
-        Assert.True((await ledger.TryReserveAsync(account, new QuotaCharge(0, 2), now, Ct)).IsReserved);
+        Assert.Equal(QuotaVerdict.DailyQuotaExceeded, (await ledger.TryReserveAsync(account, Region, To(2), now, Ct)).Verdict);
+        Assert.True((await ledger.TryReserveAsync(account, Region, new QuotaCharge(0, 2), now, Ct)).IsReserved);
     }
 
     [Fact]
@@ -209,13 +297,13 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 17, 0, 0, TimeSpan.Zero));
 
-        var first = await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct);
+        var first = await ledger.TryReserveAsync(account, Region, To(1), time.GetUtcNow(), Ct);
         time.Advance(TimeSpan.FromSeconds(1));
-        var afterOneSecond = await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct);
+        var afterOneSecond = await ledger.TryReserveAsync(account, Region, To(1), time.GetUtcNow(), Ct);
         time.Advance(TimeSpan.FromSeconds(0.9));
-        var justBefore = await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct);
+        var justBefore = await ledger.TryReserveAsync(account, Region, To(1), time.GetUtcNow(), Ct);
         time.Advance(TimeSpan.FromSeconds(0.1));
-        var afterTwoSeconds = await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct);
+        var afterTwoSeconds = await ledger.TryReserveAsync(account, Region, To(1), time.GetUtcNow(), Ct);
 
         Assert.True(first.IsReserved);
         Assert.Equal(QuotaVerdict.RateExceeded, afterOneSecond.Verdict);
@@ -231,11 +319,11 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
         var ledger = app.Factory.Services.GetRequiredService<QuotaLedger>();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 2, 18, 0, 0, TimeSpan.Zero));
 
-        var big = await ledger.TryReserveAsync(account, To(5), time.GetUtcNow(), Ct);
+        var big = await ledger.TryReserveAsync(account, Region, To(5), time.GetUtcNow(), Ct);
         time.Advance(TimeSpan.FromMilliseconds(400));
-        var tooSoon = await ledger.TryReserveAsync(account, To(1), time.GetUtcNow(), Ct);
+        var tooSoon = await ledger.TryReserveAsync(account, Region, To(1), time.GetUtcNow(), Ct);
         time.Advance(TimeSpan.FromMilliseconds(600));
-        var refilled = await ledger.TryReserveAsync(account, To(2), time.GetUtcNow(), Ct);
+        var refilled = await ledger.TryReserveAsync(account, Region, To(2), time.GetUtcNow(), Ct);
 
         Assert.True(big.IsReserved);
         Assert.Equal(QuotaVerdict.RateExceeded, tooSoon.Verdict);

@@ -151,12 +151,12 @@ public sealed class DbSendingAccountDirectory(IDbContextFactory<ConsoleDbContext
     }
 }
 
-/// <summary>The quota port over <see cref="QuotaLedger"/>: reservations in memory, the ledger row written with the accepted message.</summary>
+/// <summary>The quota port over <see cref="QuotaLedger"/>: per account and region; in memory on one node, through the database in cluster mode.</summary>
 public sealed class LedgerSendingQuota(QuotaLedger ledger) : ISendingQuota
 {
     public async ValueTask<QuotaResult> TryReserveAsync(string account, string region, QuotaCharge charge, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var result = await ledger.TryReserveAsync(account, charge, now, cancellationToken);
+        var result = await ledger.TryReserveAsync(account, region, charge, now, cancellationToken);
         var verdict = result.Verdict switch
         {
             QuotaVerdict.Reserved => DomainQuotaVerdict.Reserved,
@@ -168,7 +168,7 @@ public sealed class LedgerSendingQuota(QuotaLedger ledger) : ISendingQuota
 
     public async ValueTask<QuotaResult> PeekAsync(string account, string region, QuotaCharge charge, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var usage = await ledger.UsageAsync(account, now, cancellationToken);
+        var usage = await ledger.UsageAsync(account, region, now, cancellationToken);
         var verdict = usage.SentLast24Hours + charge.DailyRecipients > usage.Max24HourSend ? DomainQuotaVerdict.DailyQuotaExceeded : DomainQuotaVerdict.Reserved;
         return new QuotaResult(verdict, usage.Max24HourSend, usage.SentLast24Hours, usage.MaxSendRate);
     }
