@@ -41,7 +41,7 @@ public sealed class OutboxProcessKillTests
         {
             var accepted = new ConcurrentBag<string>();
             int receivedAtKill;
-            using (var first = await ConsoleProcess.StartAsync(directory, provision, relay.Port))
+            using (var first = await StartConsoleAsync(directory, provision, relay.Port))
             {
                 using var api = new SesApiTestClient(first.BaseUrl, OwnerKey, OwnerSecret);
                 await VerifySenderAsync(api, first.BaseUrl, relay);
@@ -70,7 +70,7 @@ public sealed class OutboxProcessKillTests
             Assert.True(await PendingAsync(directory) > 0, "the outbox had messages left when the process died");
 
             relay.Delay = TimeSpan.Zero;
-            using (var second = await ConsoleProcess.StartAsync(directory, provision, relay.Port))
+            using (var second = await StartConsoleAsync(directory, provision, relay.Port))
             {
                 await WaitUntilAsync(async () => await PendingAsync(directory) == 0, TimeSpan.FromSeconds(90), "the second process to empty the outbox");
             }
@@ -156,87 +156,10 @@ public sealed class OutboxProcessKillTests
         }
     }
 
-    /// <summary>The built console as its own OS process, relaying to the test's SMTP server; disposing kills it if it still runs.</summary>
-    private sealed class ConsoleProcess : IDisposable
-    {
-        private readonly Process _process;
-        private readonly ConcurrentQueue<string> _output = new();
-
-        private ConsoleProcess(Process process) => _process = process;
-
-        public string BaseUrl { get; private set; } = "";
-
-        public static async Task<ConsoleProcess> StartAsync(string directory, string provision, int relayPort)
-        {
-            var dll = Path.Combine(AppContext.BaseDirectory, "Console.Web.dll");
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = AppContext.BaseDirectory,
-            };
-            foreach (var argument in (string[])["exec", dll, "--urls", "http://127.0.0.1:0", "--data-dir", directory, "--provision", provision,
-                         "--Mail:Mode=SmtpRelay", "--Mail:Relay:Host=127.0.0.1", $"--Mail:Relay:Port={relayPort}", "--Mail:Relay:Security=None",
-                         $"--Sending:Delivery:Parallelism={Parallelism}", "--Sending:Delivery:BatchSize=8",
-                         "--Sending:Delivery:PollInterval=00:00:00.100", "--Sending:Delivery:ClaimLease=00:00:03"])
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-            var console = new ConsoleProcess(process);
-            var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            void Read(object? sender, DataReceivedEventArgs e)
-            {
-                if (e.Data is null)
-                {
-                    return;
-                }
-
-                console._output.Enqueue(e.Data);
-                if (Regex.Match(e.Data, @"Now listening on: (http://127\.0\.0\.1:\d+)") is { Success: true } m)
-                {
-                    listening.TrySetResult(m.Groups[1].Value);
-                }
-            }
-
-            process.EnableRaisingEvents = true;
-            process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("The console exited before it listened."));
-            process.OutputDataReceived += Read;
-            process.ErrorDataReceived += Read;
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            try
-            {
-                console.BaseUrl = await listening.Task.WaitAsync(TimeSpan.FromSeconds(120), Ct);
-            }
-            catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
-            {
-                await Task.Delay(200, Ct); // the last lines of its output
-                console.Dispose();
-                throw new TimeoutException($"The console did not start listening:{Environment.NewLine}{string.Join(Environment.NewLine, console._output)}");
-            }
-
-            return console;
-        }
-
-        /// <summary>SIGKILL: the process gets no chance to run any shutdown code.</summary>
-        public void Kill()
-        {
-            _process.Kill();
-            _process.WaitForExit();
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit();
-            }
-
-            _process.Dispose();
-        }
-    }
+    /// <summary>The built console as its own OS process on <paramref name="directory"/>, relaying to the test's SMTP server.</summary>
+    private static Task<ConsoleProcess> StartConsoleAsync(string directory, string provision, int relayPort) =>
+        ConsoleProcess.StartAsync(["--data-dir", directory, "--provision", provision,
+            "--Mail:Mode=SmtpRelay", "--Mail:Relay:Host=127.0.0.1", $"--Mail:Relay:Port={relayPort}", "--Mail:Relay:Security=None",
+            $"--Sending:Delivery:Parallelism={Parallelism}", "--Sending:Delivery:BatchSize=8",
+            "--Sending:Delivery:PollInterval=00:00:00.100", "--Sending:Delivery:ClaimLease=00:00:03"]);
 }
