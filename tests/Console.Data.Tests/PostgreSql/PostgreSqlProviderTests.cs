@@ -35,6 +35,23 @@ public sealed class PostgreSqlProviderTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public async Task Two_nodes_migrating_one_empty_database_at_once_both_succeed()
+    {
+        // Two console nodes started together: EF Core's migration lock lets one apply the migrations, the other then finds none.
+        var connectionString = await cluster.CreateDatabaseAsync($"together_{Guid.NewGuid():N}");
+        var options = new DbContextOptionsBuilder<PostgreSqlConsoleDbContext>().UseNpgsql(connectionString).Options;
+
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            await using var db = new PostgreSqlConsoleDbContext(options);
+            await db.Database.MigrateAsync(Ct);
+        }, Ct)));
+
+        await using var check = new PostgreSqlConsoleDbContext(options);
+        Assert.Equal(check.Database.GetMigrations(), await check.Database.GetAppliedMigrationsAsync(Ct));
+    }
+
+    [Fact]
     public async Task Timestamps_of_any_offset_are_written_as_utc_instants_and_order_by_instant()
     {
         var database = await PostgreSqlDatabase.CreateAsync(cluster, "timestamps", T0);
