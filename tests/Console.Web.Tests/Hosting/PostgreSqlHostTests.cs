@@ -75,13 +75,17 @@ public sealed class PostgreSqlHostTests(PostgresCluster cluster)
             var outbox = await db.OutboxMessages.AsNoTracking().SingleAsync(m => m.MessageId == messageId, Ct);
             Assert.Equal("reader@customer.example", outbox.Recipients);
             Assert.Equal(TimeSpan.Zero, outbox.CreatedAt.Offset);
-            Assert.Contains("Send", await db.SendEvents.Where(e => e.MessageId == messageId).Select(e => e.Type).ToListAsync(Ct));
+            // The Send event is the accepted attempt's own row; later events are rows of their own.
             Assert.Equal(1, await db.SendAttempts.CountAsync(a => a.Accepted && a.AccountId == "111111111111", Ct));
+            Assert.Contains("Delivery", await db.SendEvents.Where(e => e.MessageId == messageId).Select(e => e.Type).ToListAsync(Ct));
         }
 
-        // The API reads the send back: the 24-hour quota counts it.
+        // The API reads the send back: the 24-hour quota and the send statistics count it.
         var quota = await api.V2Async(HttpMethod.Get, "/v2/email/account");
         Assert.Equal(200, quota.Status);
         Assert.Equal(1, quota.Json.GetProperty("SendQuota").GetProperty("SentLast24Hours").GetDouble());
+        var statistics = await api.V1Async(("Action", "GetSendStatistics"));
+        Assert.Equal(200, statistics.Status);
+        Assert.Equal("1", Assert.Single(statistics.Xml.Descendants(SesApiTestClient.Ns + "DeliveryAttempts")).Value);
     }
 }
