@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the solution (unit, bUnit, integration on real SQLite, e2e in real Chromium) and prints one plain
-# closing line "N passed, N failed, N skipped". Installs Debian's chromium, swaks, awscli and python3-boto3 when they are
-# missing. Extra arguments go to `dotnet test` (e.g. --no-build).
+# Runs every test of the solution (unit, bUnit, integration on real SQLite and PostgreSQL, e2e in real Chromium) and
+# prints one plain closing line "N passed, N failed, N skipped". Installs Debian's chromium, swaks, awscli,
+# python3-boto3 and postgresql when they are missing. Extra arguments go to `dotnet test` (e.g. --no-build).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +31,16 @@ if [ ! -x /usr/bin/aws ] || ! /usr/bin/python3 -c "import boto3" >/dev/null 2>&1
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli python3-boto3 >/dev/null
   else
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli python3-boto3 >/dev/null
+  fi
+fi
+
+# PostgreSQL's initdb and pg_ctl, for the private cluster of the PostgreSQL tests (tests/Shared/PostgresCluster.cs).
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "initdb not found: installing Debian's postgresql for the PostgreSQL tests"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
   fi
 fi
 

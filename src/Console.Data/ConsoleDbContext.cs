@@ -7,10 +7,12 @@ namespace SesConsole.Data;
 
 /// <summary>
 /// The provider-neutral model: ASP.NET Core Identity tables plus the console's own. Each provider has a thin derived
-/// context with its conventions and its own migration set; every model change needs a migration for both:
+/// context with its conventions and its own migration set; every model change needs a migration for all three
+/// (docs/database-providers.md#migrations):
 /// <code>
-/// dotnet ef migrations add NAME --project src/Console.Data --startup-project src/Console.Web --context SqliteConsoleDbContext    --output-dir Migrations/Sqlite
-/// dotnet ef migrations add NAME --project src/Console.Data --startup-project src/Console.Web --context SqlServerConsoleDbContext --output-dir Migrations/SqlServer
+/// dotnet ef migrations add NAME --project src/Console.Data --startup-project src/Console.Web --context SqliteConsoleDbContext     --output-dir Migrations/Sqlite
+/// dotnet ef migrations add NAME --project src/Console.Data --startup-project src/Console.Web --context SqlServerConsoleDbContext  --output-dir Migrations/SqlServer
+/// dotnet ef migrations add NAME --project src/Console.Data --startup-project src/Console.Web --context PostgreSqlConsoleDbContext --output-dir Migrations/PostgreSql
 /// </code>
 /// </summary>
 public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbContext<ConsoleUser>(options), IDataProtectionKeyContext

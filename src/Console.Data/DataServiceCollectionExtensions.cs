@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using SesConsole.Data.PostgreSql;
 using SesConsole.Data.Sqlite;
 using SesConsole.Data.SqlServer;
 
@@ -35,6 +36,15 @@ public static class DataServiceCollectionExtensions
 
                 services.AddPooledDbContextFactory<SqlServerConsoleDbContext>((sp, o) => o.UseSqlServer(options.ConnectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
                 services.AddSingleton<IDbContextFactory<ConsoleDbContext>, Adapter<SqlServerConsoleDbContext>>();
+                break;
+            case DatabaseProvider.PostgreSql:
+                if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                {
+                    throw new InvalidOperationException("Database:Provider is PostgreSql but Database:ConnectionString is empty.");
+                }
+
+                services.AddPooledDbContextFactory<PostgreSqlConsoleDbContext>((sp, o) => o.UseNpgsql(options.ConnectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
+                services.AddSingleton<IDbContextFactory<ConsoleDbContext>, Adapter<PostgreSqlConsoleDbContext>>();
                 break;
             default:
                 throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");

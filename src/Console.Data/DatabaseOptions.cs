@@ -8,6 +8,9 @@ public enum DatabaseProvider
 
     /// <summary>The production provider; needs <see cref="DatabaseOptions.ConnectionString"/>.</summary>
     SqlServer,
+
+    /// <summary>The other server provider (docs/database-providers.md#postgresql); needs <see cref="DatabaseOptions.ConnectionString"/>.</summary>
+    PostgreSql,
 }
 
 /// <summary>Bound from the <c>Database</c> configuration section.</summary>
@@ -17,6 +20,6 @@ public sealed class DatabaseOptions
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
-    /// <summary>Required for SQL Server. For SQLite it overrides the default <c>Data Source=DATADIR/sesconsole.db</c>.</summary>
+    /// <summary>Required for SQL Server and PostgreSQL. For SQLite it overrides the default <c>Data Source=DATADIR/sesconsole.db</c>.</summary>
     public string? ConnectionString { get; set; }
 }

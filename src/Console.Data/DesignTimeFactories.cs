@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using SesConsole.Data.PostgreSql;
 using SesConsole.Data.Sqlite;
 using SesConsole.Data.SqlServer;
 
@@ -18,4 +19,11 @@ internal sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<S
     public SqlServerConsoleDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<SqlServerConsoleDbContext>()
             .UseSqlServer("Server=(local);Database=SesConsole;Trusted_Connection=True;TrustServerCertificate=True").Options);
+}
+
+/// <summary>Lets <c>dotnet ef</c> build the PostgreSQL context; the connection string is never opened.</summary>
+internal sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<PostgreSqlConsoleDbContext>
+{
+    public PostgreSqlConsoleDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgreSqlConsoleDbContext>().UseNpgsql("Host=localhost;Database=sesconsole").Options);
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using SesConsole.Data.Entities;
 
@@ -62,9 +63,14 @@ public static class ReputationRollup
         nameof(ReputationBucketEntity.SoftBounces), nameof(ReputationBucketEntity.Complaints), nameof(ReputationBucketEntity.ComplaintEligible),
         nameof(ReputationBucketEntity.Suppressed)];
 
-    /// <summary>Merges deltas of the same bucket (one upsert each).</summary>
+    /// <summary>
+    /// Merges deltas of the same bucket (one upsert each), in key order: concurrent writers then lock the buckets they
+    /// share in the same order and cannot deadlock each other (PostgreSQL and SQL Server lock each upserted row).
+    /// </summary>
     public static IReadOnlyList<ReputationDelta> Merge(IEnumerable<ReputationDelta> deltas) =>
-        [.. deltas.GroupBy(d => (d.AccountId, d.OwnerAccountId, d.SourceArn, d.Hour, d.Test)).Select(g => g.Aggregate((a, b) => a.Plus(b)))];
+        [.. deltas.GroupBy(d => (d.AccountId, d.OwnerAccountId, d.SourceArn, d.Hour, d.Test)).Select(g => g.Aggregate((a, b) => a.Plus(b)))
+            .OrderBy(d => d.AccountId, StringComparer.Ordinal).ThenBy(d => d.Hour).ThenBy(d => d.Test)
+            .ThenBy(d => d.OwnerAccountId, StringComparer.Ordinal).ThenBy(d => d.SourceArn, StringComparer.Ordinal)];
 
     /// <summary>
     /// Adds <paramref name="deltas"/> through <paramref name="db"/>'s connection, in its current transaction (or
@@ -112,9 +118,11 @@ public static class ReputationRollup
     {
         var entity = db.Model.FindEntityType(table)!;
         var sql = db.GetService<ISqlGenerationHelper>();
-        var name = sql.DelimitIdentifier(entity.GetTableName()!);
+        // Names from the model, quoted by the provider: PostgreSQL folds unquoted names to lower case, EF's are PascalCase.
+        var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var name = sql.DelimitIdentifier(store.Name, store.Schema);
         var columns = keys.Concat(fixedColumns).Concat(Counts).ToArray();
-        string Column(string c) => sql.DelimitIdentifier(c);
+        string Column(string c) => sql.DelimitIdentifier(entity.FindProperty(c)!.GetColumnName(store)!);
         var parameters = columns.Select((c, i) => sql.GenerateParameterName($"p{i}")).ToArray();
         await using var command = connection.CreateCommand();
         command.CommandText = db.Database.IsSqlServer()

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
+using SesConsole.Data.PostgreSql;
 using SesConsole.Data.Sqlite;
 using SesConsole.Data.SqlServer;
 
@@ -31,6 +32,16 @@ public sealed class MigrationsTests : IDisposable
 
         Assert.False(db.Database.HasPendingModelChanges(),
             "The SQL Server model changed without a migration: run the 'migrations add' command in src/Console.Data/README.md for SqlServerConsoleDbContext.");
+    }
+
+    [Fact]
+    public void PostgreSql_model_has_no_pending_changes()
+    {
+        // As for SQL Server, no server is needed to compare the model with the snapshot.
+        using var db = new PostgreSqlConsoleDbContext(new DbContextOptionsBuilder<PostgreSqlConsoleDbContext>().UseNpgsql("Host=unused;Database=unused").Options);
+
+        Assert.False(db.Database.HasPendingModelChanges(),
+            "The PostgreSQL model changed without a migration: run the 'migrations add' command in src/Console.Data/README.md for PostgreSqlConsoleDbContext.");
     }
 
     [Fact]

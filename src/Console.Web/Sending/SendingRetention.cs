@@ -99,12 +99,14 @@ public static class SendActivityCounts
     /// <summary>
     /// A read transaction that sees one state of the database, so stored rows and rolled-up buckets are counted once
     /// even while a purge batch moves rows from one to the other: on SQLite a deferred transaction (a WAL snapshot, no
-    /// write lock: Microsoft.Data.Sqlite defers for ReadUncommitted), elsewhere Serializable.
+    /// write lock: Microsoft.Data.Sqlite defers for ReadUncommitted), on PostgreSQL RepeatableRead (its snapshot, which
+    /// never fails a reader with a serialization error as its Serializable can), on SQL Server Serializable.
     /// </summary>
     public static Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginSnapshotAsync(ConsoleDbContext db, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return db.Database.BeginTransactionAsync(db.Database.IsSqlite() ? IsolationLevel.ReadUncommitted : IsolationLevel.Serializable, ct);
+        var isolation = db.Database.IsSqlite() ? IsolationLevel.ReadUncommitted : db.Database.IsNpgsql() ? IsolationLevel.RepeatableRead : IsolationLevel.Serializable;
+        return db.Database.BeginTransactionAsync(isolation, ct);
     }
 }
 

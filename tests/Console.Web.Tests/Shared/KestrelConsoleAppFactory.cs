@@ -7,13 +7,30 @@ namespace SesConsole.Web.Tests.Shared;
 public sealed class KestrelConsoleAppFactory : IAsyncDisposable
 {
     /// <param name="configureServices">Runs after the app's own registrations (see <see cref="ConsoleAppFactory.ConfigureServices"/>).</param>
-    public KestrelConsoleAppFactory(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
+    /// <param name="settings">
+    /// Extra app settings (see <see cref="ConsoleAppFactory.Settings"/>), e.g. <c>Database:Provider</c> and
+    /// <c>Database:ConnectionString</c>: two factories given the same server database are two nodes of one console.
+    /// </param>
+    public KestrelConsoleAppFactory(Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         App = new ConsoleAppFactory { ConfigureServices = configureServices };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            App.Settings[key] = value;
+        }
+
         App.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
     }
 
     public ConsoleAppFactory App { get; }
+
+    /// <summary>The settings of a console on the PostgreSQL database <paramref name="connectionString"/> (see <c>PostgresCluster.CreateDatabaseAsync</c>).</summary>
+    public static Dictionary<string, string?> PostgreSql(string connectionString) => new()
+    {
+        ["Database:Provider"] = "PostgreSql",
+        ["Database:ConnectionString"] = connectionString,
+    };
 
     public string BaseUrl { get; private set; } = "";
 
