@@ -64,7 +64,13 @@ public sealed class ClusterChanges(ClusterMode cluster, SendingReadCache cache, 
     }
 
     /// <summary><see cref="PublishAsync"/> for the synchronous save and commit paths.</summary>
-    public void Publish(SendingData families) => PublishAsync(families).AsTask().GetAwaiter().GetResult();
+    public void Publish(SendingData families)
+    {
+        if (cluster.Enabled && families != SendingData.None)
+        {
+            PublishAsync(families).AsTask().GetAwaiter().GetResult();
+        }
+    }
 
     /// <summary>Every family's version (one small query); a family that never changed has no row.</summary>
     public async Task<Dictionary<string, long>> ReadAsync(CancellationToken ct)
