@@ -40,6 +40,7 @@ public static class WebServiceCollectionExtensions
         services.AddConsoleData(databaseOptions, dataDirectory);
         var clusterOptions = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
         services.AddSingleton(new ClusterMode(clusterOptions.IsEnabled(databaseOptions.Provider), clusterOptions.Node, clusterOptions));
+        services.AddClusterCoordination();
 
         // Secrets (access-key secrets, later DKIM keys) are protected with a key ring kept beside the database.
         services.AddDataProtection()

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
+using SesConsole.Web.Hosting;
 
 namespace SesConsole.Web.Reputation;
 
@@ -10,16 +11,22 @@ namespace SesConsole.Web.Reputation;
 /// through <see cref="ReputationSignal"/> as soon as they commit a counted bounce or complaint, and every
 /// <see cref="ReputationOptions.EvaluationInterval"/> (on the injected clock) sweeps the accounts that are not healthy
 /// (an account under review becomes healthy again as its window slides) and those with real traffic since the last
-/// sweep (a signal lost in a restart is made up for there).
+/// sweep (a signal lost in a restart is made up for there). In cluster mode only the node holding the
+/// <see cref="LeaseName"/> lease sweeps; every node still evaluates the accounts its own writers signal (an evaluation is
+/// one account's conditional change, safe beside another node's: docs/cluster-coordination.md#background-work).
 /// </summary>
 public sealed class EnforcementWorker(
     EnforcementService enforcement,
     ReputationSignal signal,
+    ClusterLease lease,
     IDbContextFactory<ConsoleDbContext> dbFactory,
     IOptions<ReputationOptions> options,
     TimeProvider time,
     ILogger<EnforcementWorker> logger) : BackgroundService
 {
+    /// <summary>The lease in <c>NodeLeases</c> (the sweep's).</summary>
+    public const string LeaseName = "reputation-sweep";
+
     // The signal's wait runs on the system clock; waking at least this often keeps the sweep on the injected one.
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
 
@@ -32,6 +39,18 @@ public sealed class EnforcementWorker(
             return;
         }
 
+        try
+        {
+            await RunAsync(interval, stoppingToken);
+        }
+        finally
+        {
+            await lease.ReleaseAsync(LeaseName, CancellationToken.None);
+        }
+    }
+
+    private async Task RunAsync(TimeSpan interval, CancellationToken stoppingToken)
+    {
         var nextSweep = time.GetUtcNow();
         var sweptUpTo = nextSweep - interval;
         while (!stoppingToken.IsCancellationRequested)
@@ -55,8 +74,18 @@ public sealed class EnforcementWorker(
             var now = time.GetUtcNow();
             if (now >= nextSweep)
             {
-                await SweepAsync(sweptUpTo, stoppingToken);
-                (sweptUpTo, nextSweep) = (now, now + interval);
+                if (await lease.HoldAsync(LeaseName, stoppingToken))
+                {
+                    await SweepAsync(sweptUpTo, stoppingToken);
+                    sweptUpTo = now;
+                }
+                else
+                {
+                    // The holder sweeps; should this node take over, its first sweep reaches back to its own last one.
+                    logger.LogDebug("Reputation sweep skipped: another node holds the lease.");
+                }
+
+                nextSweep = now + interval;
             }
         }
     }

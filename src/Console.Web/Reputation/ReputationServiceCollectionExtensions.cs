@@ -1,3 +1,5 @@
+using SesConsole.Web.Hosting;
+
 namespace SesConsole.Web.Reputation;
 
 public static class ReputationServiceCollectionExtensions
@@ -13,6 +15,7 @@ public static class ReputationServiceCollectionExtensions
         services.AddSingleton<ReputationCounting>();
         services.AddSingleton<ReputationSignal>();
         services.AddSingleton<EnforcementService>();
+        services.TryAddClusterServices(); // the sweep's lease
         services.AddHostedService<EnforcementWorker>();
         return services;
     }

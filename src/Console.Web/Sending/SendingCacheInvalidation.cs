@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using SesConsole.Data.Entities;
+using SesConsole.Web.Hosting;
 
 namespace SesConsole.Web.Sending;
 
@@ -10,9 +11,11 @@ namespace SesConsole.Web.Sending;
 /// Drops <see cref="SendingReadCache"/> families when rows of them are saved: after <c>SaveChanges</c>, and again when
 /// the transaction it ran in commits (a send that re-read the old rows in between must not keep them). Registered on
 /// every context the factory makes, so no write path can forget it; bulk <c>ExecuteDelete</c>s call
-/// <see cref="SendingReadCache.Invalidate"/> themselves.
+/// <see cref="ClusterChanges.InvalidateAsync"/> themselves. In cluster mode the families are also announced to the other
+/// nodes once the change is durable: after a save outside a transaction, or when the transaction commits
+/// (docs/cluster-coordination.md#cache-invalidation).
 /// </summary>
-public sealed class SendingCacheInvalidation(SendingReadCache cache) : SaveChangesInterceptor, IDbTransactionInterceptor
+public sealed class SendingCacheInvalidation(SendingReadCache cache, ClusterChanges changes) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     private readonly ConditionalWeakTable<DbContext, StrongBox<SendingData>> _pending = [];
 
@@ -42,14 +45,14 @@ public sealed class SendingCacheInvalidation(SendingReadCache cache) : SaveChang
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        Flush(eventData.Context, committed: false);
+        changes.Publish(Flush(eventData.Context, committed: false));
         return result;
     }
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Flush(eventData.Context, committed: false);
-        return ValueTask.FromResult(result);
+        var durable = Flush(eventData.Context, committed: false);
+        return durable == SendingData.None || !changes.Enabled ? ValueTask.FromResult(result) : PublishAsync(durable, result);
     }
 
     public override void SaveChangesFailed(DbContextErrorEventData eventData) => Flush(eventData.Context, committed: false);
@@ -60,12 +63,12 @@ public sealed class SendingCacheInvalidation(SendingReadCache cache) : SaveChang
         return Task.CompletedTask;
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Flush(eventData.Context, committed: true);
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => changes.Publish(Flush(eventData.Context, committed: true));
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        Flush(eventData.Context, committed: true);
-        return Task.CompletedTask;
+        var durable = Flush(eventData.Context, committed: true);
+        return durable == SendingData.None || !changes.Enabled ? Task.CompletedTask : changes.PublishAsync(durable).AsTask();
     }
 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Flush(eventData.Context, committed: true);
@@ -74,6 +77,12 @@ public sealed class SendingCacheInvalidation(SendingReadCache cache) : SaveChang
     {
         Flush(eventData.Context, committed: true);
         return Task.CompletedTask;
+    }
+
+    private async ValueTask<int> PublishAsync(SendingData families, int result)
+    {
+        await changes.PublishAsync(families);
+        return result;
     }
 
     private void Collect(DbContext? context)
@@ -101,19 +110,25 @@ public sealed class SendingCacheInvalidation(SendingReadCache cache) : SaveChang
 
     /// <summary>
     /// Invalidates what <paramref name="context"/> changed. Inside a transaction the families stay pending until it
-    /// ends, and are dropped again then: a reader between the save and the commit still saw the old rows.
+    /// ends, and are dropped again then: a reader between the save and the commit still saw the old rows. Returns the
+    /// families whose change is now durable (saved outside a transaction, or committed), for the other nodes to hear of
+    /// (the failure and rollback callbacks ignore it); <see cref="SendingData.None"/> while a transaction is still open.
     /// </summary>
-    private void Flush(DbContext? context, bool committed)
+    private SendingData Flush(DbContext? context, bool committed)
     {
         if (context is null || !_pending.TryGetValue(context, out var pending) || pending.Value == SendingData.None)
         {
-            return;
+            return SendingData.None;
         }
 
-        cache.Invalidate(pending.Value);
+        var families = pending.Value;
+        cache.Invalidate(families);
         if (committed || context.Database.CurrentTransaction is null)
         {
             pending.Value = SendingData.None;
+            return families;
         }
+
+        return SendingData.None;
     }
 }

@@ -7,6 +7,8 @@ using SesConsole.Domain.Sending;
 
 using SesConsole.Web.Features.Sending;
 
+using SesConsole.Web.Hosting;
+
 namespace SesConsole.Web.Sending;
 
 /// <summary>How long sending records are kept (<c>Sending:Retention</c>, docs/storage-and-retention.md#retention).</summary>
@@ -361,9 +363,16 @@ public sealed class SendingRetention(IDbContextFactory<ConsoleDbContext> dbFacto
     }
 }
 
-/// <summary>Runs <see cref="SendingRetention"/> every <see cref="SendingRetentionOptions.PurgeInterval"/> on the injected clock.</summary>
-public sealed class SendingRetentionWorker(IServiceScopeFactory scopes, IOptions<SendingRetentionOptions> options, TimeProvider time, ILogger<SendingRetentionWorker> logger) : BackgroundService
+/// <summary>
+/// Runs <see cref="SendingRetention"/> every <see cref="SendingRetentionOptions.PurgeInterval"/> on the injected clock, on
+/// the one node that holds the <see cref="LeaseName"/> lease (docs/cluster-coordination.md#background-work).
+/// </summary>
+public sealed class SendingRetentionWorker(
+    IServiceScopeFactory scopes, IOptions<SendingRetentionOptions> options, ClusterLease lease, TimeProvider time, ILogger<SendingRetentionWorker> logger) : BackgroundService
 {
+    /// <summary>The lease in <c>NodeLeases</c>.</summary>
+    public const string LeaseName = "sending-retention";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.Value.PurgeInterval <= TimeSpan.Zero)
@@ -373,18 +382,31 @@ public sealed class SendingRetentionWorker(IServiceScopeFactory scopes, IOptions
         }
 
         using var timer = new PeriodicTimer(options.Value.PurgeInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var result = await scope.ServiceProvider.GetRequiredService<SendingRetention>().PurgeAsync(time.GetUtcNow(), stoppingToken);
-                logger.LogDebug("Retention purge: {Result}", result);
+                if (!await lease.HoldAsync(LeaseName, stoppingToken))
+                {
+                    logger.LogDebug("Retention purge skipped: another node holds the lease.");
+                    continue;
+                }
+
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var result = await scope.ServiceProvider.GetRequiredService<SendingRetention>().PurgeAsync(time.GetUtcNow(), stoppingToken);
+                    logger.LogDebug("Retention purge: {Result}", result);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogError(ex, "A retention purge failed; the next one retries.");
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "A retention purge failed; the next one retries.");
-            }
+        }
+        finally
+        {
+            await lease.ReleaseAsync(LeaseName, CancellationToken.None);
         }
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using SesConsole.Domain.Sending;
+using SesConsole.Web.Hosting;
 using SesConsole.Web.Reputation.Inbound;
 using SesConsole.Web.Sending.Delivery;
 using SesConsole.Web.Sending.Mime;
@@ -31,7 +32,8 @@ public static class SendingServiceCollectionExtensions
 
         services.Configure<SendingReadCacheOptions>(configuration.GetSection(SendingReadCacheOptions.SectionName));
         services.AddSingleton<SendingReadCache>();
-        services.AddSingleton<IInterceptor, SendingCacheInvalidation>();
+        services.AddSingleton<IInterceptor, SendingCacheInvalidation>(); // announces changes through ClusterChanges
+        services.TryAddClusterServices();
         services.AddSingleton<QuotaLedger>();
         services.AddSingleton<GroupCommitWriter>();
 

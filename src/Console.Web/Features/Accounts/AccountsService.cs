@@ -81,7 +81,7 @@ public sealed class AccountsService(
     IDbContextFactory<ConsoleDbContext> dbFactory,
     UserManager<ConsoleUser> userManager,
     IOptions<ConsoleOptions> options,
-    SendingReadCache cache,
+    ClusterChanges changes,
     IOptions<ReputationOptions> reputationOptions,
     TimeProvider time,
     Audit.AuditTrail audit,
@@ -260,7 +260,7 @@ public sealed class AccountsService(
             identityDb.Entry(entry).State = EntityState.Detached;
             // The account row is removed again so a failed create leaves nothing behind.
             await db.Accounts.Where(a => a.Id == id).ExecuteDeleteAsync(ct);
-            cache.Invalidate(SendingData.Accounts);
+            await changes.InvalidateAsync(SendingData.Accounts); // docs/cluster-coordination.md#cache-invalidation
             return new Error("account.root_user", string.Join(" ", created.Errors.Select(e => e.Description)), "RootPassword");
         }
 

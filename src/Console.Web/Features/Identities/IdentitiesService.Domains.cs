@@ -58,7 +58,7 @@ public sealed partial class IdentitiesService
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        using var gate = await creationGate.EnterAsync(caller.AccountId!, region, ct);
+        await using var gate = await creationGate.EnterAsync(db, caller.AccountId!, region, ct);
         var refused = await LimitErrorAsync(db, caller, region, ct) ?? await DuplicateAsync(db, caller, region, parsed.Value.Value, ct);
         if (refused is not null)
         {
@@ -86,6 +86,7 @@ public sealed partial class IdentitiesService
         db.SendingIdentities.Add(identity);
         Audited(db, caller, identity, AuditKinds.IdentityCreated, $"Created domain identity {identity.Name} in {region} ({identity.DkimOrigin} DKIM).", null, AuditState(identity));
         await db.SaveChangesAsync(ct);
+        await gate.CommitAsync(ct);
         return Row(identity, 0);
     }
 

@@ -88,7 +88,7 @@ public sealed partial class IdentitiesService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         SendingIdentityEntity identity;
         OutboundMessage mailed;
-        using (await creationGate.EnterAsync(caller.AccountId!, region, ct))
+        await using (var gate = await creationGate.EnterAsync(db, caller.AccountId!, region, ct))
         {
             var refused = await LimitErrorAsync(db, caller, region, ct) ?? await DuplicateAsync(db, caller, region, parsed.Value.Value, ct);
             if (refused is not null)
@@ -106,6 +106,7 @@ public sealed partial class IdentitiesService(
             db.SendingIdentities.Add(identity);
             Audited(db, caller, identity, AuditKinds.IdentityCreated, $"Created email address identity {identity.Name} in {region}.", null, AuditState(identity));
             await db.SaveChangesAsync(ct);
+            await gate.CommitAsync(ct);
         }
 
         // Persist first, then send: a failed send leaves a Pending identity whose mail can be resent.

@@ -4,6 +4,7 @@ using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Hosting;
 using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Features.Sending;
@@ -16,7 +17,7 @@ public sealed record SuppressedRow(string Address, string Reason, DateTimeOffset
 /// delivered to (they get a Permanent/OnAccountSuppressionList bounce). Hard bounces and complaints add to it; the root
 /// manages it. Addresses are matched case-insensitively, as in SES.
 /// </summary>
-public sealed class SuppressionService(IDbContextFactory<ConsoleDbContext> dbFactory, SendingReadCache cache, TimeProvider time)
+public sealed class SuppressionService(IDbContextFactory<ConsoleDbContext> dbFactory, ClusterChanges changes, TimeProvider time)
 {
     public static readonly string[] Reasons = ["BOUNCE", "COMPLAINT"];
 
@@ -76,7 +77,7 @@ public sealed class SuppressionService(IDbContextFactory<ConsoleDbContext> dbFac
         var normalized = address.Trim().ToLowerInvariant();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var deleted = await db.SuppressedDestinations.Where(s => s.AccountId == caller.AccountId && s.Address == normalized).ExecuteDeleteAsync(ct);
-        cache.Invalidate(SendingData.Suppression); // a bulk delete: the save interceptor does not see it
+        await changes.InvalidateAsync(SendingData.Suppression); // a bulk delete: the save interceptor does not see it (docs/cluster-coordination.md#cache-invalidation)
         return deleted == 0 ? Result.Failure("suppression.not_found", $"{address} is not on your suppression list.") : Result.Success();
     }
 

@@ -10,6 +10,7 @@ using SesConsole.Domain.Policies;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Principals;
 using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Hosting;
 using SesConsole.Web.Notifications;
 using SesConsole.Web.Sending;
 using SesConsole.Web.Sending.Stores;
@@ -25,6 +26,7 @@ namespace SesConsole.Web.Features.Sns;
 public sealed partial class SnsService(
     IDbContextFactory<ConsoleDbContext> dbFactory,
     SnsTopicCache topics,
+    ClusterChanges changes,
     DbCallerPolicyStore callerPolicies,
     SendingReadCache sendingCache,
     PrincipalDirectoryLoader directoryLoader,
@@ -135,7 +137,10 @@ public sealed partial class SnsService(
             await tx.CommitAsync(ct);
         }
 
+        // Bulk deletes: the other nodes hear of them through the Accounts family, as of a saved topic
+        // (docs/cluster-coordination.md#cache-invalidation).
         topics.Invalidate();
+        await changes.InvalidateAsync(SendingData.Accounts);
         logger.LogInformation("Topic {Topic} deleted by {Caller}.", topic.Value.Arn.Value, caller.Principal.Arn);
         return Result.Success();
     }
