@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SesConsole.Data;
@@ -99,6 +100,19 @@ public sealed class ForwardedHeadersTests
     }
 
     [Fact]
+    public async Task The_hosting_switch_ForwardedHeaders_Enabled_does_not_make_every_sender_trusted()
+    {
+        // ASPNETCORE_FORWARDEDHEADERS_ENABLED=true on its own reads the headers from any sender.
+        await using var node = await Node.StartAsync(trustedProxy: null, OnlyFromTestNet, hostSetting: ("ForwardedHeaders_Enabled", "true"));
+        Assert.Contains(node.Services.GetServices<IStartupFilter>(), f => f.GetType().Name == "ForwardedHeadersStartupFilter");
+
+        var forwarded = await node.SendAsB(forwardedFor: "203.0.113.9");
+
+        Assert.Equal(403, forwarded.Status);
+        Assert.Equal("AccessDeniedException", forwarded.ErrorType);
+    }
+
+    [Fact]
     public async Task A_malformed_network_stops_the_start_and_names_the_setting()
     {
         await using var factory = new ConsoleAppFactory();
@@ -117,9 +131,17 @@ public sealed class ForwardedHeadersTests
         private SesApiTestClient _a = null!;
         private SesApiTestClient _b = null!;
 
-        public static async Task<Node> StartAsync(string? trustedProxy, string statements, string? ownerForwardedFor = null)
+        public IServiceProvider Services => _server.App.Services;
+
+        public static async Task<Node> StartAsync(string? trustedProxy, string statements, string? ownerForwardedFor = null,
+            (string Key, string Value)? hostSetting = null)
         {
             var node = new Node();
+            if (hostSetting is { } setting)
+            {
+                node._server.App.Settings[setting.Key] = setting.Value;
+            }
+
             if (trustedProxy is not null)
             {
                 node._server.App.Settings["ForwardedHeaders:KnownProxies:0"] = trustedProxy;
