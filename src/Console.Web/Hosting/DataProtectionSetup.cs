@@ -2,7 +2,9 @@ using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using SesConsole.Data;
 
 namespace SesConsole.Web.Hosting;
@@ -99,10 +101,18 @@ public static class DataProtectionSetup
 /// Runs at start after the migrations, before anything protects a secret (docs/deployment.md#data-protection): warns when
 /// keys are stored unencrypted, and brings an installation's file key ring (<c>DATADIR/keys/*.xml</c>, where keys lived
 /// before they moved to the database) into the database once, while the database holds no key, so that the secrets
-/// those keys protect keep decrypting. The files are left in place.
+/// those keys protect keep decrypting; with a certificate configured their key material is encrypted on the way in. The
+/// files are left in place.
 /// </summary>
-public sealed class DataProtectionKeyImport(IDbContextFactory<ConsoleDbContext> dbFactory, DataProtectionStorage storage, ILogger<DataProtectionKeyImport> logger)
+public sealed class DataProtectionKeyImport(IDbContextFactory<ConsoleDbContext> dbFactory, DataProtectionStorage storage,
+    IOptions<KeyManagementOptions> keyManagement, ILogger<DataProtectionKeyImport> logger)
 {
+    // As Data Protection writes keys (XmlKeyManager): a secret element marked requiresEncryption is replaced by an
+    // encryptedSecret element naming its decryptor.
+    private static readonly XNamespace DataProtectionNamespace = "http://schemas.asp.net/2015/03/dataProtection";
+    private static readonly XName RequiresEncryption = DataProtectionNamespace + "requiresEncryption";
+    private static readonly XName EncryptedSecret = DataProtectionNamespace + "encryptedSecret";
+
     public async Task RunAsync(CancellationToken ct = default)
     {
         if (storage.CertificateThumbprint is null)
@@ -132,13 +142,31 @@ public sealed class DataProtectionKeyImport(IDbContextFactory<ConsoleDbContext> 
         foreach (var file in files)
         {
             // As FileSystemXmlRepository named them: the friendly name is the file name (key-{id}).
-            var xml = XElement.Load(file);
+            var xml = Encrypt(XElement.Load(file));
             db.DataProtectionKeys.Add(new DataProtectionKey { FriendlyName = Path.GetFileNameWithoutExtension(file), Xml = xml.ToString(SaveOptions.DisableFormatting) });
         }
 
         await db.SaveChangesAsync(ct);
-        logger.LogInformation("Imported {Count} Data Protection key(s) from {Directory} into the database (once, because it held none); " +
-            "the files are kept but no longer read, and these keys stay stored as they were in the files (docs/deployment.md#data-protection)",
-            files.Length, directory);
+        logger.LogInformation("Imported {Count} Data Protection key(s) from {Directory} into the database (once, because it held none; " +
+            "{Stored}); the files are kept but no longer read (docs/deployment.md#data-protection)",
+            files.Length, directory, keyManagement.Value.XmlEncryptor is null ? "stored unencrypted" : "encrypted with the certificate");
+    }
+
+    /// <summary>A file key's secret parts encrypted with the configured certificate, when there is one.</summary>
+    private XElement Encrypt(XElement key)
+    {
+        if (keyManagement.Value.XmlEncryptor is not { } encryptor)
+        {
+            return key;
+        }
+
+        var secrets = key.Descendants().Where(e => (bool?)e.Attribute(RequiresEncryption) == true && !e.Ancestors().Any(a => (bool?)a.Attribute(RequiresEncryption) == true)).ToList();
+        foreach (var secret in secrets)
+        {
+            var encrypted = encryptor.Encrypt(new XElement(secret));
+            secret.ReplaceWith(new XElement(EncryptedSecret, new XAttribute("decryptorType", encrypted.DecryptorType.AssemblyQualifiedName!), encrypted.EncryptedElement));
+        }
+
+        return key;
     }
 }

@@ -94,14 +94,7 @@ public sealed partial class DataProtectionKeyRingTests
         var logs = new CapturingLoggerProvider();
         await using var a = new ConsoleAppFactory { ConfigureServices = s => s.AddSingleton<ILoggerProvider>(logs) };
         var keys = Path.Combine(a.DataDirectory, "keys");
-        string old;
-        var legacy = new ServiceCollection();
-        legacy.AddDataProtection().SetApplicationName(DataProtectionSetup.ApplicationName).PersistKeysToFileSystem(new DirectoryInfo(keys));
-        await using (var provider = legacy.BuildServiceProvider())
-        {
-            old = provider.GetRequiredService<IDataProtectionProvider>().CreateProtector("SesConsole.AccessKeys.Secret.v1").Protect("an old secret");
-        }
-
+        var old = await ProtectWithFileKeyRingAsync(keys, "an old secret");
         var files = Directory.GetFiles(keys, "*.xml");
 
         // The start seeds the demo world (access keys): with the imported key, not a new one.
@@ -118,6 +111,25 @@ public sealed partial class DataProtectionKeyRingTests
         b.Settings["Console:DataDirectory"] = a.DataDirectory;
         Assert.Equal("an old secret", Service<IDataProtectionProvider>(b).CreateProtector("SesConsole.AccessKeys.Secret.v1").Unprotect(old));
         Assert.Equal(files.Length, await KeyCountAsync(a));
+    }
+
+    [Fact]
+    public async Task With_a_certificate_an_imported_file_key_is_stored_encrypted_and_its_secrets_still_decrypt()
+    {
+        await using var a = new ConsoleAppFactory();
+        var old = await ProtectWithFileKeyRingAsync(Path.Combine(a.DataDirectory, "keys"), "an old secret");
+        var (path, _) = WriteCertificate(a.DataDirectory, "current", "pfx-Passw0rd");
+        a.Settings["DataProtection:Certificate:Path"] = path;
+        a.Settings["DataProtection:Certificate:Password"] = "pfx-Passw0rd";
+
+        var readable = Service<IDataProtectionProvider>(a).CreateProtector("SesConsole.AccessKeys.Secret.v1").Unprotect(old);
+
+        Assert.Equal("an old secret", readable);
+        var xml = await SingleKeyXmlAsync(a);
+        Assert.Contains("EncryptedData", xml, StringComparison.Ordinal);
+        Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
+        await using var b = SecondNode(a);
+        Assert.Equal("an old secret", Service<IDataProtectionProvider>(b).CreateProtector("SesConsole.AccessKeys.Secret.v1").Unprotect(old));
     }
 
     [Fact]
@@ -184,6 +196,15 @@ public sealed partial class DataProtectionKeyRingTests
 
         var failure = Assert.IsType<InvalidOperationException>(error is AggregateException aggregate ? aggregate.InnerException : error);
         Assert.Equal($"DataProtection:Certificate:Path: the certificate file '{path}' does not exist.", failure.Message);
+    }
+
+    /// <summary>As an earlier version did: a key ring in files under <paramref name="directory"/>, protecting <paramref name="secret"/> as access-key secrets are.</summary>
+    private static async Task<string> ProtectWithFileKeyRingAsync(string directory, string secret)
+    {
+        var legacy = new ServiceCollection();
+        legacy.AddDataProtection().SetApplicationName(DataProtectionSetup.ApplicationName).PersistKeysToFileSystem(new DirectoryInfo(directory));
+        await using var provider = legacy.BuildServiceProvider();
+        return provider.GetRequiredService<IDataProtectionProvider>().CreateProtector("SesConsole.AccessKeys.Secret.v1").Protect(secret);
     }
 
     private static T Service<T>(ConsoleAppFactory app) where T : notnull => app.Services.CreateScope().ServiceProvider.GetRequiredService<T>();
