@@ -40,6 +40,7 @@ await using (var scope = app.Services.CreateAsyncScope())
     }
 }
 
+app.UseConsoleForwardedHeaders(); // first: everything after sees the client's address and scheme (docs/deployment.md#forwarded-headers)
 app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment())
 {

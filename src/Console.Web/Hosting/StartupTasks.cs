@@ -9,12 +9,13 @@ using SesConsole.Web.Features.Provisioning;
 
 namespace SesConsole.Web.Hosting;
 
-/// <summary>What runs once at start-up, in order: migrate, bootstrap the first admin, seed the demo world (Development, empty database), apply the provisioning file.</summary>
+/// <summary>What runs once at start-up, in order: migrate, import a file key ring (docs/deployment.md#data-protection), bootstrap the first admin, seed the demo world (Development, empty database), apply the provisioning file.</summary>
 public sealed class StartupTasks(
     ConsoleDbContext db,
     UserManager<ConsoleUser> userManager,
     RoleManager<IdentityRole> roleManager,
     ProvisioningService provisioning,
+    DataProtectionKeyImport dataProtectionKeys,
     IConfiguration configuration,
     IOptions<ConsoleOptions> options,
     IHostEnvironment environment,
@@ -24,6 +25,8 @@ public sealed class StartupTasks(
     public async Task RunAsync(CancellationToken ct = default)
     {
         await db.Database.MigrateAsync(ct);
+        // Before anything protects a secret: an installation's file key ring moves into the (then empty) key table.
+        await dataProtectionKeys.RunAsync(ct);
         if (!await roleManager.RoleExistsAsync(Caller.AdminRole))
         {
             await roleManager.CreateAsync(new IdentityRole(Caller.AdminRole));

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor;
 using MudBlazor.Services;
@@ -42,10 +41,10 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton(new ClusterMode(clusterOptions.IsEnabled(databaseOptions.Provider), clusterOptions.Node, clusterOptions));
         services.AddClusterCoordination();
 
-        // Secrets (access-key secrets, later DKIM keys) are protected with a key ring kept beside the database.
-        services.AddDataProtection()
-            .SetApplicationName("SesConsole")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        // Secrets (access-key secrets, DKIM and SNS signing keys) and cookies are protected with a key ring kept in the
+        // database, shared by every node (docs/deployment.md#data-protection).
+        services.AddConsoleDataProtection(builder.Configuration, dataDirectory);
+        services.AddConsoleForwardedHeaders(builder.Configuration);
 
         services.TryAddTimeProvider();
 

@@ -33,6 +33,9 @@ public sealed class SesApiTestClient(string baseUrl, string accessKeyId, string 
 
     private readonly HttpClient _http = new() { BaseAddress = new Uri(baseUrl) };
 
+    /// <summary>Headers sent with every request but not signed, as a reverse proxy adds them (<c>X-Forwarded-For</c>).</summary>
+    public HttpRequestHeaders UnsignedHeaders => _http.DefaultRequestHeaders;
+
     /// <summary>A v2 call; <paramref name="path"/> is sent as given (escape identity names with <see cref="Uri.EscapeDataString(string)"/>).</summary>
     public Task<SesApiResponse> V2Async(HttpMethod method, string path, string? json = null) =>
         SendAsync(service, method, path, json is null ? [] : Encoding.UTF8.GetBytes(json), "application/json");
