@@ -60,6 +60,7 @@ app.MapMailboxEndpoints();
 SesConsole.Web.Features.Audit.AuditEndpoints.MapAuditEndpoints(app);
 app.MapSesApi();
 app.MapSnsCertificates();
+app.MapConsoleHealth();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

@@ -18,7 +18,8 @@ public sealed class EnforcementWorker(
     IDbContextFactory<ConsoleDbContext> dbFactory,
     IOptions<ReputationOptions> options,
     TimeProvider time,
-    ILogger<EnforcementWorker> logger) : BackgroundService
+    ILogger<EnforcementWorker> logger,
+    SesConsole.Web.Hosting.WorkerHeartbeats? heartbeats = null) : BackgroundService
 {
     // The signal's wait runs on the system clock; waking at least this often keeps the sweep on the injected one.
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
@@ -34,8 +35,12 @@ public sealed class EnforcementWorker(
 
         var nextSweep = time.GetUtcNow();
         var sweptUpTo = nextSweep - interval;
+
+        // The loop wakes at least every MaxWait (docs/observability.md#health-checks).
+        using var beat = SesConsole.Web.Hosting.WorkerHeartbeats.StartOrNone(heartbeats, SesConsole.Web.Hosting.WorkerHeartbeats.Enforcement, MaxWait);
         while (!stoppingToken.IsCancellationRequested)
         {
+            beat.Beat();
             var wait = nextSweep - time.GetUtcNow();
             IReadOnlyList<string> changed;
             try

@@ -360,7 +360,8 @@ public sealed class SendingRetention(IDbContextFactory<ConsoleDbContext> dbFacto
 }
 
 /// <summary>Runs <see cref="SendingRetention"/> every <see cref="SendingRetentionOptions.PurgeInterval"/> on the injected clock.</summary>
-public sealed class SendingRetentionWorker(IServiceScopeFactory scopes, IOptions<SendingRetentionOptions> options, TimeProvider time, ILogger<SendingRetentionWorker> logger) : BackgroundService
+public sealed class SendingRetentionWorker(IServiceScopeFactory scopes, IOptions<SendingRetentionOptions> options, TimeProvider time, ILogger<SendingRetentionWorker> logger,
+    SesConsole.Web.Hosting.WorkerHeartbeats? heartbeats = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -370,9 +371,11 @@ public sealed class SendingRetentionWorker(IServiceScopeFactory scopes, IOptions
             return;
         }
 
+        using var beat = SesConsole.Web.Hosting.WorkerHeartbeats.StartOrNone(heartbeats, SesConsole.Web.Hosting.WorkerHeartbeats.Retention, options.Value.PurgeInterval);
         using var timer = new PeriodicTimer(options.Value.PurgeInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            beat.Beat();
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
