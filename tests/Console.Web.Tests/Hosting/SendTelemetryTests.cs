@@ -184,12 +184,12 @@ internal sealed class TelemetryRecorder : IDisposable
 
     public void Collect() => _meters.RecordObservableInstruments();
 
-    /// <summary>Waits for a measurement of <paramref name="instrument"/> (recorded on a background worker), up to 10 s.</summary>
-    public async Task WaitForAsync(string instrument, CancellationToken ct)
+    /// <summary>Waits for <paramref name="count"/> measurements of <paramref name="instrument"/> (recorded on a background worker), up to 10 s.</summary>
+    public async Task WaitForAsync(string instrument, CancellationToken ct, int count = 1)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        while (Measurements(instrument).Count == 0)
+        while (Measurements(instrument).Count < count)
         {
             await Task.Delay(20, timeout.Token);
         }

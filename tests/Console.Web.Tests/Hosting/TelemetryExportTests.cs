@@ -11,9 +11,18 @@ using SesConsole.Web.Tests.Shared;
 namespace SesConsole.Web.Tests.Hosting;
 
 /// <summary>
+/// Alone, after the parallel tests: the OpenTelemetry SDK listens to every meter named <c>SesConsole</c> in the process
+/// and merges same-named instruments into one stream, so another test host's meter, disposed while this one runs, would
+/// take the merged <c>sesconsole.*</c> streams with it. In production one process runs one host.
+/// </summary>
+[CollectionDefinition(nameof(TelemetryExportSerial), DisableParallelization = true)]
+public sealed class TelemetryExportSerial;
+
+/// <summary>
 /// Telemetry is off unless configured, and configured through the standard <c>OTEL_*</c> settings it really exports over
 /// OTLP http/protobuf to a collector — here a loopback HTTP listener (docs/observability.md#configuration).
 /// </summary>
+[Collection(nameof(TelemetryExportSerial))]
 public sealed class TelemetryExportTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
