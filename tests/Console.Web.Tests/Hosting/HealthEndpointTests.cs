@@ -146,6 +146,36 @@ public sealed class HealthEndpointTests
         Assert.Equal("Healthy", CheckOf(stale.Json, "database"));
     }
 
+    [Fact]
+    public async Task Ready_answers_503_when_a_background_service_stopped_with_an_exception()
+    {
+        // The host keeps running after a worker's exception only when told to (the default stops it).
+        await using var app = new ConsoleAppFactory
+        {
+            ConfigureServices = s => s
+                .Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.BackgroundServiceExceptionBehavior = Microsoft.Extensions.Hosting.BackgroundServiceExceptionBehavior.Ignore)
+                .AddHostedService<FailingWorker>(),
+        };
+        using var client = app.CreateClient();
+        var worker = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<FailingWorker>().Single();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => worker.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+
+        var ready = await GetAsync(client, ConsoleHealth.ReadyPath);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
+        Assert.Equal("FailingWorker stopped with an exception.", DescriptionOf(ready.Json, "workers"));
+        Assert.DoesNotContain("a secret detail", ready.Json.GetRawText(), StringComparison.Ordinal);
+    }
+
+    private sealed class FailingWorker : Microsoft.Extensions.Hosting.BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            await Task.Yield();
+            throw new InvalidOperationException("a secret detail");
+        }
+    }
+
     /// <summary>A transport that takes a message and never answers (until released).</summary>
     private sealed class HangingTransport : IMailTransport
     {
