@@ -61,6 +61,7 @@ app.MapMailboxEndpoints();
 SesConsole.Web.Features.Audit.AuditEndpoints.MapAuditEndpoints(app);
 app.MapSesApi();
 app.MapSnsCertificates();
+app.MapConsoleHealth();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

@@ -147,6 +147,7 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<SesConsole.Web.Features.Smtp.SmtpListener>();
         services.AddScoped<SesConsole.Web.Features.Smtp.ISmtpSubmissionHandler, SesConsole.Web.Features.Smtp.SmtpSubmissionHandler>();
         services.AddHostedService(sp => sp.GetRequiredService<SesConsole.Web.Features.Smtp.SmtpListener>());
+        builder.AddConsoleTelemetry().Services.AddConsoleHealth(builder.Configuration); // docs/observability.md
         return builder;
     }
 

@@ -22,7 +22,8 @@ public sealed class EnforcementWorker(
     IDbContextFactory<ConsoleDbContext> dbFactory,
     IOptions<ReputationOptions> options,
     TimeProvider time,
-    ILogger<EnforcementWorker> logger) : BackgroundService
+    ILogger<EnforcementWorker> logger,
+    SesConsole.Web.Hosting.WorkerHeartbeats? heartbeats = null) : BackgroundService
 {
     /// <summary>The lease in <c>NodeLeases</c> (the sweep's).</summary>
     public const string LeaseName = "reputation-sweep";
@@ -53,8 +54,12 @@ public sealed class EnforcementWorker(
     {
         var nextSweep = time.GetUtcNow();
         var sweptUpTo = nextSweep - interval;
+
+        // The loop wakes at least every MaxWait (docs/observability.md#health-checks).
+        using var beat = SesConsole.Web.Hosting.WorkerHeartbeats.StartOrNone(heartbeats, SesConsole.Web.Hosting.WorkerHeartbeats.Enforcement, MaxWait);
         while (!stoppingToken.IsCancellationRequested)
         {
+            beat.Beat();
             var wait = nextSweep - time.GetUtcNow();
             IReadOnlyList<string> changed;
             try

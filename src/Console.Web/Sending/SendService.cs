@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using SesConsole.Data;
 using SesConsole.Domain.Authorization;
 using SesConsole.Domain.Principals;
 using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Principals;
+using SesConsole.Web.Hosting;
 using SesConsole.Web.Sending.Stores;
 
 namespace SesConsole.Web.Sending;
@@ -13,14 +15,16 @@ namespace SesConsole.Web.Sending;
 /// (built once, with its options from <c>Sending:Pipeline</c>), then hands the outcome to the
 /// <see cref="SendAttemptRecorder"/> (rejected) or the <see cref="AcceptedMessageWriter"/> (accepted), which returns only
 /// once the message is durable — so the caller gets its MessageId only for a stored message. A dry run stores nothing.
-/// See docs/send-pipeline.md#the-sending-module.
+/// See docs/send-pipeline.md#the-sending-module. Each send is one <c>send</c> span with the pipeline's steps as events,
+/// and counts in <see cref="ConsoleMetrics"/> (docs/observability.md#traces, docs/observability.md#metrics).
 /// </summary>
 public sealed class SendService(
     SendPipeline pipeline,
     SendAttemptRecorder attempts,
     AcceptedMessageWriter acceptedMessages,
     IDbContextFactory<ConsoleDbContext> dbFactory,
-    SendingReadCache cache)
+    SendingReadCache cache,
+    ConsoleMetrics? metrics = null)
 {
     /// <summary>The pipeline's view of a console or API caller (principal ARN, organization of its account).</summary>
     public async Task<SendCaller> CallerAsync(Caller caller, string? sourceIp, bool secureTransport, CancellationToken ct = default)
@@ -41,21 +45,41 @@ public sealed class SendService(
     public async Task<SendOutcome> SendAsync(SendRequest request, string api, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var outcome = await pipeline.RunAsync(request, ct);
-        if (request.DryRun)
+
+        // Null (and free) while no listener samples the SesConsole source (docs/observability.md#traces).
+        using var activity = SesConsoleTelemetry.Source.StartActivity(SesConsoleTelemetry.SendSpan, ActivityKind.Internal);
+        activity?.SetTag(SesConsoleTelemetry.Tags.Entry, api);
+        try
         {
+            var outcome = await pipeline.RunAsync(request, ct);
+            if (activity is not null)
+            {
+                SesConsoleTelemetry.Describe(activity, request, outcome);
+            }
+
+            if (request.DryRun)
+            {
+                return outcome;
+            }
+
+            if (outcome.IsAccepted)
+            {
+                await acceptedMessages.WriteAsync(request, api, outcome, ct);
+            }
+            else
+            {
+                await attempts.RecordRejectedAsync(request, api, outcome);
+            }
+
+            // Counted once stored: an accepted send whose write failed threw above and is no accepted send.
+            metrics?.RecordSend(request, outcome);
             return outcome;
         }
-
-        if (outcome.IsAccepted)
+        catch (Exception ex) when (activity is not null)
         {
-            await acceptedMessages.WriteAsync(request, api, outcome, ct);
+            activity.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            activity.AddException(ex);
+            throw;
         }
-        else
-        {
-            await attempts.RecordRejectedAsync(request, api, outcome);
-        }
-
-        return outcome;
     }
 }

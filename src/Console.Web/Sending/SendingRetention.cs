@@ -368,7 +368,8 @@ public sealed class SendingRetention(IDbContextFactory<ConsoleDbContext> dbFacto
 /// the one node that holds the <see cref="LeaseName"/> lease (docs/cluster-coordination.md#background-work).
 /// </summary>
 public sealed class SendingRetentionWorker(
-    IServiceScopeFactory scopes, IOptions<SendingRetentionOptions> options, ClusterLease lease, TimeProvider time, ILogger<SendingRetentionWorker> logger) : BackgroundService
+    IServiceScopeFactory scopes, IOptions<SendingRetentionOptions> options, ClusterLease lease, TimeProvider time, ILogger<SendingRetentionWorker> logger,
+    SesConsole.Web.Hosting.WorkerHeartbeats? heartbeats = null) : BackgroundService
 {
     /// <summary>The lease in <c>NodeLeases</c>.</summary>
     public const string LeaseName = "sending-retention";
@@ -381,11 +382,13 @@ public sealed class SendingRetentionWorker(
             return;
         }
 
+        using var beat = SesConsole.Web.Hosting.WorkerHeartbeats.StartOrNone(heartbeats, SesConsole.Web.Hosting.WorkerHeartbeats.Retention, options.Value.PurgeInterval);
         using var timer = new PeriodicTimer(options.Value.PurgeInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                beat.Beat(); // alive whether or not this node holds the lease
                 if (!await lease.HoldAsync(LeaseName, stoppingToken))
                 {
                     logger.LogDebug("Retention purge skipped: another node holds the lease.");

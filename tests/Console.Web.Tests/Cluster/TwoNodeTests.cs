@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using MimeKit;
 using Npgsql;
 using SesConsole.Data.Entities;
+using SesConsole.Tests.Shared;
 using SesConsole.Web.Tests.Shared;
 
 namespace SesConsole.Web.Tests.Cluster;
@@ -15,7 +16,7 @@ namespace SesConsole.Web.Tests.Cluster;
 /// account sends as an owner's verified address through both nodes with the real SigV4 client; the access keys were
 /// provisioned on node A only, so every request B accepts also proves that B decrypts secrets with the key ring A made.
 /// </summary>
-[Collection(PostgresCollection.Name)]
+[Collection(PostgresTestGroup.Name)]
 public sealed class TwoNodeTests(PostgresCluster postgres)
 {
     private const string Owner = "111111111111";
@@ -26,6 +27,8 @@ public sealed class TwoNodeTests(PostgresCluster postgres)
     private const string DelegateSecret = "twoNodeDelegateSecret0000000000000000002";
     private const string Sender = "news@nodes.example";
     private const string SenderArn = $"arn:aws:ses:us-east-1:{Owner}:identity/{Sender}";
+
+    private static readonly string[] SendActions = ["ses:SendEmail", "ses:SendRawEmail"];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -268,7 +271,7 @@ public sealed class TwoNodeTests(PostgresCluster postgres)
                 Version = "2012-10-17",
                 Statement = new[]
                 {
-                    new { Effect = "Allow", Principal = new { AWS = $"arn:aws:iam::{Delegate}:root" }, Action = new[] { "ses:SendEmail", "ses:SendRawEmail" }, Resource = SenderArn },
+                    new { Effect = "Allow", Principal = new { AWS = $"arn:aws:iam::{Delegate}:root" }, Action = SendActions, Resource = SenderArn },
                 },
             });
             var put = await owner.V2Async(HttpMethod.Post, $"/v2/email/identities/{Uri.EscapeDataString(Sender)}/policies/delegate",

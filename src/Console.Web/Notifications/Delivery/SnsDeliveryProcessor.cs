@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
+using SesConsole.Web.Hosting;
 using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Notifications.Delivery;
@@ -27,7 +28,8 @@ public sealed class SnsDeliveryProcessor(
     SnsPublicBaseUrl publicBaseUrl,
     IOptions<SnsDeliveryOptions> options,
     TimeProvider time,
-    ILogger<SnsDeliveryProcessor> logger)
+    ILogger<SnsDeliveryProcessor> logger,
+    ConsoleMetrics? metrics = null)
 {
     /// <summary>When each throttled subscription may next be called (this process only).</summary>
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _throttle = new();
@@ -181,12 +183,14 @@ public sealed class SnsDeliveryProcessor(
             if (message is null || subscription is null || topic is null)
             {
                 await FinishWithoutTryAsync(delivery, SnsDeliveryStatus.Failed, "The subscription or its topic was deleted.");
+                metrics?.RecordNotification(ConsoleMetrics.NotificationResults.Failed, subscription?.Protocol);
                 return;
             }
 
             if (message.Type == SnsMessageType.Notification && subscription.Status != SnsSubscriptionStatus.Confirmed)
             {
                 await FinishWithoutTryAsync(delivery, SnsDeliveryStatus.Failed, "The subscription is no longer confirmed.");
+                metrics?.RecordNotification(ConsoleMetrics.NotificationResults.Failed, subscription.Protocol);
                 return;
             }
 
@@ -290,6 +294,14 @@ public sealed class SnsDeliveryProcessor(
             }
         });
 
+        // docs/observability.md#metrics
+        metrics?.RecordNotification(status switch
+        {
+            SnsDeliveryStatus.Delivered => ConsoleMetrics.NotificationResults.Delivered,
+            SnsDeliveryStatus.Pending => ConsoleMetrics.NotificationResults.Retrying,
+            SnsDeliveryStatus.Refused => ConsoleMetrics.NotificationResults.Refused,
+            _ => ConsoleMetrics.NotificationResults.Failed,
+        }, subscription.Protocol);
         if (status == SnsDeliveryStatus.Pending)
         {
             logger.LogInformation("SNS delivery of {MessageId} to {Subscription} failed (try {Attempts}); retrying at {Next}: {Error}",

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using SesConsole.Web.Hosting;
 
 namespace SesConsole.Web.Notifications.Delivery;
 
@@ -16,7 +17,8 @@ public sealed class SnsDeliveryWorker(
     IOptions<SnsDeliveryOptions> options,
     IOptions<NotificationsOptions> notifications,
     TimeProvider time,
-    ILogger<SnsDeliveryWorker> logger) : BackgroundService
+    ILogger<SnsDeliveryWorker> logger,
+    WorkerHeartbeats? heartbeats = null) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
 
@@ -34,10 +36,12 @@ public sealed class SnsDeliveryWorker(
         var batch = Math.Max(1, options.Value.DeliveryBatchSize);
         var inFlight = new ConcurrentDictionary<Guid, Task>();
         var forwarding = ForwardSignalsAsync(stoppingToken);
+        using var beat = WorkerHeartbeats.StartOrNone(heartbeats, WorkerHeartbeats.Notifications, poll); // docs/observability.md#health-checks
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                beat.Beat();
                 var more = false;
                 try
                 {

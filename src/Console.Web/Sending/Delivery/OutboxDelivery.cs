@@ -8,6 +8,7 @@ using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Sending;
 using SesConsole.Domain.Sending.Events;
 using SesConsole.Web.Features.Sending;
+using SesConsole.Web.Hosting;
 using SesConsole.Web.Notifications.Feedback;
 using SesConsole.Web.Reputation;
 
@@ -60,7 +61,9 @@ public sealed class OutboxDelivery(
     GroupCommitWriter? writer = null,
     FeedbackFanOut? feedback = null,
     ReputationCounting? counting = null,
-    ReputationSignal? signal = null)
+    ReputationSignal? signal = null,
+    ConsoleMetrics? metrics = null,
+    WorkerHeartbeats? heartbeats = null)
 {
     /// <summary>A claimed message with the <c>mail</c> object its events carry (null for a simulator auto-reply).</summary>
     private sealed record Claimed(OutboxMessageEntity Message, MessageMail? Mail);
@@ -115,6 +118,8 @@ public sealed class OutboxDelivery(
             var tried = new HashSet<Guid>();
             while (true)
             {
+                // A long round is alive while it claims (docs/observability.md#health-checks).
+                heartbeats?.Beat(WorkerHeartbeats.Delivery);
                 var (claimed, read) = await ClaimBatchAsync(now, batchSize, tried, ct);
                 foreach (var message in claimed)
                 {
@@ -254,6 +259,7 @@ public sealed class OutboxDelivery(
                 ? writer.CommitAsync(db => OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery, heard.Rows, counted))
                 : recorder!.RecordDeliveredAsync(message, attempts, at, delivery));
             feedback?.Committed(heard);
+            metrics?.RecordDelivery(ConsoleMetrics.DeliveryResults.Delivered, message.CreatedAt, at);
             return true;
         }
 
@@ -261,6 +267,7 @@ public sealed class OutboxDelivery(
         db.OutboxMessages.Attach(message);
         message.Attempts++;
         var raised = new List<SendEvent>();
+        var outcome = ConsoleMetrics.DeliveryResults.Bounced;
         if (result.Error is { Code: MailTransportErrors.RecipientRejected, Location: { } refused }
                  && recipients.FirstOrDefault(r => string.Equals(r, refused, StringComparison.OrdinalIgnoreCase)) is { } bounced)
         {
@@ -298,6 +305,7 @@ public sealed class OutboxDelivery(
         }
         else
         {
+            outcome = ConsoleMetrics.DeliveryResults.Failed;
             var delay = TimeSpan.FromTicks(Math.Min(options.Value.MaxRetryDelay.Ticks, options.Value.RetryDelay.Ticks * (1L << Math.Min(message.Attempts - 1, 20))));
             message.NextAttemptAt = at + delay;
             message.LastError = result.Error.Message;
@@ -328,6 +336,7 @@ public sealed class OutboxDelivery(
 
         feedback?.Committed(fannedOut);
         signal?.Changed(message.AccountId, counts);
+        metrics?.RecordDelivery(outcome, message.CreatedAt, at);
         return false;
     }
 
@@ -367,6 +376,7 @@ public sealed class OutboxDelivery(
         }
 
         feedback?.Committed(heard);
+        metrics?.RecordDelivery(ConsoleMetrics.DeliveryResults.Delivered, message.CreatedAt, at);
     }
 
     /// <summary>What <paramref name="events"/> (raised at the hand-over) add to the sending account's reputation buckets; none without counting.</summary>
@@ -561,7 +571,8 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
 /// Runs <see cref="OutboxDelivery"/> every <see cref="DeliveryOptions.PollInterval"/> on the injected clock, and again at
 /// once after a round that delivered something (under a sustained load the next messages are already due).
 /// </summary>
-public sealed class DeliveryWorker(IServiceScopeFactory scopes, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryWorker> logger) : BackgroundService
+public sealed class DeliveryWorker(IServiceScopeFactory scopes, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryWorker> logger,
+    WorkerHeartbeats? heartbeats = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -571,12 +582,14 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, IOptions<Deliver
             return;
         }
 
+        using var beat = WorkerHeartbeats.StartOrNone(heartbeats, WorkerHeartbeats.Delivery, options.Value.PollInterval);
         using var timer = new PeriodicTimer(options.Value.PollInterval, time);
         do
         {
             var delivered = 1;
             while (delivered > 0 && !stoppingToken.IsCancellationRequested)
             {
+                beat.Beat();
                 try
                 {
                     await using var scope = scopes.CreateAsyncScope();
