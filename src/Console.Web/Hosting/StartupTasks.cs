@@ -16,6 +16,7 @@ public sealed class StartupTasks(
     RoleManager<IdentityRole> roleManager,
     ProvisioningService provisioning,
     DataProtectionKeyImport dataProtectionKeys,
+    Microsoft.AspNetCore.DataProtection.IDataProtectionProvider dataProtection,
     IConfiguration configuration,
     IOptions<ConsoleOptions> options,
     IHostEnvironment environment,
@@ -27,6 +28,10 @@ public sealed class StartupTasks(
         await db.Database.MigrateAsync(ct);
         // Before anything protects a secret: an installation's file key ring moves into the (then empty) key table.
         await dataProtectionKeys.RunAsync(ct);
+        // Make (or load) the key ring now, outside any transaction: on a fresh SQLite database the first key would
+        // otherwise be written from inside the provisioning's or the demo seed's transaction, by a second connection that
+        // waits for that very transaction's lock (docs/deployment.md#data-protection).
+        Microsoft.AspNetCore.DataProtection.DataProtectionCommonExtensions.Protect(dataProtection.CreateProtector("SesConsole.Startup"), "key ring ready");
         if (!await roleManager.RoleExistsAsync(Caller.AdminRole))
         {
             await roleManager.CreateAsync(new IdentityRole(Caller.AdminRole));
