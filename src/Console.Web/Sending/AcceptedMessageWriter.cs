@@ -12,8 +12,8 @@ namespace SesConsole.Web.Sending;
 /// <summary>
 /// Makes an accepted message durable (docs/send-pipeline.md#the-sending-module): its attempt, the signed MIME in the
 /// outbox, a simulator auto-reply, the Send (and synthetic) events and the quota ledger's usage row go into one group
-/// commit. The reservation the pipeline took is confirmed into that usage row, released when the commit fails and
-/// settled once it succeeded, so the caller gets its MessageId only for a message that is stored and charged.
+/// commit. The reservation the pipeline took is confirmed into that usage row, released when anything before or in the
+/// commit fails (or the caller cancels) and settled once the commit succeeded, so the caller gets its MessageId only for a message that is stored and charged.
 /// </summary>
 public sealed class AcceptedMessageWriter(
     AcceptedMimeBuilder mime,
@@ -29,6 +29,36 @@ public sealed class AcceptedMessageWriter(
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var accepted = outcome.Accepted ?? throw new ArgumentException("The outcome is not an accepted message.", nameof(outcome));
+        var reservation = outcome.Quota?.ReservationId;
+        (FeedbackRows FannedOut, List<ReputationDelta>? Counts) committed;
+        try
+        {
+            committed = await CommitAsync(request, api, outcome, accepted, reservation, ct);
+        }
+        catch when (reservation is not null)
+        {
+            // Not accepted after all — the MIME, the feedback lookup or the commit failed, or the caller went away before
+            // the commit: no charge. In cluster mode the charge is a committed row already; only the release takes it back.
+            ledger.Release(reservation);
+            throw;
+        }
+
+        if (reservation is not null)
+        {
+            ledger.Settle(reservation);
+        }
+
+        feedback.Committed(committed.FannedOut);
+        if (committed.Counts is not null)
+        {
+            signal.Changed(accepted.SendingAccountId, committed.Counts);
+        }
+    }
+
+    /// <summary>Builds the message's rows and commits them; throws (and the caller releases the reservation) when anything fails.</summary>
+    private async Task<(FeedbackRows FannedOut, List<ReputationDelta>? Counts)> CommitAsync(
+        SendRequest request, string api, SendOutcome outcome, AcceptedMessage accepted, string? reservation, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         var attempt = SendAttemptRecord.Build(request, outcome, api, now);
         var rows = new List<object> { attempt };
@@ -76,33 +106,13 @@ public sealed class AcceptedMessageWriter(
             rows.AddRange(ReputationRollup.Merge(counts));
         }
 
-        var reservation = outcome.Quota?.ReservationId;
         if (reservation is not null && ledger.Confirm(reservation, accepted.SendingAccountId, accepted.MessageId) is { } usage)
         {
             rows.Add(usage); // the charge is durable with the message, in the same commit
         }
 
-        try
-        {
-            await writer.CommitAsync([.. rows]);
-        }
-        catch when (reservation is not null)
-        {
-            ledger.Release(reservation); // not accepted after all: no charge
-            throw;
-        }
-
-        if (reservation is not null)
-        {
-            ledger.Settle(reservation);
-        }
-
-        feedback.Committed(fannedOut);
-        if (counts is not null)
-        {
-            signal.Changed(accepted.SendingAccountId, counts);
-        }
-
+        await writer.CommitAsync([.. rows]);
         logger.LogDebug("Accepted {MessageId} from {Caller} as {Identity} to {Count} recipient(s)", accepted.MessageId, attempt.CallerArn, accepted.FromIdentityArn, accepted.Destination.Count);
+        return (fannedOut, counts);
     }
 }

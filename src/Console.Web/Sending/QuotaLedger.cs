@@ -287,10 +287,23 @@ public sealed class QuotaLedger : IAsyncDisposable
             {
                 foreach (var request in batch)
                 {
+                    if (request.Release is not null)
+                    {
+                        // Nobody waits for a release, and a lost one would keep its charge for 24 h: try it again shortly.
+                        _ = RetryReleaseAsync(request);
+                        continue;
+                    }
+
                     request.Done.TrySetException(ex);
                 }
             }
         }
+    }
+
+    private async Task RetryReleaseAsync(Request release)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        _requests!.Writer.TryWrite(release); // fails only once the ledger is shutting down
     }
 
     private async Task DecideBatchAsync(List<Request> batch)

@@ -147,6 +147,29 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_message_that_fails_after_its_reservation_but_before_its_commit_gives_the_quota_back()
+    {
+        // Quota 1: the first message reserves it, then its writer fails before the commit (here: the caller has gone).
+        var sender = await OwnSender.CreateAsync(app, max24: 1, rate: 100, Ct);
+        var caller = new SesConsole.Domain.Sending.SendCaller(SesConsole.Domain.Authorization.RequestPrincipal.ForAccount(
+            SesConsole.Domain.Principals.AccountId.Parse(sender.Account).Value), SourceIp: "127.0.0.1");
+        var request = new SesConsole.Domain.Sending.SendRequest(caller, SesConsole.Domain.Sending.SendApi.V2Simple, Region, DateTimeOffset.UtcNow,
+            new SesConsole.Domain.Sending.SimpleContent(["reader@customer.example"], Subject: "Hello", TextBody: "Body")) { Source = $"news@{sender.Domain}" };
+        var outcome = await app.Get<SesConsole.Domain.Sending.SendPipeline>().RunAsync(request, Ct);
+        Assert.True(outcome.IsAccepted, outcome.Rejection?.Error.Message);
+        Assert.NotNull(outcome.Quota?.ReservationId);
+
+        using var gone = new CancellationTokenSource();
+        await gone.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => app.Get<AcceptedMessageWriter>().WriteAsync(request, "Test", outcome, gone.Token));
+
+        var second = await sender.SendAsync(DateTimeOffset.UtcNow, Ct, "again@customer.example");
+        Assert.True(second.IsAccepted, second.Rejection?.Error.Message);
+        await using var db = app.Db();
+        Assert.Equal(1, await db.UsageLedger.Where(u => u.AccountId == sender.Account).SumAsync(u => u.Recipients, Ct));
+    }
+
+    [Fact]
     public async Task Release_gives_the_recipients_back_and_a_settled_charge_stays()
     {
         var account = await NewAccountAsync(max24: 5, rate: 100);
