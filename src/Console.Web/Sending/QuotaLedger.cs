@@ -126,7 +126,17 @@ public sealed class QuotaLedger : IAsyncDisposable
                 throw new InvalidOperationException("The quota ledger is shutting down.");
             }
 
-            return await request.Done.Task.WaitAsync(ct);
+            try
+            {
+                return await request.Done.Task.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) when (!request.Done.Task.IsCompleted)
+            {
+                // The caller left before the arbiter decided: a reservation made after that has no message; give it back.
+                _ = request.Done.Task.ContinueWith(t => { if (t.IsCompletedSuccessfully && t.Result.ReservationId is { } id) { Release(id); } },
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                throw;
+            }
         }
 
         var window = await WindowAsync(accountId, region, now, ct);
