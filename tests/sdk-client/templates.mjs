@@ -26,7 +26,7 @@ await step('v2Create', async () => {
   return 'ok';
 });
 await step('v2Duplicate', async () => {
-  await v2.send(new CreateEmailTemplateCommand({ TemplateName: 'sdk-v2', TemplateContent: { Subject: 's' } }));
+  await v2.send(new CreateEmailTemplateCommand({ TemplateName: 'sdk-v2', TemplateContent: { Subject: 's', Text: 't' } }));
   return 'ok';
 });
 await step('v2Get', async () => {
@@ -50,7 +50,7 @@ await step('v1Create', async () => {
   return 'ok';
 });
 await step('v1Duplicate', async () => {
-  await v1.send(new CreateTemplateCommand({ Template: { TemplateName: 'sdk-v1', SubjectPart: 's' } }));
+  await v1.send(new CreateTemplateCommand({ Template: { TemplateName: 'sdk-v1', SubjectPart: 's', TextPart: 't' } }));
   return 'ok';
 });
 await step('v1Get', async () => {

@@ -107,7 +107,7 @@ public static class SesApiTemplateEndpoints
 
         return await store.DeleteAsync(api.Caller.AccountId!, api.Region, name, api.Aborted)
             ? Results.Json(new { }, PascalCase)
-            : api.Error(DoesNotExist(name));
+            : api.Error(EmailTemplateStore.DoesNotExist(name));
     }
 
     /// <summary>ListEmailTemplates as the SDKs send it: <c>GET /v2/email/templates?PageSize=&amp;NextToken=</c>, by name.</summary>
@@ -312,9 +312,9 @@ public static class SesApiTemplateEndpoints
         request.Field("Template.HtmlPart"));
 
     /// <summary>
-    /// A template whose parts do not compile (an unclosed <c>{{#if}}</c>, …) is refused when it is created or updated, as
-    /// SES refuses it with <c>InvalidTemplate</c>, rather than failing every send later; a variable the empty data lacks
-    /// is not an error here.
+    /// A template that does not compile (an unclosed <c>{{#if}}</c>, a stray <c>{{/if}}</c>, …) is refused when it is
+    /// created or updated, as SES refuses it with <c>InvalidTemplate</c>, rather than failing every send later. It is
+    /// rendered with empty data: a variable that data lacks is not an error here.
     /// </summary>
     private static Error? CheckSyntax(TemplateRenderer renderer, EmailTemplate template)
     {
@@ -323,16 +323,9 @@ public static class SesApiTemplateEndpoints
             return invalid;
         }
 
-        // One part at a time, so that a variable missing from the empty data in one part cannot hide a syntax error in another.
-        foreach (var part in new[] { template with { Text = null, Html = null }, template with { Subject = null, Html = null }, template with { Subject = null, Text = null } })
-        {
-            if (renderer.Render(part, "{}").Error is { Kind: TemplateRenderErrorKind.InvalidTemplate } error)
-            {
-                return new Error("InvalidTemplate", error.Message);
-            }
-        }
-
-        return null;
+        return renderer.Render(template, "{}").Error is { Kind: TemplateRenderErrorKind.InvalidTemplate } error
+            ? new Error("InvalidTemplate", error.Message)
+            : null;
     }
 
     private static async Task<Result<StoredTemplate>> FindAsync(Caller caller, string region, EmailTemplateStore store, string name, CancellationToken ct)
@@ -344,7 +337,7 @@ public static class SesApiTemplateEndpoints
 
         return name.Length > 0 && await store.FindAsync(caller.AccountId, region, name, ct) is { } found
             ? found
-            : DoesNotExist(name);
+            : EmailTemplateStore.DoesNotExist(name);
     }
 
     private static async Task<Result<TemplatePage>> ListAsync(EmailTemplateStore store, string account, string region, int size, string? token, CancellationToken ct)
@@ -354,8 +347,6 @@ public static class SesApiTemplateEndpoints
 
     private static Error? CheckWriter(Caller caller) =>
         caller.IsAccountRoot ? null : caller.AccountId is null ? NoAccount : RootOnly;
-
-    private static Error DoesNotExist(string name) => new("TemplateDoesNotExist", $"Template {name} does not exist.");
 
     private static Result<int> V1PageSize(string? text) =>
         text is null ? DefaultPageSize

@@ -98,7 +98,7 @@ public sealed class SesApiTemplateTests(SesApiServer api) : IClassFixture<SesApi
         var duplicate = await api.A.V2Async(HttpMethod.Post, "/v2/email/templates", Content("v2-errors"));
         var getMissing = await api.A.V2Async(HttpMethod.Get, "/v2/email/templates/v2-missing");
         var otherCase = await api.A.V2Async(HttpMethod.Get, "/v2/email/templates/V2-ERRORS");
-        var updateMissing = await api.A.V2Async(HttpMethod.Put, "/v2/email/templates/v2-missing", """{"TemplateContent":{"Subject":"s"}}""");
+        var updateMissing = await api.A.V2Async(HttpMethod.Put, "/v2/email/templates/v2-missing", """{"TemplateContent":{"Subject":"s","Text":"t"}}""");
         var renderMissing = await api.A.V2Async(HttpMethod.Post, "/v2/email/templates/v2-missing/render", """{"TemplateData":"{}"}""");
         var badJson = await api.A.V2Async(HttpMethod.Post, "/v2/email/templates/v2-errors/render", """{"TemplateData":"{not json"}""");
         var notObject = await api.A.V2Async(HttpMethod.Post, "/v2/email/templates/v2-errors/render", """{"TemplateData":"[1,2]"}""");
@@ -106,7 +106,7 @@ public sealed class SesApiTemplateTests(SesApiServer api) : IClassFixture<SesApi
         var noData = await api.A.V2Async(HttpMethod.Post, "/v2/email/templates/v2-errors/render", "{}");
         var noContent = await api.A.V2Async(HttpMethod.Post, "/v2/email/templates", """{"TemplateName":"v2-no-content"}""");
         var unclosed = await api.A.V2Async(HttpMethod.Post, "/v2/email/templates", Content("v2-unclosed", html: "{{#if x}}never closed"));
-        var updateUnclosed = await api.A.V2Async(HttpMethod.Put, "/v2/email/templates/v2-errors", """{"TemplateContent":{"Subject":"{{#each}}"}}""");
+        var updateUnclosed = await api.A.V2Async(HttpMethod.Put, "/v2/email/templates/v2-errors", """{"TemplateContent":{"Subject":"s","Text":"{{#each}}"}}""");
 
         Assert.Equal((400, "AlreadyExistsException"), (duplicate.Status, duplicate.ErrorType));
         Assert.Equal("Template v2-errors already exists.", duplicate.Json.GetProperty("message").GetString());
@@ -292,7 +292,7 @@ public sealed class SesApiTemplateTests(SesApiServer api) : IClassFixture<SesApi
         var bGetShared = await api.B.V2Async(HttpMethod.Get, "/v2/email/templates/shared-name");
         var bGetAOnly = await api.B.V2Async(HttpMethod.Get, "/v2/email/templates/a-only");
         var bV1GetAOnly = await api.B.V1Async(("Action", "GetTemplate"), ("TemplateName", "a-only"));
-        var bUpdateAOnly = await api.B.V2Async(HttpMethod.Put, "/v2/email/templates/a-only", """{"TemplateContent":{"Subject":"hijacked"}}""");
+        var bUpdateAOnly = await api.B.V2Async(HttpMethod.Put, "/v2/email/templates/a-only", """{"TemplateContent":{"Subject":"hijacked","Text":"t"}}""");
         var bV1UpdateAOnly = await api.B.V1Async(V1Template("UpdateTemplate", "a-only", subject: "hijacked"));
         var bRenderAOnly = await api.B.V2Async(HttpMethod.Post, "/v2/email/templates/a-only/render", """{"TemplateData":"{}"}""");
         var bV1RenderAOnly = await api.B.V1Async(("Action", "TestRenderTemplate"), ("TemplateName", "a-only"), ("TemplateData", "{}"));
