@@ -132,7 +132,7 @@ public sealed partial class SesApiRobustnessTests(SesApiServer api) : IClassFixt
 
     [Theory]
     [InlineData("GET", "/v2/email/no-such-operation")]
-    [InlineData("POST", "/v2/email/templates")]
+    [InlineData("POST", "/v2/email/custom-verification-email-templates")]
     [InlineData("PATCH", "/v2/email/account")]
     [InlineData("DELETE", "/v2/email/account")]
     [InlineData("GET", "/v2/email/outbound-emails")]
