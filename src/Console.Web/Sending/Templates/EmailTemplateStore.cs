@@ -17,7 +17,7 @@ public sealed record TemplatePage(IReadOnlyList<StoredTemplate> Items, string? N
 /// cached lookup a templated send makes. Every call names the account: an account sees only its own templates, and two
 /// accounts may use one name.
 /// </summary>
-public sealed class EmailTemplateStore(IDbContextFactory<ConsoleDbContext> dbFactory, SendingReadCache cache, TimeProvider time)
+public sealed class EmailTemplateStore(IDbContextFactory<ConsoleDbContext> dbFactory, SendingReadCache cache, TimeProvider time, TemplateRenderer renderer)
 {
     /// <summary>The template for a send, through the read cache (a saved template drops the entry: docs/templates.md#caching).</summary>
     public async Task<StoredTemplate?> FindAsync(string account, string region, string name, CancellationToken ct) =>
@@ -26,7 +26,7 @@ public sealed class EmailTemplateStore(IDbContextFactory<ConsoleDbContext> dbFac
     public async Task<Result<StoredTemplate>> CreateAsync(string account, string region, EmailTemplate template, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(template);
-        if (TemplateRules.Validate(template) is { } invalid)
+        if (Invalid(template) is { } invalid)
         {
             return invalid;
         }
@@ -71,7 +71,7 @@ public sealed class EmailTemplateStore(IDbContextFactory<ConsoleDbContext> dbFac
             return DoesNotExist(template.Name);
         }
 
-        if (TemplateRules.Validate(template) is { } invalid)
+        if (Invalid(template) is { } invalid)
         {
             return invalid;
         }
@@ -113,6 +113,14 @@ public sealed class EmailTemplateStore(IDbContextFactory<ConsoleDbContext> dbFac
         var items = rows.Take(pageSize).Select(ToStored).ToList();
         return new TemplatePage(items, rows.Count > pageSize ? items[^1].Template.Name : null);
     }
+
+    /// <summary>
+    /// SES's limits, then the syntax: a template that does not compile (an unclosed <c>{{#if}}</c>) is refused with
+    /// <c>InvalidTemplate</c> when it is saved, rather than failing every send later (docs/templates.md#limits).
+    /// </summary>
+    private Error? Invalid(EmailTemplate template) =>
+        TemplateRules.Validate(template)
+        ?? (renderer.Render(template, "{}").Error is { Kind: TemplateRenderErrorKind.InvalidTemplate } error ? new Error("InvalidTemplate", error.Message) : null);
 
     public static Error AlreadyExists(string name) => new("AlreadyExists", $"Template {name} already exists.");
 
