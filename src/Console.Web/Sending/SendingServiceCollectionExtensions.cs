@@ -63,6 +63,7 @@ public static class SendingServiceCollectionExtensions
         services.AddSingleton<AcceptedMimeBuilder>();
         services.AddSingleton<AcceptedMessageWriter>();
         services.AddSingleton<SendService>();
+        services.AddSingleton<Templates.TemplatedSender>(); // templated and bulk sends (docs/templates.md#templated-sending)
 
         services.Configure<DeliveryOptions>(configuration.GetSection(DeliveryOptions.SectionName));
         services.AddScoped<OutboxDelivery>();
