@@ -111,6 +111,35 @@ public sealed class SesApiTemplatedSendTests(SesApiServer api) : IClassFixture<S
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public async Task A_destination_refused_by_a_policy_condition_alone_is_MessageRejected_and_the_others_are_sent(bool v1)
+    {
+        var domain = $"recipients-{(v1 ? "v1" : "v2")}.example";
+        await AccountsAsync(api);
+        var onlyCustomers = new Dictionary<string, object> { ["ForAllValues:StringLike"] = new Dictionary<string, string> { ["ses:Recipients"] = "*@customer.example" } };
+        await DomainAsync(api, domain, onlyCustomers, "ses:SendBulkTemplatedEmail", "ses:SendBulkEmail");
+        var template = $"recipients-{(v1 ? "v1" : "v2")}";
+        await TemplateAsync(api, DelegateAccount, template, "Hi {{name}}", "Hello {{name}}");
+
+        var bulk = v1
+            ? await V1BulkAsync(api, domain, template, """{"name":"x"}""", ("ann@customer.example", null), ("bob@elsewhere.example", null))
+            : await V2BulkAsync(api, domain, template, """{"name":"x"}""", ("ann@customer.example", null), ("bob@elsewhere.example", null));
+        var allRefused = v1
+            ? await V1BulkAsync(api, domain, template, """{"name":"x"}""", ("bob@elsewhere.example", null))
+            : await V2BulkAsync(api, domain, template, """{"name":"x"}""", ("bob@elsewhere.example", null));
+
+        Assert.True(bulk.Status == 200, bulk.Body);
+        var results = Entries(bulk, v1);
+        Assert.Equal(v1 ? ["Success", "MessageRejected"] : ["SUCCESS", "MESSAGE_REJECTED"], results.Select(r => r.Status));
+        Assert.Null(results[1].MessageId);
+        Assert.Contains("is not authorized to perform", results[1].Error, StringComparison.Ordinal);
+        Assert.Equal(403, allRefused.Status); // no destination authorized: the whole call is AccessDenied
+        await using var db = await DbAsync(api);
+        Assert.True(await db.OutboxMessages.AnyAsync(o => o.MessageId == results[0].MessageId && o.Recipients == "ann@customer.example", Ct));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public async Task A_rendering_failure_is_accepted_with_a_Rendering_Failure_event_and_no_mail(bool v1)
     {
         var domain = $"render-{(v1 ? "v1" : "v2")}.example";

@@ -26,7 +26,10 @@ internal static class TemplatedSendWorld
     public static string Arn(string domain) => $"arn:aws:ses:{Region}:{Owner}:identity/{domain}";
 
     /// <summary>A's verified <paramref name="domain"/> with a policy allowing B <paramref name="actions"/> on it.</summary>
-    public static async Task DomainAsync(SesApiServer api, string domain, params string[] actions)
+    public static Task DomainAsync(SesApiServer api, string domain, params string[] actions) => DomainAsync(api, domain, null, actions);
+
+    /// <summary>A's verified <paramref name="domain"/> with a policy allowing B <paramref name="actions"/> on it under <paramref name="condition"/>.</summary>
+    public static async Task DomainAsync(SesApiServer api, string domain, object? condition, params string[] actions)
     {
         var now = DateTimeOffset.UtcNow;
         await using (var db = await api.Service<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync(Ct))
@@ -39,11 +42,16 @@ internal static class TemplatedSendWorld
             await db.SaveChangesAsync(Ct);
         }
 
-        var document = JsonSerializer.Serialize(new
+        var statement = new Dictionary<string, object>
         {
-            Version = "2012-10-17",
-            Statement = new[] { new { Sid = "DelegateB", Effect = "Allow", Principal = new { AWS = DelegateAccount }, Action = actions, Resource = Arn(domain) } },
-        });
+            ["Sid"] = "DelegateB", ["Effect"] = "Allow", ["Principal"] = new { AWS = DelegateAccount }, ["Action"] = actions, ["Resource"] = Arn(domain),
+        };
+        if (condition is not null)
+        {
+            statement["Condition"] = condition;
+        }
+
+        var document = JsonSerializer.Serialize(new { Version = "2012-10-17", Statement = new[] { statement } });
         var put = await api.A.V2Async(HttpMethod.Post, $"/v2/email/identities/{Uri.EscapeDataString(domain)}/policies/delegate",
             JsonSerializer.Serialize(new { Policy = document }));
         Assert.True(put.Status == 200, put.Body);
