@@ -227,9 +227,10 @@ public sealed class TemplatedSender(EmailTemplateStore templates, TemplateRender
 
         var outcomes = await sender.SendManyAsync(requests, api, ct);
 
-        // Not authorized at all: every entry was refused as the caller (AccessDenied, or no valid caller). The call is
-        // answered with that error, as a single send would be (docs/templates.md#bulk-sending).
-        if (positions.Count == entries.Count && outcomes.Count > 0 &&
+        // Not authorized at all: every entry the pipeline saw was refused as the caller (AccessDenied, or no valid caller;
+        // entries refused for their data never reach it). The call is answered with that error, as a single send would
+        // be (docs/templates.md#bulk-sending).
+        if (outcomes.Count > 0 &&
             outcomes.All(o => o.Rejection?.Error.Kind is SendErrorKind.AccessDenied or SendErrorKind.InvalidCaller))
         {
             return new BulkSendResult([], SendCallError.Of(outcomes[0].Rejection!));

@@ -53,6 +53,7 @@ public sealed class SesApiTemplatedSendSdkTests(SesApiServer api) : IClassFixtur
 
         foreach (var (step, action) in new[] { ("v1Denied", "SendTemplatedEmail"), ("v1BulkDenied", "SendBulkTemplatedEmail"), ("v2Denied", "SendTemplatedEmail"), ("v2BulkDenied", "SendBulkEmail") })
         {
+            Assert.True(r.GetProperty(step).ValueKind == JsonValueKind.Object && r.GetProperty(step).TryGetProperty("error", out _), $"{step} in {output}");
             var error = r.GetProperty(step).GetProperty("error");
             Assert.Equal(403, error.GetProperty("status").GetInt32());
             Assert.Equal(step.StartsWith("v1", StringComparison.Ordinal) ? "AccessDenied" : "AccessDeniedException", error.GetProperty("name").GetString());
@@ -61,7 +62,7 @@ public sealed class SesApiTemplatedSendSdkTests(SesApiServer api) : IClassFixtur
         }
 
         Assert.Equal(400, r.GetProperty("v1NoTemplate").GetProperty("error").GetProperty("status").GetInt32());
-        Assert.StartsWith("TemplateDoesNotExist", r.GetProperty("v1NoTemplate").GetProperty("error").GetProperty("name").GetString(), StringComparison.Ordinal);
+        Assert.Equal("TemplateDoesNotExistException", r.GetProperty("v1NoTemplate").GetProperty("error").GetProperty("name").GetString()); // the SDK names the modeled shape
         Assert.Equal(404, r.GetProperty("v2NoTemplate").GetProperty("error").GetProperty("status").GetInt32());
         Assert.Equal("NotFoundException", r.GetProperty("v2NoTemplate").GetProperty("error").GetProperty("name").GetString());
         Assert.Equal("InvalidParameterValue", r.GetProperty("v1BadData").GetProperty("error").GetProperty("name").GetString());

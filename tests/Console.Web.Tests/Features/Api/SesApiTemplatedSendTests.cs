@@ -68,9 +68,10 @@ public sealed class SesApiTemplatedSendTests(SesApiServer api) : IClassFixture<S
         if (v1)
         {
             Assert.Equal("AccessDenied", single.V1Code);
-            Assert.Contains($"`ses:SendTemplatedEmail' on resource `{Arn(domain)}'", single.Body, StringComparison.Ordinal);
+            Assert.Equal($"User `arn:aws:iam::{DelegateAccount}:root' is not authorized to perform `ses:SendTemplatedEmail' on resource `{Arn(domain)}'",
+                single.Xml.Descendants(SesApiTestClient.Ns + "Message").Single().Value);
             Assert.Equal("AccessDenied", bulk.V1Code);
-            Assert.Contains($"`ses:SendBulkTemplatedEmail' on resource `{Arn(domain)}'", bulk.Body, StringComparison.Ordinal);
+            Assert.Contains($"`ses:SendBulkTemplatedEmail' on resource `{Arn(domain)}'", bulk.Xml.Descendants(SesApiTestClient.Ns + "Message").Single().Value, StringComparison.Ordinal);
         }
         else
         {
