@@ -62,6 +62,8 @@ public static class SendingServiceCollectionExtensions
         services.AddSingleton<SendAttemptRecorder>();
         services.AddSingleton<AcceptedMimeBuilder>();
         services.AddSingleton<AcceptedMessageWriter>();
+        services.AddSingleton<Templates.EmailTemplateStore>();
+        services.AddSingleton<Templates.TemplateRenderer>();
         services.AddSingleton<SendService>();
         services.AddSingleton<Templates.TemplatedSender>(); // templated and bulk sends (docs/templates.md#templated-sending)
 
