@@ -292,10 +292,10 @@ public sealed class TemplatedSender(EmailTemplateStore templates, TemplateRender
         return merged;
     }
 
-    /// <summary>Absent data is an empty object; present data must be a JSON object.</summary>
+    /// <summary>Absent or empty data is an empty object (docs/templates.md#rendering); present data must be a JSON object.</summary>
     internal static bool IsJsonObject(string? data)
     {
-        if (data is null)
+        if (string.IsNullOrWhiteSpace(data))
         {
             return true;
         }
