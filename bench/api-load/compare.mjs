@@ -114,7 +114,7 @@ if (protocols.some(p => p.startsWith('v2-'))) {
     log(`CreateEmailTemplate ${template} on ${url}: ${answer.status} ${type ?? ''}`);
     if (answer.status !== 200 && type !== 'AlreadyExistsException') {
       if (url !== consoleUrl) throw new Error(`CreateEmailTemplate on ${url}: ${answer.status} ${await answer.text()}`);
-      const now = new Date().toISOString();
+      const now = new Date().toISOString().replace('T', ' ').slice(0, 19) + '+00:00';
       execFileSync('sqlite3', [db, `INSERT INTO EmailTemplates (Id, AccountId, Region, Name, Subject, Text, Html, Version, CreatedAt, UpdatedAt) VALUES ('${crypto.randomUUID().toUpperCase()}', '222222222222', 'us-east-1', '${template}', '${content.Subject}', '${content.Text.replace(/'/g, "''")}', '${content.Html}', 1, '${now}', '${now}');`]);
       log(`  inserted ${template} through sqlite3 instead`);
     }
