@@ -56,6 +56,12 @@ public static class SesApiEndpoints
         v2.MapPut("/configuration-sets/{name}/event-destinations/{destination}", SesApiEventDestinationEndpoints.V2UpdateAsync);
         v2.MapDelete("/configuration-sets/{name}/event-destinations/{destination}", SesApiEventDestinationEndpoints.V2DeleteAsync);
         v2.MapPut("/identities/{identity}/configuration-set", SesApiEventDestinationEndpoints.V2PutIdentityDefaultAsync);
+        v2.MapPost("/templates", SesApiTemplateEndpoints.V2CreateAsync);
+        v2.MapGet("/templates", SesApiTemplateEndpoints.V2ListAsync);
+        v2.MapGet("/templates/{name}", SesApiTemplateEndpoints.V2GetAsync);
+        v2.MapPut("/templates/{name}", SesApiTemplateEndpoints.V2UpdateAsync);
+        v2.MapDelete("/templates/{name}", SesApiTemplateEndpoints.V2DeleteAsync);
+        v2.MapPost("/templates/{name}/render", SesApiTemplateEndpoints.V2TestRenderAsync);
 
         // v1 (Query): POST / with a form body, ordered before the Razor page at "/" so a signed API call never reaches it.
         var v1 = new SesApiV1(new RequestDelegateFactoryOptions { ServiceProvider = endpoints.ServiceProvider, DisableInferBodyFromParameters = true });

@@ -43,6 +43,10 @@ public static class SesApiErrors
         "event_destination.invalid_sns" => ("InvalidSNSDestination", "BadRequestException"),
         "event_destination.cloudwatch_unavailable" => ("InvalidCloudWatchDestination", "BadRequestException"),
         "event_destination.firehose_unavailable" => ("InvalidFirehoseDestination", "BadRequestException"),
+        "AlreadyExists" => ("AlreadyExists", "AlreadyExistsException"),
+        "TemplateDoesNotExist" => ("TemplateDoesNotExist", "NotFoundException"),
+        "InvalidTemplate" or "MissingRenderingAttribute" or "InvalidRenderingParameter" => (code, "BadRequestException"),
+        "LimitExceeded" => ("LimitExceeded", "LimitExceededException"),
         _ => ("InvalidParameterValue", "BadRequestException"),
     };
 

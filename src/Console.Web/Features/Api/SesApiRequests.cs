@@ -82,6 +82,37 @@ public sealed record SendingOptionsMember
     public bool? SendingEnabled { get; init; }
 }
 
+/// <summary>CreateEmailTemplate (<c>POST /v2/email/templates</c>); tags are accepted and not kept.</summary>
+public sealed record CreateEmailTemplateRequest
+{
+    public string? TemplateName { get; init; }
+
+    public EmailTemplateContentMember? TemplateContent { get; init; }
+
+    public List<TagMember?>? Tags { get; init; }
+}
+
+/// <summary>UpdateEmailTemplate (<c>PUT /v2/email/templates/{name}</c>).</summary>
+public sealed record UpdateEmailTemplateRequest
+{
+    public EmailTemplateContentMember? TemplateContent { get; init; }
+}
+
+public sealed record EmailTemplateContentMember
+{
+    public string? Subject { get; init; }
+
+    public string? Text { get; init; }
+
+    public string? Html { get; init; }
+}
+
+/// <summary>TestRenderEmailTemplate (<c>POST /v2/email/templates/{name}/render</c>).</summary>
+public sealed record TestRenderEmailTemplateRequest
+{
+    public string? TemplateData { get; init; }
+}
+
 /// <summary>SendEmail (<c>POST /v2/email/outbound-emails</c>).</summary>
 public sealed record SendEmailRequest
 {

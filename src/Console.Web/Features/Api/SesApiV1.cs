@@ -54,6 +54,12 @@ public sealed class SesApiV1
         new("GetSendStatistics", SesApiAccountEndpoints.V1GetSendStatisticsAsync),
         new("GetAccountSendingEnabled", SesApiAccountEndpoints.V1GetSendingEnabledAsync),
         new("UpdateAccountSendingEnabled", SesApiAccountEndpoints.V1UpdateSendingEnabledAsync),
+        new("CreateTemplate", SesApiTemplateEndpoints.V1CreateAsync),
+        new("GetTemplate", SesApiTemplateEndpoints.V1GetAsync),
+        new("UpdateTemplate", SesApiTemplateEndpoints.V1UpdateAsync),
+        new("DeleteTemplate", SesApiTemplateEndpoints.V1DeleteAsync),
+        new("ListTemplates", SesApiTemplateEndpoints.V1ListAsync),
+        new("TestRenderTemplate", SesApiTemplateEndpoints.V1TestRenderAsync),
     ];
 
     private readonly FrozenDictionary<string, Lazy<RequestDelegate>> _handlers;

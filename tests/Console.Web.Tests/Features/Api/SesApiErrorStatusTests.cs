@@ -18,6 +18,7 @@ public sealed class SesApiErrorStatusTests(SesApiServer api) : IClassFixture<Ses
         "policy.already_exists", "policy.not_found", "policy.invalid", "policy.limit_exceeded", "policy_name.too_long",
         "policy_name.required", "policy_name.invalid", "suppression.not_found", "suppression.invalid_address",
         "configuration_set.not_found", "configuration_set.exists", "configuration_set.invalid_name", "configuration_set.limit",
+        "AlreadyExists", "TemplateDoesNotExist", "InvalidTemplate", "MissingRenderingAttribute", "InvalidRenderingParameter", "LimitExceeded",
         "something.new");
 
     [Theory]

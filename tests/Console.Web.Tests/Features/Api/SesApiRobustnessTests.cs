@@ -29,6 +29,7 @@ public sealed partial class SesApiRobustnessTests(SesApiServer api) : IClassFixt
         """{"SigningEnabled":"yes"}""", """{"SigningEnabled":1}""", """{"MailFromDomain":{}}""", """{"BehaviorOnMxFailure":1}""",
         """{"EmailAddress":[1]}""", """{"Reason":false}""", """{"PageSize":"ten"}""", """{"PageSize":1.5}""", """{"PageSize":1e400}""",
         """{"NextToken":7}""", """{"ConfigurationSetName":5}""", """{"SendingOptions":{"SendingEnabled":"no"}}""", """{"FromEmailAddress":null}""",
+        """{"TemplateName":5,"TemplateContent":{"Subject":"s"}}""", """{"TemplateContent":"x"}""", """{"TemplateContent":{"Html":7}}""", """{"TemplateData":{}}""",
     ];
 
     private static readonly string[] AllMethods = ["GET", "POST", "PUT", "DELETE", "PATCH"];
@@ -131,7 +132,7 @@ public sealed partial class SesApiRobustnessTests(SesApiServer api) : IClassFixt
 
     [Theory]
     [InlineData("GET", "/v2/email/no-such-operation")]
-    [InlineData("POST", "/v2/email/templates")]
+    [InlineData("POST", "/v2/email/custom-verification-email-templates")]
     [InlineData("PATCH", "/v2/email/account")]
     [InlineData("DELETE", "/v2/email/account")]
     [InlineData("GET", "/v2/email/outbound-emails")]
