@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Routing;
 using MudBlazor;
@@ -18,8 +16,6 @@ namespace SesConsole.Web.Features.Templates;
 /// </summary>
 public sealed partial class TemplateEditorPage
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     private Caller _caller = default!;
     private List<BreadcrumbItem> _crumbs = [];
     private EmailTemplate? _saved;
@@ -161,41 +157,8 @@ public sealed partial class TemplateEditorPage
     /// <summary>Sample data with every variable, a nested object for <c>a.b</c>: each value is the variable's own name.</summary>
     private void ResetSample()
     {
-        _data = SampleData(_variables);
+        _data = TemplatesService.SampleData(_variables);
         _generatedData = _data;
-    }
-
-    internal static string SampleData(IReadOnlyList<string> variables)
-    {
-        var root = new JsonObject();
-        foreach (var variable in variables)
-        {
-            var node = root;
-            var parts = variable.Split('.', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            for (var i = 0; i < parts.Length; i++)
-            {
-                if (i == parts.Length - 1)
-                {
-                    node.TryAdd(parts[i], parts[i]);
-                }
-                else if (node[parts[i]] is JsonObject child)
-                {
-                    node = child;
-                }
-                else if (!node.ContainsKey(parts[i]))
-                {
-                    child = [];
-                    node[parts[i]] = child;
-                    node = child;
-                }
-                else
-                {
-                    break; // "a" and "a.b" both used: keep the first shape
-                }
-            }
-        }
-
-        return root.ToJsonString(Indented);
     }
 
     private void Render()

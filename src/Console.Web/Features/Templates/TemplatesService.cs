@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Templates;
 using SesConsole.Web.Features.Principals;
@@ -16,6 +18,8 @@ public sealed record TemplateRow(string Name, DateTimeOffset CreatedAt, DateTime
 /// </summary>
 public sealed class TemplatesService(EmailTemplateStore store, TemplateRenderer renderer)
 {
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     /// <summary>The page the list asks the store for at a time (the store pages by name).</summary>
     private const int PageSize = 1000;
 
@@ -87,6 +91,40 @@ public sealed class TemplatesService(EmailTemplateStore store, TemplateRenderer 
     /// is stored or cached. Never throws for what the user typed; the outcome's error says what is wrong.
     /// </summary>
     public TemplateRendering Render(EmailTemplate template, string? templateData) => renderer.Render(template, templateData);
+
+    /// <summary>Sample data with every variable, a nested object for <c>a.b</c>: each value is the variable's own name.</summary>
+    public static string SampleData(IReadOnlyList<string> variables)
+    {
+        var root = new JsonObject();
+        foreach (var variable in variables)
+        {
+            var node = root;
+            var parts = variable.Split('.', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            for (var i = 0; i < parts.Length; i++)
+            {
+                if (i == parts.Length - 1)
+                {
+                    node.TryAdd(parts[i], parts[i]);
+                }
+                else if (node[parts[i]] is JsonObject child)
+                {
+                    node = child;
+                }
+                else if (!node.ContainsKey(parts[i]))
+                {
+                    child = [];
+                    node[parts[i]] = child;
+                    node = child;
+                }
+                else
+                {
+                    break; // "a" and "a.b" both used: keep the first shape
+                }
+            }
+        }
+
+        return root.ToJsonString(Indented);
+    }
 
     /// <summary>The variables the template's parts use, for the page and the sample data.</summary>
     public static IReadOnlyList<string> Variables(EmailTemplate template) => TemplateRenderer.Variables(template);

@@ -292,7 +292,7 @@ public sealed class TemplatePagesTests : ConsoleTestContext
     [Fact]
     public void SampleData_nests_dotted_variables()
     {
-        var json = TemplateEditorPage.SampleData(["name", "user.first", "user.last", "a.b.c"]);
+        var json = TemplatesService.SampleData(["name", "user.first", "user.last", "a.b.c"]);
 
         var root = System.Text.Json.JsonDocument.Parse(json).RootElement;
         Assert.Equal("name", root.GetProperty("name").GetString());
