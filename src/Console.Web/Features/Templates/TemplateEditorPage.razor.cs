@@ -139,7 +139,7 @@ public sealed partial class TemplateEditorPage
     {
         try
         {
-            _variables = TemplatesService.Variables(Draft);
+            _variables = [.. TemplatesService.Variables(Draft).Order(StringComparer.Ordinal)];
             _variablesProblem = null;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
