@@ -56,6 +56,8 @@ public abstract class ConsoleDbContext(DbContextOptions options) : IdentityDbCon
 
     public DbSet<ConfigurationSetEntity> ConfigurationSets => Set<ConfigurationSetEntity>();
 
+    public DbSet<EmailTemplateEntity> EmailTemplates => Set<EmailTemplateEntity>();
+
     public DbSet<ConfigurationSetEventDestinationEntity> ConfigurationSetEventDestinations => Set<ConfigurationSetEventDestinationEntity>();
 
     public DbSet<PublishedEventEntity> PublishedEvents => Set<PublishedEventEntity>();

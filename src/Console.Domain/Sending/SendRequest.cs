@@ -45,7 +45,10 @@ public abstract record SendContent;
 /// A structured message (v1 SendEmail / SendTemplatedEmail / SendBulkTemplatedEmail, v2 Simple / Template). The From is the
 /// request's <see cref="SendRequest.Source"/> (it may carry a display name: <c>Name &lt;addr&gt;</c>).
 /// </summary>
-/// <remarks>Templates are not rendered here: the pipeline authorizes and plans; the web layer renders.</remarks>
+/// <remarks>
+/// Templates are not rendered here: the web layer renders before the pipeline runs and passes the rendered subject and
+/// parts with <see cref="TemplateName"/> and <see cref="TemplateData"/> (docs/templates.md#rendering).
+/// </remarks>
 public sealed record SimpleContent(
     IReadOnlyList<string> To,
     IReadOnlyList<string>? Cc = null,
@@ -55,7 +58,15 @@ public sealed record SimpleContent(
     string? HtmlBody = null,
     IReadOnlyList<string>? ReplyTo = null,
     string? TemplateName = null,
-    string? TemplateData = null) : SendContent;
+    string? TemplateData = null) : SendContent
+{
+    /// <summary>
+    /// Set by the web layer when the template named <see cref="TemplateName"/> could not be rendered for this message (a
+    /// variable missing from <see cref="TemplateData"/>, a template that does not parse). The pipeline treats the message
+    /// like any other; once accepted it becomes a Rendering Failure event and no mail (docs/templates.md#rendering-failures).
+    /// </summary>
+    public string? RenderingFailure { get; init; }
+}
 
 /// <summary>A raw RFC 5322 message, parsed in step 2 through <see cref="IMimeParser"/>.</summary>
 public sealed record RawContent(ReadOnlyMemory<byte> Mime) : SendContent;

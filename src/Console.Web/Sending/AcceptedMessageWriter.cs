@@ -63,7 +63,9 @@ public sealed class AcceptedMessageWriter(
         var attempt = SendAttemptRecord.Build(request, outcome, api, now);
         var rows = new List<object> { attempt };
         byte[]? built = null;
-        if (accepted.TransportRecipients.Count > 0)
+        // A template that could not be rendered: accepted and charged, but no mail — its events say so (docs/templates.md#rendering-failures).
+        var renderingFailed = accepted.Content is SimpleContent { RenderingFailure: not null };
+        if (accepted.TransportRecipients.Count > 0 && !renderingFailed)
         {
             rows.Add(new OutboxMessageEntity
             {
@@ -74,7 +76,7 @@ public sealed class AcceptedMessageWriter(
             });
         }
 
-        if (SimulatorAutoReply.For(accepted, now) is { } autoReply)
+        if (!renderingFailed && SimulatorAutoReply.For(accepted, now) is { } autoReply)
         {
             rows.Add(autoReply); // ooto@simulator: the auto-reply is durable with the message, delivered by the worker
         }

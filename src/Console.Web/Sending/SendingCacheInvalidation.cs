@@ -24,6 +24,7 @@ public sealed class SendingCacheInvalidation(SendingReadCache cache, ClusterChan
         SendingIdentityEntity or DkimKeyEntity or IdentityPolicyEntity => SendingData.Identities,
         AccountEntity => SendingData.Accounts,
         ConfigurationSetEntity or ConfigurationSetEventDestinationEntity => SendingData.ConfigurationSets,
+        EmailTemplateEntity => SendingData.ConfigurationSets, // the sender's own settings, like its sets (docs/templates.md#caching)
         SnsTopicEntity => SendingData.Accounts, // the feedback fan-out's topic decisions (docs/notifications.md#identity-notifications)
         IamPrincipalEntity or IamPolicyEntity => SendingData.Iam,
         SuppressedDestinationEntity => SendingData.Suppression,

@@ -62,6 +62,8 @@ public static class SendingServiceCollectionExtensions
         services.AddSingleton<SendAttemptRecorder>();
         services.AddSingleton<AcceptedMimeBuilder>();
         services.AddSingleton<AcceptedMessageWriter>();
+        services.AddSingleton<Templates.EmailTemplateStore>();
+        services.AddSingleton<Templates.TemplateRenderer>();
         services.AddSingleton<SendService>();
 
         services.Configure<DeliveryOptions>(configuration.GetSection(DeliveryOptions.SectionName));

@@ -9,6 +9,9 @@ public enum SendEventType
     Bounce,
     Complaint,
     DeliveryDelay,
+
+    /// <summary>A templated message was accepted but its template could not be rendered: no mail (docs/templates.md#rendering-failures).</summary>
+    RenderingFailure,
 }
 
 public static class SendEventTypes
@@ -22,6 +25,7 @@ public static class SendEventTypes
         SendEventType.Bounce => "Bounce",
         SendEventType.Complaint => "Complaint",
         SendEventType.DeliveryDelay => "DeliveryDelay",
+        SendEventType.RenderingFailure => "Rendering Failure",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 
@@ -125,6 +129,9 @@ public sealed record DeliveryDelayDetail(
     DateTimeOffset Timestamp,
     string? ReportingMta = null);
 
+/// <summary>The <c>failure</c> object of a Rendering Failure event.</summary>
+public sealed record RenderingFailureDetail(string TemplateName, string ErrorMessage);
+
 /// <summary>The <c>reject</c> object (SES rejects only for bad content: the reason is always "Bad content").</summary>
 public sealed record RejectDetail(string Reason = "Bad content");
 
@@ -143,6 +150,8 @@ public sealed record SendEvent(SendEventType Type, MailInfo Mail)
     public DeliveryDelayDetail? DeliveryDelay { get; init; }
 
     public RejectDetail? Reject { get; init; }
+
+    public RenderingFailureDetail? Failure { get; init; }
 
     /// <summary>When the event happened (the detail's timestamp; the mail's for Send and Reject).</summary>
     public DateTimeOffset Timestamp => Bounce?.Timestamp ?? Complaint?.Timestamp ?? Delivery?.Timestamp ?? DeliveryDelay?.Timestamp ?? Mail.Timestamp;

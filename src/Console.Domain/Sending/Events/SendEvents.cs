@@ -28,6 +28,13 @@ public static class SendEvents
         var mail = MailInfo.From(message);
         var now = message.Timestamp;
         var events = new List<SendEvent> { new(SendEventType.Send, mail) };
+        if (message.Content is SimpleContent { RenderingFailure: { } failure } content)
+        {
+            // Accepted, then not rendered: SES sends nothing, so no recipient has any other outcome (docs/templates.md#rendering-failures).
+            events.Add(new SendEvent(SendEventType.RenderingFailure, mail) { Failure = new RenderingFailureDetail(content.TemplateName ?? "", failure) });
+            return events;
+        }
+
         var suppressed = message.Recipients.Where(r => r.Outcome == RecipientOutcome.SuppressedOnAccount).ToArray();
         if (suppressed.Length > 0)
         {

@@ -182,6 +182,12 @@ public static class SesNotificationJson
                 case SendEventType.DeliveryDelay:
                     WriteDelay(w, notification.DeliveryDelay!);
                     break;
+                case SendEventType.RenderingFailure:
+                    w.WriteStartObject("failure");
+                    w.WriteString("templateName", notification.Failure!.TemplateName);
+                    w.WriteString("errorMessage", notification.Failure.ErrorMessage);
+                    w.WriteEndObject();
+                    break;
             }
 
             w.WriteEndObject();
