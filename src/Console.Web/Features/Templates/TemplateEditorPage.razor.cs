@@ -28,7 +28,6 @@ public sealed partial class TemplateEditorPage
     /// <summary>The sample data last made from the variables: while the data is still that, it follows the variables.</summary>
     private string _generatedData = "{}";
     private IReadOnlyList<string> _variables = [];
-    private string? _variablesProblem;
     private RenderedTemplate? _rendered;
     private TemplateRenderError? _renderError;
     private string? _saveError;
@@ -137,17 +136,7 @@ public sealed partial class TemplateEditorPage
 
     private void UpdateVariables()
     {
-        try
-        {
-            _variables = [.. TemplatesService.Variables(Draft).Order(StringComparer.Ordinal)];
-            _variablesProblem = null;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Half-typed Handlebars ({{#if} without its close): Render says exactly what is wrong.
-            _variablesProblem = "The variables cannot be read until the template's Handlebars is complete; Render says what is wrong.";
-        }
-
+        _variables = [.. TemplatesService.Variables(Draft).Order(StringComparer.Ordinal)];
         if (_data == _generatedData)
         {
             ResetSample();
@@ -163,9 +152,12 @@ public sealed partial class TemplateEditorPage
 
     private void Render()
     {
-        var outcome = Templates.Render(Draft, _data);
+        // A new template may have no name yet; the renderer's messages name it.
+        var outcome = Templates.Render(Draft with { Name = EditedName }, _data);
         _rendered = outcome.Rendered;
-        _renderError = outcome.Error;
+        _renderError = outcome.Error is { Kind: TemplateRenderErrorKind.InvalidData } invalid
+            ? invalid with { Message = TemplatesService.DescribeInvalidData(_data) }
+            : outcome.Error;
     }
 
     private static string ErrorTitle(TemplateRenderErrorKind kind) => kind switch
@@ -186,7 +178,7 @@ public sealed partial class TemplateEditorPage
         if (!result.IsSuccess)
         {
             _saveError = result.Error.Message;
-            if (_isNew && (result.Error.Code == "AlreadyExists" || result.Error.Message.Contains("name", StringComparison.OrdinalIgnoreCase)))
+            if (_isNew && (result.Error.Code == "AlreadyExists" || !TemplateRules.IsValidName(draft.Name)))
             {
                 _nameError = result.Error.Message;
             }

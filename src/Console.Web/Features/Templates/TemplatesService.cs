@@ -92,6 +92,30 @@ public sealed class TemplatesService(EmailTemplateStore store, TemplateRenderer 
     /// </summary>
     public TemplateRendering Render(EmailTemplate template, string? templateData) => renderer.Render(template, templateData);
 
+    /// <summary>Why <paramref name="data"/> is not the JSON object a render needs, in words (where JSON stops parsing, or what it is instead).</summary>
+    public static string DescribeInvalidData(string? data)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(data ?? "");
+            var kind = document.RootElement.ValueKind switch
+            {
+                JsonValueKind.Array => "an array",
+                JsonValueKind.String => "a string",
+                JsonValueKind.Number => "a number",
+                JsonValueKind.True or JsonValueKind.False => "true or false",
+                _ => "null",
+            };
+            return $"It is {kind}; the data is one JSON object of the variables, such as {{ \"name\": \"Ana\" }}.";
+        }
+        catch (JsonException ex)
+        {
+            return ex.LineNumber is { } line && ex.BytePositionInLine is { } position
+                ? $"It is not valid JSON (the error is at line {line + 1}, column {position + 1})."
+                : "It is not valid JSON.";
+        }
+    }
+
     /// <summary>Sample data with every variable, a nested object for <c>a.b</c>: each value is the variable's own name.</summary>
     public static string SampleData(IReadOnlyList<string> variables)
     {

@@ -218,7 +218,7 @@ public sealed class TemplatePagesTests : ConsoleTestContext
         page.WaitForAssertion(() => Assert.Contains(Service<MudBlazor.ISnackbar>().ShownSnackbars, s => s.Message == "Template another created."));
         var saved = (await Service<EmailTemplateStore>().FindAsync(AccountA, "us-east-1", "another", Ct))!.Template;
         Assert.Equal(new EmailTemplate("another", "Another {{thing}}", "Body of {{thing}}", null), saved);
-        Assert.EndsWith("/templates/another", Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri, StringComparison.Ordinal);
+        Assert.EndsWith("/templates/another", Service<Microsoft.AspNetCore.Components.NavigationManager>().Uri, StringComparison.Ordinal);
         Assert.Empty(page.FindAll("[data-testid=template-save-error]"));
         Assert.Null(await Service<EmailTemplateStore>().FindAsync(AccountB, "us-east-1", "another", Ct));
     }
