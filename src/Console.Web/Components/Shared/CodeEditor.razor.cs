@@ -112,7 +112,8 @@ public sealed partial class CodeEditor
         }
 
         _ready = true;
-        var current = _editor is null ? Value : await _editor.GetValue() ?? "";
+        // Null when no Monaco answered (the component tests' stubbed JS): nothing was typed, keep the value.
+        var current = _editor is null ? Value : await _editor.GetValue();
         if (_disposed)
         {
             return;
@@ -127,7 +128,7 @@ public sealed partial class CodeEditor
                 await _editor!.SetValue(Value);
             }
         }
-        else if (current != _lastValue)
+        else if (current is not null && current != _lastValue)
         {
             // Typed or pasted before this callback arrived (a slow circuit): the user's text wins, never the initial one.
             _lastValue = current;
