@@ -6,7 +6,8 @@
 // backlog at the end and how long it takes to drain (the next run starts only once it has drained, so that delivery
 // never competes with the other server's run). At the end: bytes per accepted message per table (SQLite dbstat).
 // Prints a table and writes everything to results/<date>-compare-<label>.json.
-// Environment: ROUNDS (2), WARM_RUN (20 s of unmeasured load per server and protocol first), DURATION (10), WARMUP (2), CONCURRENCY (16), PROTOCOLS (v2,v1), NO_BUILD, RESULT_LABEL,
+// Environment: ROUNDS (2), WARM_RUN (20 s of unmeasured load per server and protocol first), DURATION (10), WARMUP (2), CONCURRENCY (16),
+// PROTOCOLS (v2,v1; add v2-template and v2-bulk for templated SendEmail and SendBulkEmail with BULK (50) destinations, in messages/s), NO_BUILD, RESULT_LABEL,
 // CONSOLE_BIN (another build's bin/Release/net10.0, e.g. of the commit before a change), CONSOLE_PORT (5380), PEER_PORT (5381), DATA_DIR (/tmp/sesconsole-bench), DRAIN_TIMEOUT (600 s), TRACE (seconds: run
 // dotnet-trace on the console during its first v2 run; needs DOTNET_TRACE, the dotnet-trace executable).
 import { spawn, execFileSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import { readFileSync, rmSync, mkdirSync, writeFileSync, openSync } from 'node:f
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
+import { signer, signRequest } from './sign.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -98,6 +100,26 @@ const idleRssMb = rssMb(server.pid);
 log(`aws-ses-v2-local on ${peerUrl}`);
 const peer = start('aws-ses-v2-local', process.execPath, [join(here, 'node_modules/aws-ses-v2-local/dist/cli.js'), '--port', String(peerPort)], { cwd: dataDir });
 await waitFor(`${peerUrl}/health-check`, 60);
+
+// PROTOCOLS with v2-template / v2-bulk: the delegate's stored template TEMPLATE on both servers (v2 CreateEmailTemplate as
+// the delegate's user mailer; the peer checks no signature). A console without the template API gets the row through sqlite3.
+const template = env.TEMPLATE ?? 'bench-welcome';
+if (protocols.some(p => p.startsWith('v2-'))) {
+  const mailer = signer({ accessKeyId: 'AKIABENCHMAILERAAAA2', secretAccessKey: 'benchMailerSecret000000000000000000000001' });
+  const content = { Subject: 'Hello {{name}}', Text: 'Dear {{name}},\n\nthis is a benchmark message.\n', Html: '<p>Dear {{name}},</p><p>this is a benchmark message.</p>' };
+  for (const url of [consoleUrl, peerUrl]) {
+    const r = await signRequest(mailer, url, 'POST', '/v2/email/templates', JSON.stringify({ TemplateName: template, TemplateContent: content }));
+    const answer = await fetch(r.url, { method: 'POST', headers: r.headers, body: r.body });
+    const type = answer.headers.get('x-amzn-errortype');
+    log(`CreateEmailTemplate ${template} on ${url}: ${answer.status} ${type ?? ''}`);
+    if (answer.status !== 200 && type !== 'AlreadyExistsException') {
+      if (url !== consoleUrl) throw new Error(`CreateEmailTemplate on ${url}: ${answer.status} ${await answer.text()}`);
+      const now = new Date().toISOString();
+      execFileSync('sqlite3', [db, `INSERT INTO EmailTemplates (Id, AccountId, Region, Name, Subject, Text, Html, Version, CreatedAt, UpdatedAt) VALUES ('${crypto.randomUUID().toUpperCase()}', '222222222222', 'us-east-1', '${template}', '${content.Subject}', '${content.Text.replace(/'/g, "''")}', '${content.Html}', 1, '${now}', '${now}');`]);
+      log(`  inserted ${template} through sqlite3 instead`);
+    }
+  }
+}
 
 async function drain() {
   const t0 = Date.now();

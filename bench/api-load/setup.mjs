@@ -38,7 +38,9 @@ if (got.json.VerificationStatus !== 'SUCCESS') {
 if (got.json.VerificationStatus !== 'SUCCESS') throw new Error(`identity not verified: ${JSON.stringify(got)}`);
 
 const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'BenchDelegate', Effect: 'Allow',
-  Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'ses:SendEmail', Resource: arn }] });
+  Principal: { AWS: 'arn:aws:iam::222222222222:root' },
+  // SendEmail for the plain sends; the templated and bulk actions for PROTOCOL=v2-template / v2-bulk (docs/templates.md#bulk-sending).
+  Action: ['ses:SendEmail', 'ses:SendTemplatedEmail', 'ses:SendBulkTemplatedEmail', 'ses:SendBulkEmail'], Resource: arn }] });
 const path = `/v2/email/identities/${encodeURIComponent(identity)}/policies/BenchDelegate`;
 let put = await call('POST', path, { Policy: policy });
 if (put.type === 'AlreadyExistsException') put = await call('PUT', path, { Policy: policy });

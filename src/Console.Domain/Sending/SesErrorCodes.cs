@@ -44,6 +44,7 @@ public static class SesErrorCodes
         ["RequestExpired"] = 400,
         ["ServiceUnavailable"] = 503,
         ["SignatureDoesNotMatch"] = 403,
+        ["TemplateDoesNotExist"] = 400,
         ["Throttling"] = 400,
         ["ValidationError"] = 400,
     };

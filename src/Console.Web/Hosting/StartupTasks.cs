@@ -25,7 +25,7 @@ public sealed class StartupTasks(
 {
     public async Task RunAsync(CancellationToken ct = default)
     {
-        await db.Database.MigrateAsync(ct);
+        await db.Database.MigrateExclusivelyAsync(ct);
         // Before anything protects a secret: an installation's file key ring moves into the (then empty) key table.
         await dataProtectionKeys.RunAsync(ct);
         // Make (or load) the key ring now, outside any transaction: on a fresh SQLite database the first key would

@@ -55,8 +55,90 @@ public sealed class AcceptedMessageWriter(
         }
     }
 
+    /// <summary>
+    /// Makes a bulk call's messages durable (docs/templates.md#bulk-sending): the rows of every accepted outcome of
+    /// <paramref name="sends"/> (each built as <see cref="WriteAsync"/> builds them) and the attempts of the rejected ones go
+    /// into <em>one</em> group commit. If anything before or in that commit fails, every reservation of the call is released
+    /// and nothing is accepted; once it committed, each is settled.
+    /// </summary>
+    public async Task WriteManyAsync(IReadOnlyList<(SendRequest Request, SendOutcome Outcome)> sends, string api, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(sends);
+        var rows = new List<object>();
+        var built = new List<(AcceptedMessage Accepted, string? Reservation, FeedbackRows FannedOut, List<ReputationDelta>? Counts)>(sends.Count);
+        try
+        {
+            foreach (var (request, outcome) in sends)
+            {
+                if (outcome.Accepted is not { } accepted)
+                {
+                    if (SendAttemptRecord.Build(request, outcome, api, time.GetUtcNow()) is { AccountId.Length: 12 } attempt)
+                    {
+                        rows.Add(attempt); // a rejected entry's attempt (one without a sending account is not stored, SendAttemptRecorder)
+                    }
+
+                    continue;
+                }
+
+                var reservation = outcome.Quota?.ReservationId;
+                var message = await BuildAsync(request, api, outcome, accepted, reservation, ct);
+                rows.AddRange(message.Rows);
+                built.Add((accepted, reservation, message.FannedOut, message.Counts));
+            }
+
+            if (rows.Count > 0)
+            {
+                await writer.CommitAsync([.. rows]);
+            }
+        }
+        catch
+        {
+            Release(sends.Select(s => s.Outcome));
+            throw;
+        }
+
+        foreach (var (accepted, reservation, fannedOut, counts) in built)
+        {
+            if (reservation is not null)
+            {
+                ledger.Settle(reservation);
+            }
+
+            feedback.Committed(fannedOut);
+            if (counts is not null)
+            {
+                signal.Changed(accepted.SendingAccountId, counts);
+            }
+        }
+
+        logger.LogDebug("Accepted {Accepted} of {Count} bulk entries in one commit", built.Count, sends.Count);
+    }
+
+    /// <summary>Gives back the reservations of <paramref name="outcomes"/> that were never written (a bulk call that failed part way).</summary>
+    public void Release(IEnumerable<SendOutcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.IsAccepted && outcome.Quota?.ReservationId is { } reservation)
+            {
+                ledger.Release(reservation);
+            }
+        }
+    }
+
     /// <summary>Builds the message's rows and commits them; throws (and the caller releases the reservation) when anything fails.</summary>
     private async Task<(FeedbackRows FannedOut, List<ReputationDelta>? Counts)> CommitAsync(
+        SendRequest request, string api, SendOutcome outcome, AcceptedMessage accepted, string? reservation, CancellationToken ct)
+    {
+        var message = await BuildAsync(request, api, outcome, accepted, reservation, ct);
+        await writer.CommitAsync([.. message.Rows]);
+        logger.LogDebug("Accepted {MessageId} from {Caller} as {Identity} to {Count} recipient(s)", accepted.MessageId, request.Caller.Principal.Arn, accepted.FromIdentityArn, accepted.Destination.Count);
+        return (message.FannedOut, message.Counts);
+    }
+
+    /// <summary>The rows of one accepted message (attempt, outbox row, auto-reply, events, reputation counts, usage); throws when anything fails.</summary>
+    private async Task<(List<object> Rows, FeedbackRows FannedOut, List<ReputationDelta>? Counts)> BuildAsync(
         SendRequest request, string api, SendOutcome outcome, AcceptedMessage accepted, string? reservation, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -113,8 +195,6 @@ public sealed class AcceptedMessageWriter(
             rows.Add(usage); // the charge is durable with the message, in the same commit
         }
 
-        await writer.CommitAsync([.. rows]);
-        logger.LogDebug("Accepted {MessageId} from {Caller} as {Identity} to {Count} recipient(s)", accepted.MessageId, attempt.CallerArn, accepted.FromIdentityArn, accepted.Destination.Count);
-        return (fannedOut, counts);
+        return (rows, fannedOut, counts);
     }
 }

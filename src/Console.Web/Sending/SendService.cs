@@ -82,4 +82,54 @@ public sealed class SendService(
             throw;
         }
     }
+
+    /// <summary>
+    /// A bulk send (docs/templates.md#bulk-sending): runs the pipeline for each of <paramref name="requests"/> in order
+    /// (authorization, condition keys and quota per message), then makes every accepted message durable, together with the
+    /// rejected attempts, in <em>one</em> group commit (<see cref="AcceptedMessageWriter.WriteManyAsync"/>). Returns the
+    /// outcomes in request order; throws (and no message is accepted, every reservation is given back) when the commit fails.
+    /// </summary>
+    public async Task<IReadOnlyList<SendOutcome>> SendManyAsync(IReadOnlyList<SendRequest> requests, string api, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        using var activity = SesConsoleTelemetry.Source.StartActivity(SesConsoleTelemetry.SendSpan, ActivityKind.Internal);
+        activity?.SetTag(SesConsoleTelemetry.Tags.Entry, api);
+        var outcomes = new List<SendOutcome>(requests.Count);
+        try
+        {
+            foreach (var request in requests)
+            {
+                outcomes.Add(await pipeline.RunAsync(request, ct));
+            }
+        }
+        catch
+        {
+            // A port failed or the caller went away part way: the entries accepted so far are not (no charge).
+            acceptedMessages.Release(outcomes);
+            throw;
+        }
+
+        if (requests.Count == 0 || requests[0].DryRun)
+        {
+            return outcomes;
+        }
+
+        try
+        {
+            await acceptedMessages.WriteManyAsync([.. requests.Zip(outcomes)], api, ct);
+        }
+        catch (Exception ex) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            activity.AddException(ex);
+            throw;
+        }
+
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            metrics?.RecordSend(requests[i], outcomes[i]);
+        }
+
+        return outcomes;
+    }
 }

@@ -65,6 +65,7 @@ public static class SendingServiceCollectionExtensions
         services.AddSingleton<Templates.EmailTemplateStore>();
         services.AddSingleton<Templates.TemplateRenderer>();
         services.AddSingleton<SendService>();
+        services.AddSingleton<Templates.TemplatedSender>(); // templated and bulk sends (docs/templates.md#templated-sending)
 
         services.Configure<DeliveryOptions>(configuration.GetSection(DeliveryOptions.SectionName));
         services.AddScoped<OutboxDelivery>();

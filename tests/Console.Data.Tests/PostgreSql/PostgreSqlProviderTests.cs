@@ -37,14 +37,15 @@ public sealed class PostgreSqlProviderTests(PostgresCluster cluster)
     [Fact]
     public async Task Two_nodes_migrating_one_empty_database_at_once_both_succeed()
     {
-        // Two console nodes started together: EF Core's migration lock lets one apply the migrations, the other then finds none.
+        // Two console nodes started together: the advisory lock lets one apply the migrations, the other then finds none
+        // (with EF Core's lock alone the second applied the second migration again: "relation already exists").
         var connectionString = await cluster.CreateDatabaseAsync($"together_{Guid.NewGuid():N}");
         var options = new DbContextOptionsBuilder<PostgreSqlConsoleDbContext>().UseNpgsql(connectionString).Options;
 
         await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
         {
             await using var db = new PostgreSqlConsoleDbContext(options);
-            await db.Database.MigrateAsync(Ct);
+            await db.Database.MigrateExclusivelyAsync(Ct);
         }, Ct)));
 
         await using var check = new PostgreSqlConsoleDbContext(options);

@@ -44,6 +44,7 @@ public static class SesApiEndpoints
         v2.MapGet("/suppression/addresses/{address}", SesApiAccountEndpoints.V2GetSuppressedAsync);
         v2.MapDelete("/suppression/addresses/{address}", SesApiAccountEndpoints.V2DeleteSuppressedAsync);
         v2.MapPost("/outbound-emails", SesApiSendEndpoints.V2SendEmailAsync);
+        v2.MapPost("/outbound-bulk-emails", SesApiSendEndpoints.V2SendBulkEmailAsync);
         v2.MapPost("/configuration-sets", SesApiConfigurationSetEndpoints.V2CreateAsync);
         v2.MapGet("/configuration-sets", SesApiConfigurationSetEndpoints.V2ListAsync);
         // How current @aws-sdk/client-sesv2 sends ListConfigurationSets.

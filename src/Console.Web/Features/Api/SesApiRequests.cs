@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace SesConsole.Web.Features.Api;
 
 // The v2 request bodies, member for member as the sesv2 model names them (only the members the console reads or must
@@ -121,8 +119,8 @@ public sealed record EmailContentMember
 
     public RawContentMember? Raw { get; init; }
 
-    /// <summary>Templates are not supported; any value is accepted here and refused by the handler.</summary>
-    public JsonElement? Template { get; init; }
+    /// <summary>A stored (<c>TemplateName</c>/<c>TemplateArn</c>) or inline (<c>TemplateContent</c>) template (docs/templates.md#templated-sending).</summary>
+    public SendTemplateMember? Template { get; init; }
 }
 
 public sealed record SimpleContentMember

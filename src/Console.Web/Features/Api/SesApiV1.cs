@@ -22,6 +22,8 @@ public sealed class SesApiV1
     [
         new("SendEmail", SesApiSendEndpoints.V1SendEmailAsync),
         new("SendRawEmail", SesApiSendEndpoints.V1SendRawEmailAsync),
+        new("SendTemplatedEmail", SesApiSendEndpoints.V1SendTemplatedEmailAsync),
+        new("SendBulkTemplatedEmail", SesApiSendEndpoints.V1SendBulkTemplatedEmailAsync),
         new("VerifyEmailIdentity", SesApiIdentityEndpoints.V1VerifyEmailAsync),
         new("VerifyEmailAddress", SesApiIdentityEndpoints.V1VerifyEmailAsync),
         new("VerifyDomainIdentity", SesApiIdentityEndpoints.V1VerifyDomainAsync),
