@@ -114,6 +114,14 @@ public sealed class AccessibilityTests(ConsoleServer server, ITestOutputHelper o
         new("/topics/{Name}", Role.Owner, _ => $"/topics/{AccessibilityWorld.TopicName}", Shows("topic-subscriptions")),
         new("/configuration-sets", Role.Owner, _ => "/configuration-sets", Shows("sets-table")),
         new("/configuration-sets/{Name}", Role.Owner, _ => $"/configuration-sets/{AccessibilityWorld.SetName}", Shows("destinations-table")),
+        new("/templates", Role.Owner, _ => "/templates", Shows("templates-table")),
+        new("/templates/new", Role.Owner, _ => "/templates/new", TemplateEditorReady),
+        new("/templates/{Name}", Role.Owner, _ => $"/templates/{AccessibilityWorld.TemplateName}", async page =>
+        {
+            await TemplateEditorReady(page);
+            await page.GetByTestId("template-render").ClickAsync();
+            await Expect(page.GetByTestId("render-html")).ToBeVisibleAsync();
+        }) { Variant = "rendered" },
         new("/reputation", Role.Owner, _ => "/reputation", Shows("test-traffic")),
         new("/policies/findings", Role.Owner, _ => "/policies/findings", Shows("findings-page")),
         new("/audit", Role.Owner, _ => "/audit", async page =>
@@ -166,6 +174,12 @@ public sealed class AccessibilityTests(ConsoleServer server, ITestOutputHelper o
         await Expect(page.GetByTestId("policy-problem-count")).ToBeVisibleAsync();
     }
 
+    private static async Task TemplateEditorReady(IPage page)
+    {
+        await Expect(page.Locator("[data-testid=template-html] .monaco-editor[role='code']")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=template-data] .monaco-editor[role='code']")).ToBeVisibleAsync();
+    }
+
     private static async Task FillSendAsync(IPage page, string from)
     {
         await page.GetByTestId("send-identity").FillAsync(AccessibilityWorld.DomainArn);
@@ -211,9 +225,9 @@ public sealed class AccessibilityTests(ConsoleServer server, ITestOutputHelper o
         await Expect(page.GetByRole(AriaRole.Main)).ToHaveCountAsync(1);
 
         // Monaco's own DOM gives only moderate findings (an unnamed "complementary" status region), none serious: nothing is
-        // excluded. Frames are not entered: the console's only one is the Mailbox's sandboxed HTML body (the mail's own
-        // markup, not the console's; without allow-scripts axe cannot run in it and would wait for ever). The iframe
-        // element itself (its title) is still checked.
+        // excluded. Frames are not entered: the console's only ones are sandboxed HTML bodies, the Mailbox's mail and a
+        // template's rendered HTML part (their own markup, not the console's; without allow-scripts axe cannot run in
+        // them and would wait for ever). The iframe elements themselves (their titles) are still checked.
         var result = await page.RunAxe(new AxeRunOptions { ResultTypes = [ResultType.Violations], Iframes = false });
         var blocking = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         output.WriteLine($"axe done: {blocking.Count} serious or critical");

@@ -21,8 +21,8 @@ namespace SesConsole.E2E.Infrastructure;
 /// The data the accessibility run looks at, so that every page is checked showing content, not only its empty state: an
 /// account of its own (the other journeys expect the demo accounts as seeded) with a verified domain whose policy grants
 /// the demo delegate a conditional Allow, a pending address with its verification mail, an IAM user (with a console
-/// sign-in, an access key and a policy), a role, a root access key, a suppressed address, and an accepted and a refused
-/// send. Built once per server, through the console's own services.
+/// sign-in, an access key and a policy), a role, a root access key, a suppressed address, an email template, and an
+/// accepted and a refused send. Built once per server, through the console's own services.
 /// </summary>
 public sealed class AccessibilityWorld
 {
@@ -35,6 +35,7 @@ public sealed class AccessibilityWorld
     public const string RoleName = "worker";
     public const string TopicName = "axe-feedback";
     public const string SetName = "axe-set";
+    public const string TemplateName = "axe-welcome";
     public const string DomainArn = $"arn:aws:ses:us-east-1:{AccountId}:identity/{Domain}";
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
@@ -146,6 +147,12 @@ public sealed class AccessibilityWorld
         {
             Enabled = true, Kind = EventDestinationKind.EventLog, MatchingEventTypes = [ConfigurationSetEventTypes.FromV2("SEND")!, ConfigurationSetEventTypes.FromV2("DELIVERY")!],
         }));
+
+        // An email template (docs/templates.md#templates-page).
+        var template = await services.GetRequiredService<SesConsole.Web.Sending.Templates.EmailTemplateStore>().CreateAsync(AccountId, "us-east-1",
+            new SesConsole.Domain.Templates.EmailTemplate(TemplateName, "Welcome, {{name}}", "Hello {{name}}, welcome to {{company}}.",
+                "<h1>Hello {{name}}</h1><p>Welcome to <b>{{company}}</b>.</p>"), default);
+        Check(template);
 
         // Sends: one accepted, one refused (an address of a domain the account has not verified).
         var sender = services.GetRequiredService<SendService>();

@@ -136,6 +136,7 @@ public static class WebServiceCollectionExtensions
         services.AddScoped<SesConsole.Web.Features.Sending.SuppressionService>();
         services.AddScoped<SesConsole.Web.Features.Sending.SendingActivityService>();
         services.AddScoped<SesConsole.Web.Features.ConfigurationSets.ConfigurationSetsService>();
+        services.AddScoped<SesConsole.Web.Features.Templates.TemplatesService>();
         services.AddScoped<SesConsole.Web.Features.Api.SesApiAuthentication>();
         services.AddConsoleSts();
         SesConsole.Web.Features.Sns.SnsServiceCollectionExtensions.AddConsoleSns(services);

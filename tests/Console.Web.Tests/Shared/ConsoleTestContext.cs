@@ -89,6 +89,7 @@ public abstract class ConsoleTestContext : BunitContext
         SesConsole.Web.Notifications.Feedback.FeedbackServiceCollectionExtensions.AddFeedback(Services);
         SesConsole.Web.Reputation.ReputationServiceCollectionExtensions.AddReputation(Services, configuration);
         Services.AddScoped<SesConsole.Web.Features.ConfigurationSets.ConfigurationSetsService>();
+        Services.AddScoped<SesConsole.Web.Features.Templates.TemplatesService>();
         Services.AddSingleton<SesConsole.Web.Reputation.EnforcementService>();
         Services.AddScoped<SesConsole.Web.Features.Reputation.ReputationDashboardService>();
         Authorization = AddAuthorization();

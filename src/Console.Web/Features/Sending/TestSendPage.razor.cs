@@ -41,6 +41,10 @@ public sealed partial class TestSendPage
 
     [Inject] public required TimeProvider Time { get; init; }
 
+    [Inject] public required SesConsole.Web.Features.Templates.TemplatesService Templates { get; init; }
+
+    [Inject] public required SesConsole.Web.Sending.Templates.TemplatedSender Templated { get; init; }
+
     private bool RawMimeActive => _rawMode && _api == SendApi.V1SendRawEmail;
 
     private string? Arn => string.IsNullOrWhiteSpace(_identityArn) ? null : _identityArn.Trim();
@@ -64,12 +68,21 @@ public sealed partial class TestSendPage
     private void AddRecipient(string address) =>
         _to = string.IsNullOrWhiteSpace(_to) ? address : $"{_to.TrimEnd(',', ' ')}, {address}";
 
-    private void OnApiChanged(SendApi api)
+    private async Task OnApiChanged(SendApi api)
     {
         _api = api;
         if (api != SendApi.V1SendRawEmail)
         {
             _rawMode = false;
+        }
+
+        if (TemplateActive)
+        {
+            await LoadTemplatesAsync();
+            if (BulkActive)
+            {
+                EnsureBulkEntries();
+            }
         }
     }
 
@@ -155,6 +168,16 @@ public sealed partial class TestSendPage
         try
         {
             var caller = await Sender.CallerAsync(_caller!, sourceIp: null, secureTransport: true);
+            _bulk = null;
+            _bulkDryRun = dryRun;
+            if (TemplateActive)
+            {
+                _outcome = null;
+                _explained = [];
+                await SendTemplatedAsync(caller, dryRun);
+                return;
+            }
+
             var request = BuildRequest(caller, dryRun);
             _outcome = await Sender.SendAsync(request, dryRun ? "TestSend (dry run)" : "TestSend");
             // The outcome panel says "Accepted · MessageId …" for this send alone (no snackbar: they stacked over the trace).

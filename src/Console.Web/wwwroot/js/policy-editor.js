@@ -13,6 +13,11 @@ window.sesPolicyEditor = {
             schemas: [{ uri: 'sesconsole://schemas/policy.json', fileMatch: ['*'], schema: JSON.parse(schemaJson) }]
         });
     },
+    clearSchema: function () {
+        // The template page's JSON data editor: plain JSON, not a policy (the schema above matches every JSON model).
+        if (typeof monaco === 'undefined') { return; }
+        monaco.languages.json.jsonDefaults.setDiagnosticsOptions({ validate: true, allowComments: false, enableSchemaRequest: false, schemas: [] });
+    },
     _endColumn: function (model, line, column) {
         var text = model.getLineContent(line);
         var i = column - 1;
