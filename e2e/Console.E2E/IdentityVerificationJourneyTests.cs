@@ -63,9 +63,9 @@ public sealed class IdentityVerificationJourneyTests(ConsoleServer server)
         await page.GetByTestId("create-identity-submit").ClickAsync();
 
         // Creating a domain generates its RSA-2048 DKIM keys before the page opens: well under a second on a quiet
-        // machine, but over Playwright's 5 s default on a loaded 2-core one, so this one wait is longer.
+        // machine, but over Playwright's 5 s default on a loaded 2-core one (once 30 s with a load of 20+), so this one wait is longer.
         await Expect(page.GetByTestId("identity-arn")).ToHaveTextAsync("arn:aws:ses:us-east-1:111111111111:identity/shop.example.org",
-            new() { Timeout = 30_000 });
+            new() { Timeout = 90_000 });
         var rows = page.GetByTestId("dns-records").Locator("tbody tr");
         await Expect(rows).ToHaveCountAsync(4);
         await page.GetByTestId("check-now").ClickAsync();
