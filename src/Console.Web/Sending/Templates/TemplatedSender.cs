@@ -80,7 +80,11 @@ public sealed record BulkDestination(
     IReadOnlyDictionary<string, string>? ReplacementTags = null);
 
 /// <summary>One entry's result: its status, the MessageId of an accepted message, else the error sentence.</summary>
-public sealed record BulkEntryResult(BulkEntryStatus Status, string? MessageId, string? Error);
+public sealed record BulkEntryResult(BulkEntryStatus Status, string? MessageId, string? Error)
+{
+    /// <summary>The pipeline's steps for this destination (none for one refused for its data before the pipeline): the test-send page shows them.</summary>
+    public IReadOnlyList<StepTrace> Trace { get; init; } = [];
+}
 
 /// <summary>An error for the whole call, as each API spells it (v1 code, v2 exception, their statuses and messages).</summary>
 public sealed record SendCallError(WireError V1, WireError V2)
@@ -239,9 +243,9 @@ public sealed class TemplatedSender(EmailTemplateStore templates, TemplateRender
         for (var j = 0; j < outcomes.Count; j++)
         {
             var outcome = outcomes[j];
-            results[positions[j]] = outcome.Rejection is { } rejection
+            results[positions[j]] = (outcome.Rejection is { } rejection
                 ? new BulkEntryResult(BulkEntryStatuses.Of(rejection.Error.Kind), null, rejection.For(request.Api.Dialect()).Message)
-                : new BulkEntryResult(BulkEntryStatus.Success, outcome.MessageId, null);
+                : new BulkEntryResult(BulkEntryStatus.Success, outcome.MessageId, null)) with { Trace = outcome.Trace };
         }
 
         return new BulkSendResult([.. results.Select(r => r!)], null);

@@ -115,6 +115,13 @@ public sealed class TestSendTemplateTests : ConsoleTestContext
 
         root.WaitForAssertion(() => Assert.Equal(2, root.FindAll("[data-testid=bulk-result]").Count));
         Assert.Equal(["Success", "InvalidParameterValue"], root.FindAll("[data-testid=bulk-result]").Select(r => r.GetAttribute("data-status")));
+        // The destination that went through the pipeline shows its steps, every one passed; the one refused for its data has none.
+        var rows = root.FindAll("[data-testid=bulk-result]");
+        var steps = rows[0].QuerySelectorAll("[data-testid=bulk-trace] [data-status]");
+        Assert.True(steps.Length >= 5, rows[0].InnerHtml);
+        Assert.All(steps, s => Assert.Equal("Passed", s.GetAttribute("data-status")));
+        Assert.Contains(steps, s => s.TextContent.Contains("Authoriz", StringComparison.OrdinalIgnoreCase));
+        Assert.Empty(rows[1].QuerySelectorAll("[data-testid=bulk-trace]"));
         Assert.Contains("1 of 2 accepted", root.Find("[data-testid=bulk-summary]").TextContent, StringComparison.Ordinal);
         await using var db = await Service<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync(Ct);
         Assert.Equal(1, await db.SendAttempts.CountAsync(a => a.Accepted, Ct));
