@@ -25,6 +25,8 @@ public sealed class AuthorizationWalkTests(AuthorizationWalkTests.App app) : ICl
     private const string Role = "walk-role";
     private const string Topic = "walk-topic";
     private const string ConfigurationSet = "walk-set";
+    private const string Template = "walk-template";
+    private const string TemplateSubject = "WalkSubjectOfA";
     private const string MailSubject = "Walk mail of owner A";
     private static readonly Guid Mail = new("0b7c3d1e-8a5f-4c2b-9e6d-1f0a2b3c4d5e");
 
@@ -64,6 +66,9 @@ public sealed class AuthorizationWalkTests(AuthorizationWalkTests.App app) : ICl
         ("/topics",                                        Login,     Shows(Topic),                                                   Shows("No topics in us-east-1 yet"),                                     Shows("No topics in us-east-1 yet"),                  Denied),
         ($"/topics/{Topic}",                               Login,     Shows($"arn:aws:sns:us-east-1:111111111111:{Topic}"),           NotFound($"No topic {Topic} in us-east-1"),                              NotFound($"No topic {Topic} in us-east-1"),           Denied),
         ("/configuration-sets",                            Login,     Shows(ConfigurationSet),                                        Shows("No configuration sets in us-east-1 yet"),                         Shows("No configuration sets in us-east-1 yet"),      Denied),
+        ("/templates",                                     Login,     Shows(Template),                                                Shows("No email templates in us-east-1 yet"),                            Shows("No email templates in us-east-1 yet"),         Denied),
+        ("/templates/new",                                 Login,     Shows("New template"),                                          Shows("New template"),                                                   Shows("New template"),                                Denied),
+        ($"/templates/{Template}",                         Login,     Shows("A template cannot be renamed"),                                       NotFound($"No template {Template} in us-east-1"),                        NotFound($"No template {Template} in us-east-1"),     Denied),
         ($"/configuration-sets/{ConfigurationSet}",        Login,     Shows("No event destinations"),                                 NotFound($"No configuration set {ConfigurationSet} in us-east-1"),       NotFound($"No configuration set {ConfigurationSet} in us-east-1"), Denied),
         ("/reputation",                                    Login,     Shows("No mail sent in the last 14 days"),                      Shows("No mail sent in the last 14 days"),                               Shows("No mail sent in the last 14 days"),            Denied),
         ("/policies/findings",                             Login,     Shows(Identity),                                                Shows("No policies to check"),                                           Shows("No policies to check"),                        Shows("Every account")),
@@ -147,7 +152,7 @@ public sealed class AuthorizationWalkTests(AuthorizationWalkTests.App app) : ICl
         // simulator), so it shows B's account ID to A by design of Features/Policies.
         "ownerA" when route.StartsWith($"/identities/{Identity}/policies/", StringComparison.Ordinal) => [],
         "ownerA" => ["222222222222"],
-        "ownerB" or "iamUserB" => ["111111111111", MailSubject, "WalkStatement", $":role/{Role}", $":{Topic}"],
+        "ownerB" or "iamUserB" => ["111111111111", MailSubject, "WalkStatement", $":role/{Role}", $":{Topic}", TemplateSubject],
         _ => [],
     };
 
@@ -248,6 +253,11 @@ public sealed class AuthorizationWalkTests(AuthorizationWalkTests.App app) : ICl
                 Id = Guid.NewGuid(), AccountId = "111111111111", Region = "us-east-1", Name = Topic, Arn = $"arn:aws:sns:us-east-1:111111111111:{Topic}", CreatedAt = now,
             });
             db.ConfigurationSets.Add(new ConfigurationSetEntity { Id = Guid.NewGuid(), AccountId = "111111111111", Region = "us-east-1", Name = ConfigurationSet, CreatedAt = now });
+            db.EmailTemplates.Add(new EmailTemplateEntity
+            {
+                Id = Guid.NewGuid(), AccountId = "111111111111", Region = "us-east-1", Name = Template, Subject = TemplateSubject, Text = "Hello {{name}}",
+                Version = 1, CreatedAt = now, UpdatedAt = now,
+            });
             db.SendAttempts.Add(new SendAttemptEntity
             {
                 Id = Guid.NewGuid(), AccountId = "111111111111", OwnerAccountId = "111111111111", CallerArn = "arn:aws:iam::111111111111:root",
