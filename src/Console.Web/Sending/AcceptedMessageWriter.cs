@@ -25,34 +25,16 @@ public sealed class AcceptedMessageWriter(
     ReputationCounting counting,
     ReputationSignal signal)
 {
-    public async Task WriteAsync(SendRequest request, string api, SendOutcome outcome, CancellationToken ct = default)
+    public Task WriteAsync(SendRequest request, string api, SendOutcome outcome, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        var accepted = outcome.Accepted ?? throw new ArgumentException("The outcome is not an accepted message.", nameof(outcome));
-        var reservation = outcome.Quota?.ReservationId;
-        (FeedbackRows FannedOut, List<ReputationDelta>? Counts) committed;
-        try
+        if (!outcome.IsAccepted)
         {
-            committed = await CommitAsync(request, api, outcome, accepted, reservation, ct);
-        }
-        catch when (reservation is not null)
-        {
-            // Not accepted after all — the MIME, the feedback lookup or the commit failed, or the caller went away before
-            // the commit: no charge. In cluster mode the charge is a committed row already; only the release takes it back.
-            ledger.Release(reservation);
-            throw;
+            throw new ArgumentException("The outcome is not an accepted message.", nameof(outcome));
         }
 
-        if (reservation is not null)
-        {
-            ledger.Settle(reservation);
-        }
-
-        feedback.Committed(committed.FannedOut);
-        if (committed.Counts is not null)
-        {
-            signal.Changed(accepted.SendingAccountId, committed.Counts);
-        }
+        // One message is a call of one: the same build, commit, release on failure and settle.
+        return WriteManyAsync([(request, outcome)], api, ct);
     }
 
     /// <summary>
@@ -111,7 +93,7 @@ public sealed class AcceptedMessageWriter(
             }
         }
 
-        logger.LogDebug("Accepted {Accepted} of {Count} bulk entries in one commit", built.Count, sends.Count);
+        logger.LogDebug("Accepted {Accepted} of {Count} message(s) in one commit", built.Count, sends.Count);
     }
 
     /// <summary>Gives back the reservations of <paramref name="outcomes"/> that were never written (a bulk call that failed part way).</summary>
@@ -125,16 +107,6 @@ public sealed class AcceptedMessageWriter(
                 ledger.Release(reservation);
             }
         }
-    }
-
-    /// <summary>Builds the message's rows and commits them; throws (and the caller releases the reservation) when anything fails.</summary>
-    private async Task<(FeedbackRows FannedOut, List<ReputationDelta>? Counts)> CommitAsync(
-        SendRequest request, string api, SendOutcome outcome, AcceptedMessage accepted, string? reservation, CancellationToken ct)
-    {
-        var message = await BuildAsync(request, api, outcome, accepted, reservation, ct);
-        await writer.CommitAsync([.. message.Rows]);
-        logger.LogDebug("Accepted {MessageId} from {Caller} as {Identity} to {Count} recipient(s)", accepted.MessageId, request.Caller.Principal.Arn, accepted.FromIdentityArn, accepted.Destination.Count);
-        return (message.FannedOut, message.Counts);
     }
 
     /// <summary>The rows of one accepted message (attempt, outbox row, auto-reply, events, reputation counts, usage); throws when anything fails.</summary>
