@@ -39,7 +39,7 @@ public sealed class TestSendTemplateTests : ConsoleTestContext
 
     private static void Choose(IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> root, string select, string item)
     {
-        root.Find($"[data-testid={select}]").Closest(".mud-input-control")!.MouseDown();
+        root.WaitForElement($"[data-testid={select}]").Closest(".mud-input-control")!.MouseDown(); // the template picker appears once the templates are loaded
         root.WaitForElements(".mud-popover-open .mud-list-item").Single(e => e.TextContent.Trim().StartsWith(item, StringComparison.Ordinal)).Click();
     }
 
