@@ -68,6 +68,9 @@ public static class ReputationRollup
     /// share in the same order and cannot deadlock each other (PostgreSQL and SQL Server lock each upserted row).
     /// </summary>
     public static IReadOnlyList<ReputationDelta> Merge(IEnumerable<ReputationDelta> deltas) =>
+        deltas is IReadOnlyCollection<ReputationDelta> { Count: <= 1 } few ? [.. few] : MergeMany(deltas);
+
+    private static List<ReputationDelta> MergeMany(IEnumerable<ReputationDelta> deltas) =>
         [.. deltas.GroupBy(d => (d.AccountId, d.OwnerAccountId, d.SourceArn, d.Hour, d.Test)).Select(g => g.Aggregate((a, b) => a.Plus(b)))
             .OrderBy(d => d.AccountId, StringComparer.Ordinal).ThenBy(d => d.Hour).ThenBy(d => d.Test)
             .ThenBy(d => d.OwnerAccountId, StringComparer.Ordinal).ThenBy(d => d.SourceArn, StringComparer.Ordinal)];
@@ -112,29 +115,46 @@ public static class ReputationRollup
         }
     }
 
+    /// <summary>One upsert statement and its columns' converters, worked out once per model, table and provider (building the SQL from the model's metadata for every batch was ≈ 40 % of the group commit's CPU in a profile, docs/send-performance.md#where-the-time-went).</summary>
+    private sealed record UpsertPlan(string Sql, string[] Parameters, Func<object?, object?>[] ToProvider);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(IModel Model, Type Table, bool SqlServer), UpsertPlan> Plans = new();
+
+    private static UpsertPlan Plan(ConsoleDbContext db, Type table, string[] keys, string[] fixedColumns)
+    {
+        var sqlServer = db.Database.IsSqlServer();
+        return Plans.GetOrAdd((db.Model, table, sqlServer), static (key, state) =>
+        {
+            var (sql, keys, fixedColumns) = state;
+            var entity = key.Model.FindEntityType(key.Table)!;
+            // Names from the model, quoted by the provider: PostgreSQL folds unquoted names to lower case, EF's are PascalCase.
+            var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var name = sql.DelimitIdentifier(store.Name, store.Schema);
+            var columns = keys.Concat(fixedColumns).Concat(Counts).ToArray();
+            string Column(string c) => sql.DelimitIdentifier(entity.FindProperty(c)!.GetColumnName(store)!);
+            var parameters = columns.Select((c, i) => sql.GenerateParameterName($"p{i}")).ToArray();
+            var text = key.SqlServer
+                ? $"MERGE {name} WITH (HOLDLOCK) AS t USING (SELECT {string.Join(", ", columns.Select((c, i) => $"{parameters[i]} AS {Column(c)}"))}) AS s " +
+                  $"ON {string.Join(" AND ", keys.Select(k => $"t.{Column(k)} = s.{Column(k)}"))} " +
+                  $"WHEN MATCHED THEN UPDATE SET {string.Join(", ", Counts.Select(c => $"t.{Column(c)} = t.{Column(c)} + s.{Column(c)}"))} " +
+                  $"WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", columns.Select(c => $"s.{Column(c)}"))});"
+                : $"INSERT INTO {name} ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", parameters)}) " +
+                  $"ON CONFLICT ({string.Join(", ", keys.Select(Column))}) DO UPDATE SET {string.Join(", ", Counts.Select(c => $"{Column(c)} = {name}.{Column(c)} + excluded.{Column(c)}"))}";
+            var converters = columns.Select(c => entity.FindProperty(c)!.GetTypeMapping().Converter)
+                .Select(converter => converter is null ? static v => v : (Func<object?, object?>)converter.ConvertToProvider).ToArray();
+            return new UpsertPlan(text, parameters, converters);
+        }, (db.GetService<ISqlGenerationHelper>(), keys, fixedColumns));
+    }
+
     /// <param name="fixedColumns">Columns after the keys that are set on insert and never change (they follow from the key).</param>
     private static async Task UpsertAsync(ConsoleDbContext db, DbConnection connection, DbTransaction? transaction, Type table, string[] keys, string[] fixedColumns,
         IReadOnlyList<ReputationDelta> deltas, Func<ReputationDelta, object[]> keyValues, CancellationToken ct)
     {
-        var entity = db.Model.FindEntityType(table)!;
-        var sql = db.GetService<ISqlGenerationHelper>();
-        // Names from the model, quoted by the provider: PostgreSQL folds unquoted names to lower case, EF's are PascalCase.
-        var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var name = sql.DelimitIdentifier(store.Name, store.Schema);
-        var columns = keys.Concat(fixedColumns).Concat(Counts).ToArray();
-        string Column(string c) => sql.DelimitIdentifier(entity.FindProperty(c)!.GetColumnName(store)!);
-        var parameters = columns.Select((c, i) => sql.GenerateParameterName($"p{i}")).ToArray();
+        var plan = Plan(db, table, keys, fixedColumns);
         await using var command = connection.CreateCommand();
-        command.CommandText = db.Database.IsSqlServer()
-            ? $"MERGE {name} WITH (HOLDLOCK) AS t USING (SELECT {string.Join(", ", columns.Select((c, i) => $"{parameters[i]} AS {Column(c)}"))}) AS s " +
-              $"ON {string.Join(" AND ", keys.Select(k => $"t.{Column(k)} = s.{Column(k)}"))} " +
-              $"WHEN MATCHED THEN UPDATE SET {string.Join(", ", Counts.Select(c => $"t.{Column(c)} = t.{Column(c)} + s.{Column(c)}"))} " +
-              $"WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", columns.Select(c => $"s.{Column(c)}"))});"
-            : $"INSERT INTO {name} ({string.Join(", ", columns.Select(Column))}) VALUES ({string.Join(", ", parameters)}) " +
-              $"ON CONFLICT ({string.Join(", ", keys.Select(Column))}) DO UPDATE SET {string.Join(", ", Counts.Select(c => $"{Column(c)} = {name}.{Column(c)} + excluded.{Column(c)}"))}";
+        command.CommandText = plan.Sql;
         command.Transaction = transaction;
-        var properties = columns.Select(c => entity.FindProperty(c)!).ToArray();
-        foreach (var parameterName in parameters)
+        foreach (var parameterName in plan.Parameters)
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = parameterName;
@@ -146,8 +166,7 @@ public static class ReputationRollup
             object[] values = [.. keyValues(delta), delta.Sent, delta.Delivered, delta.HardBounces, delta.SoftBounces, delta.Complaints, delta.ComplaintEligible, delta.Suppressed];
             for (var i = 0; i < values.Length; i++)
             {
-                var converter = properties[i].GetTypeMapping().Converter;
-                command.Parameters[i].Value = converter is null ? values[i] : converter.ConvertToProvider(values[i]);
+                command.Parameters[i].Value = plan.ToProvider[i](values[i]);
             }
 
             await command.ExecuteNonQueryAsync(ct);

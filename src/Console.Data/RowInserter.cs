@@ -21,7 +21,47 @@ public static class RowInserter
     /// Writes <paramref name="rows"/> (new entities of mapped types) and commits, or writes none of them. Reputation deltas
     /// among them are not rows: they are added to their buckets in the same transaction (<see cref="ReputationRollup"/>).
     /// </summary>
-    public static async Task InsertAsync(ConsoleDbContext db, IReadOnlyList<object> rows, CancellationToken ct = default)
+    public static Task InsertAsync(ConsoleDbContext db, IReadOnlyList<object> rows, CancellationToken ct = default) =>
+        InsertAsync(db, rows, prepared: null, ct);
+
+    /// <summary>
+    /// A writer's open connection with its prepared INSERTs, kept from one transaction to the next (the group commit's
+    /// writer holds one: opening the connection and preparing each statement for every batch was a visible part of its
+    /// CPU and garbage, docs/send-performance.md#where-the-time-went). Not thread-safe: one writer at a time. After a
+    /// failed <see cref="InsertAsync(IReadOnlyList{object}, CancellationToken)"/> dispose it and open a new one.
+    /// </summary>
+    public sealed class Session : IAsyncDisposable
+    {
+        private readonly ConsoleDbContext _db;
+        private readonly Dictionary<Type, Insert> _commands = [];
+
+        private Session(ConsoleDbContext db) => _db = db;
+
+        /// <summary>Opens <paramref name="db"/>'s connection for the session; the session owns <paramref name="db"/> from then on.</summary>
+        public static async Task<Session> OpenAsync(ConsoleDbContext db, CancellationToken ct = default)
+        {
+            ArgumentNullException.ThrowIfNull(db);
+            await db.Database.OpenConnectionAsync(ct);
+            return new Session(db);
+        }
+
+        /// <summary><see cref="RowInserter.InsertAsync(ConsoleDbContext, IReadOnlyList{object}, CancellationToken)"/> on the session's connection and statements.</summary>
+        public Task InsertAsync(IReadOnlyList<object> rows, CancellationToken ct = default) => RowInserter.InsertAsync(_db, rows, _commands, ct);
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var insert in _commands.Values)
+            {
+                await insert.Command.DisposeAsync();
+            }
+
+            _commands.Clear();
+            await _db.Database.CloseConnectionAsync();
+            await _db.DisposeAsync();
+        }
+    }
+
+    private static async Task InsertAsync(ConsoleDbContext db, IReadOnlyList<object> rows, Dictionary<Type, Insert>? prepared, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(rows);
@@ -37,7 +77,7 @@ public static class RowInserter
                 await BeginImmediateAsync(sqlite, ct);
             }
 
-            var commands = new Dictionary<Type, Insert>();
+            var commands = prepared ?? [];
             var committed = false;
             try
             {
@@ -54,6 +94,10 @@ public static class RowInserter
                     {
                         insert = Insert.Create(db.Model, sql, connection, transaction, row.GetType());
                         commands.Add(row.GetType(), insert);
+                    }
+                    else
+                    {
+                        insert.Command.Transaction = transaction; // a session's statement, prepared in an earlier transaction
                     }
 
                     await insert.ExecuteAsync(row, ct);
@@ -74,9 +118,12 @@ public static class RowInserter
             }
             finally
             {
-                foreach (var insert in commands.Values)
+                if (prepared is null)
                 {
-                    await insert.Command.DisposeAsync();
+                    foreach (var insert in commands.Values)
+                    {
+                        await insert.Command.DisposeAsync();
+                    }
                 }
 
                 if (!committed && sqlite is not null && SQLitePCL.raw.sqlite3_get_autocommit(sqlite.Handle) == 0)

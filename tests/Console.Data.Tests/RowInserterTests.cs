@@ -63,6 +63,30 @@ public sealed class RowInserterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_session_writes_batch_after_batch_on_its_statements_and_a_failed_batch_writes_nothing()
+    {
+        var options = new DbContextOptionsBuilder<SqliteConsoleDbContext>().UseSqlite($"Data Source={Path.Combine(_directory, "rows.db")}").Options;
+        await using (var session = await RowInserter.Session.OpenAsync(new SqliteConsoleDbContext(options), Ct))
+        {
+            await session.InsertAsync([new UsageEntryEntity { AccountId = "123456789012", MessageId = "b1", Recipients = 1, At = T0 }], Ct);
+            await session.InsertAsync(
+            [
+                new UsageEntryEntity { AccountId = "123456789012", MessageId = "b2", Recipients = 2, At = T0.AddSeconds(1) },
+                new UsageEntryEntity { AccountId = "123456789012", MessageId = "b3", Recipients = 3, At = T0.AddSeconds(2) },
+            ], Ct);
+            Assert.Equal(["b1", "b2", "b3"], await _db.UsageLedger.AsNoTracking().OrderBy(u => u.At).Select(u => u.MessageId).ToListAsync(Ct)); // committed, visible to another connection
+        }
+
+        await using (var session = await RowInserter.Session.OpenAsync(new SqliteConsoleDbContext(options), Ct))
+        {
+            var orphan = new UsageEntryEntity { AccountId = "000000000404", MessageId = "orphan", Recipients = 1, At = T0 };
+            await Assert.ThrowsAsync<SqliteException>(() => session.InsertAsync([new UsageEntryEntity { AccountId = "123456789012", MessageId = "b4", Recipients = 4, At = T0 }, orphan], Ct));
+        }
+
+        Assert.Equal(3, await _db.UsageLedger.CountAsync(Ct)); // b4 rolled back with the orphan
+    }
+
+    [Fact]
     public async Task InsertAsync_refuses_a_row_whose_key_was_never_set()
     {
         var row = new SendEventEntity { MessageId = "m", AccountId = "123456789012", SourceArn = "arn", Type = "Send", Json = "{}", At = T0 };

@@ -77,13 +77,16 @@ public static class SigV4Verifier
     /// <summary>Checks the signature of <paramref name="request"/> with <paramref name="secretAccessKey"/> at <paramref name="now"/>.</summary>
     public static Result<SigV4Credential> Verify(SignedRequest request, string secretAccessKey, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var parsed = ParseAuthorization(request.Headers);
-        if (!parsed.IsSuccess)
-        {
-            return parsed.Error;
-        }
+        return parsed.IsSuccess ? Verify(request, parsed.Value, secretAccessKey, now) : parsed.Error;
+    }
 
-        var (credential, signedHeaders, signature) = parsed.Value;
+    /// <summary><see cref="Verify(SignedRequest, string, DateTimeOffset)"/> for a caller that already parsed the Authorization header (to find the key).</summary>
+    public static Result<SigV4Credential> Verify(SignedRequest request, (SigV4Credential Credential, string[] SignedHeaders, string Signature) authorization, string secretAccessKey, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (credential, signedHeaders, signature) = authorization;
         if (!TryGet(request.Headers, "x-amz-date", out var amzDate)
             || !DateTimeOffset.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var signedAt))
         {
@@ -189,6 +192,11 @@ public static class SigV4Verifier
     /// <summary>RFC 3986 encoding as SigV4 requires: unreserved characters stay, everything else is %XX (upper-case).</summary>
     private static string Encode(string value)
     {
+        if (!value.AsSpan().ContainsAnyExcept(Unreserved))
+        {
+            return value; // nothing to encode (the usual path segment)
+        }
+
         var builder = new StringBuilder(value.Length);
         foreach (var b in Encoding.UTF8.GetBytes(value))
         {
@@ -206,8 +214,16 @@ public static class SigV4Verifier
         return builder.ToString();
     }
 
+    private static readonly System.Buffers.SearchValues<char> Unreserved =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~");
+
     private static string CollapseSpaces(string value)
     {
+        if (!value.Contains("  ", StringComparison.Ordinal) && value.Length > 0 && !char.IsWhiteSpace(value[0]) && !char.IsWhiteSpace(value[^1]))
+        {
+            return value; // already canonical (the usual header value)
+        }
+
         var trimmed = value.Trim();
         var builder = new StringBuilder(trimmed.Length);
         var space = false;
@@ -232,7 +248,33 @@ public static class SigV4Verifier
         return builder.ToString();
     }
 
+    /// <summary>
+    /// Derived signing keys by secret and scope: a key is valid for a whole day, region and service, and deriving it costs
+    /// four HMACs per request (docs/send-performance.md#where-the-time-went). Bounded: emptied when it holds
+    /// <see cref="MaxCachedKeys"/>; it holds nothing that the caller's key store does not already hold in the clear.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Secret, string Date, string Region, string Service), byte[]> SigningKeys = new();
+
+    private const int MaxCachedKeys = 4096;
+
     private static byte[] SigningKey(string secret, string date, string region, string service)
+    {
+        if (SigningKeys.TryGetValue((secret, date, region, service), out var cached))
+        {
+            return cached;
+        }
+
+        if (SigningKeys.Count >= MaxCachedKeys)
+        {
+            SigningKeys.Clear();
+        }
+
+        var key = DeriveSigningKey(secret, date, region, service);
+        SigningKeys[(secret, date, region, service)] = key;
+        return key;
+    }
+
+    private static byte[] DeriveSigningKey(string secret, string date, string region, string service)
     {
         var kDate = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + secret), Encoding.UTF8.GetBytes(date));
         var kRegion = HMACSHA256.HashData(kDate, Encoding.UTF8.GetBytes(region));
@@ -242,6 +284,11 @@ public static class SigV4Verifier
 
     private static bool TryGet(IReadOnlyDictionary<string, string> headers, string name, out string? value)
     {
+        if (headers.TryGetValue(name, out value))
+        {
+            return true; // the exact name, or any case with a case-insensitive dictionary (the API's)
+        }
+
         foreach (var (key, v) in headers)
         {
             if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
+using SesConsole.Domain.Primitives;
+
 namespace SesConsole.Domain.Authorization;
 
 /// <summary>
@@ -21,9 +23,9 @@ public static class StoredRequestContext
     public static string Serialize(RequestContext context, bool accepted)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var buffer = new ArrayBufferWriter<byte>(64);
-        using (var w = new Utf8JsonWriter(buffer))
+        return JsonText.Write((context, accepted), static (w, state) =>
         {
+            var (context, accepted) = state;
             w.WriteStartObject();
             if (!accepted)
             {
@@ -61,9 +63,7 @@ public static class StoredRequestContext
             Write(w, "sa", context.SourceAccount);
             Write(w, "sn", context.SourceArn);
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        });
     }
 
     /// <summary>

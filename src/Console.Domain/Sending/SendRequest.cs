@@ -116,4 +116,11 @@ public sealed record SendRequest(SendCaller Caller, SendApi Api, string Region, 
 
     /// <summary>Also compute the policy engine's statement-by-statement explanation for the trace (slower; for the test-send page).</summary>
     public bool Explain { get; init; }
+
+    /// <summary>
+    /// Whether steps add their detail lines under their trace entries (the authorization step's sentence per check). On by
+    /// default; the API and SMTP entries turn it off, since nobody reads those lines there: a stored rejection tells its
+    /// authorization from <see cref="SendOutcome.Authorizations"/> (docs/send-performance.md#where-the-time-went).
+    /// </summary>
+    public bool TraceDetails { get; init; } = true;
 }

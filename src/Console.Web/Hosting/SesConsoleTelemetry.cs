@@ -164,6 +164,8 @@ public sealed class ConsoleMetrics
     /// <summary>The backlog gauge queries the database at most this often; between queries it reports the last count.</summary>
     public static readonly TimeSpan BacklogRefresh = TimeSpan.FromSeconds(5);
 
+    private static readonly double[] CommitBuckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
     private static readonly double[] LatencyBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14400, 43200];
 
     private readonly IDbContextFactory<ConsoleDbContext> _dbFactory;
@@ -187,6 +189,11 @@ public sealed class ConsoleMetrics
             "From acceptance to delivery, per delivered message.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         NotificationDeliveries = meter.CreateCounter<long>("sesconsole.notifications.deliveries", "{delivery}",
             "SNS deliveries by result: delivered, retrying, failed or refused.");
+        GroupCommitDuration = meter.CreateHistogram("sesconsole.group_commit.duration", "s",
+            "One group-commit transaction of the send path's writer, from taking the batch to the commit's return (fsync included).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = CommitBuckets });
+        GroupCommitSize = meter.CreateHistogram<int>("sesconsole.group_commit.size", "{write}",
+            "The writes (one per accepted message, bulk call or delivery record) one group-commit transaction made durable together.");
         meter.CreateObservableGauge("sesconsole.outbox.backlog", ObserveBacklog, "{message}", "Accepted messages not yet delivered (pending in the outbox).");
     }
 
@@ -199,6 +206,12 @@ public sealed class ConsoleMetrics
     public Histogram<double> DeliveryLatency { get; }
 
     public Counter<long> NotificationDeliveries { get; }
+
+    /// <summary>Per group-commit transaction of <see cref="Sending.GroupCommitWriter"/>: how long it took (docs/observability.md#metrics).</summary>
+    public Histogram<double> GroupCommitDuration { get; }
+
+    /// <summary>Per group-commit transaction: how many callers' writes it carried.</summary>
+    public Histogram<int> GroupCommitSize { get; }
 
     /// <summary>Counts one send that was not a dry run: <see cref="Sends"/> and, when accepted, <see cref="RecipientsCharged"/>.</summary>
     public void RecordSend(SendRequest request, SendOutcome outcome)

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using SesConsole.Data;
+using SesConsole.Web.Hosting;
 
 namespace SesConsole.Web.Sending;
 
@@ -21,15 +23,18 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
     private readonly IDbContextFactory<ConsoleDbContext> _dbFactory;
     private readonly ILogger<GroupCommitWriter> _logger;
+    private readonly ConsoleMetrics? _metrics;
     private readonly Channel<(object[] Entities, Func<ConsoleDbContext, Task>? Change, TaskCompletionSource Done)> _queue =
         Channel.CreateUnbounded<(object[], Func<ConsoleDbContext, Task>?, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private RowInserter.Session? _session; // used by the writer loop only
     private long _transactions;
 
-    public GroupCommitWriter(IDbContextFactory<ConsoleDbContext> dbFactory, ILogger<GroupCommitWriter> logger)
+    public GroupCommitWriter(IDbContextFactory<ConsoleDbContext> dbFactory, ILogger<GroupCommitWriter> logger, ConsoleMetrics? metrics = null)
     {
         _dbFactory = dbFactory;
         _logger = logger;
+        _metrics = metrics;
         _loop = Task.Run(RunAsync);
     }
 
@@ -85,8 +90,15 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
         try
         {
+            var started = Stopwatch.GetTimestamp();
             await save([.. group.Select(g => g.Item)]);
             group.ForEach(b => b.Done.TrySetResult());
+            if (_metrics?.GroupCommitDuration.Enabled == true)
+            {
+                var tags = new TagList { { "sesconsole.group_commit.kind", what } };
+                _metrics.GroupCommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+                _metrics.GroupCommitSize.Record(group.Count, tags);
+            }
         }
         catch (Exception ex) when (group.Count > 1)
         {
@@ -126,14 +138,26 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
     private async Task SaveAsync(IReadOnlyList<object> entities)
     {
-        await using var db = await _dbFactory.CreateDbContextAsync();
         if (entities.All(e => SendingCacheInvalidation.FamilyOf(e) == SendingData.None))
         {
-            // Plain new rows (attempt, outbox message, events, usage): prepared INSERTs, no change tracking.
-            await RowInserter.InsertAsync(db, entities);
+            // Plain new rows (attempt, outbox message, events, usage): prepared INSERTs, no change tracking, on the
+            // writer's own connection kept open with its statements from batch to batch; a failed batch closes it.
+            _session ??= await RowInserter.Session.OpenAsync(await _dbFactory.CreateDbContextAsync());
+            try
+            {
+                await _session.InsertAsync(entities);
+            }
+            catch
+            {
+                await CloseSessionAsync();
+                throw;
+            }
+
             Interlocked.Increment(ref _transactions);
             return;
         }
+
+        await using var db = await _dbFactory.CreateDbContextAsync();
 
         // Rows the send path caches: through SaveChanges, so the cache hears of them; reputation deltas in the same transaction.
         await using var transaction = await db.Database.BeginTransactionAsync();
@@ -144,9 +168,27 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         Interlocked.Increment(ref _transactions);
     }
 
+    private async Task CloseSessionAsync()
+    {
+        var session = _session;
+        _session = null;
+        if (session is not null)
+        {
+            try
+            {
+                await session.DisposeAsync();
+            }
+            catch (Exception ex)
+            {
+                _logger.LogDebug(ex, "Closing the group commit's connection after a failed batch failed too.");
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         await _loop;
+        await CloseSessionAsync();
     }
 }

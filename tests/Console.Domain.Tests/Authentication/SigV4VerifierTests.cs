@@ -40,6 +40,19 @@ public sealed class SigV4VerifierTests
     }
 
     [Fact]
+    public void Verify_with_a_cached_signing_key_still_tells_the_right_secret_from_a_wrong_one()
+    {
+        var (request, signedAt) = Load("01-v2-success");
+
+        var first = SigV4Verifier.Verify(request, Secret, signedAt);
+        var wrong = SigV4Verifier.Verify(request, Secret.Replace('K', 'k'), signedAt); // same scope, another secret: its own key
+        var again = SigV4Verifier.Verify(request, Secret, signedAt); // the key derived for the first call
+
+        Assert.True(first.IsSuccess && again.IsSuccess, first.Error?.Message ?? again.Error?.Message);
+        Assert.Equal("SignatureDoesNotMatch", wrong.Error?.Code);
+    }
+
+    [Fact]
     public void Verify_tampered_body_is_refused()
     {
         var (request, signedAt) = Load("13-v1-success");

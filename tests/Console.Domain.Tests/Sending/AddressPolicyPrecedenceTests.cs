@@ -58,6 +58,19 @@ public sealed class AddressPolicyPrecedenceTests
     }
 
     [Fact]
+    public async Task Without_trace_details_the_checks_are_still_all_in_the_outcome_but_no_sentence_is_written()
+    {
+        var request = Simple(Alice, "sender@example.com", AddressArn, "to@example.org") with { TraceDetails = false };
+
+        var outcome = await AddressDeniesDomainAllows().Run(request);
+
+        Assert.Equal("AccessDenied", outcome.Rejection?.V1.Code); // the same decision
+        Assert.Equal("NotFromSender", Assert.Single(Assert.Single(outcome.Authorizations).Result.ResourceSide.Reasons).Sid);
+        Assert.Empty(AuthorizationDetails(outcome)); // what the API and SMTP entries skip (nobody reads it there)
+        Assert.Contains("Denied: an explicit Deny on either side wins.", outcome.Trace.Single(t => t.Step == "authorization").Summary, StringComparison.Ordinal); // the stopped step still says why
+    }
+
+    [Fact]
     public async Task AddressDenies_DomainAllows_OtherAddressesOfTheDomainAreAllowedByTheDomainPolicy()
     {
         var outcome = await AddressDeniesDomainAllows().Run(Simple(Alice, "news@example.com", OwnerDomainArn, "to@example.org"));

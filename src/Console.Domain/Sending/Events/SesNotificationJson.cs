@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
+using SesConsole.Domain.Primitives;
+
 namespace SesConsole.Domain.Sending.Events;
 
 /// <summary>Which top-level field names the type: identity notifications use <c>notificationType</c>, event publishing <c>eventType</c> (docs/ses-behaviour.md#notification-json).</summary>
@@ -40,13 +42,7 @@ public static class SesNotificationJson
     public static string SerializeMail(MailInfo mail)
     {
         ArgumentNullException.ThrowIfNull(mail);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            WriteMail(w, mail, asProperty: false);
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        return JsonText.Write(mail, static (w, mail) => WriteMail(w, mail, asProperty: false));
     }
 
     /// <summary>
@@ -58,9 +54,9 @@ public static class SesNotificationJson
     public static string SerializeStoredMail(MailInfo mail, string? knownSource, string? knownSourceArn)
     {
         ArgumentNullException.ThrowIfNull(mail);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        return JsonText.Write((mail, knownSource, knownSourceArn), static (w, state) =>
         {
+            var (mail, knownSource, knownSourceArn) = state;
             w.WriteStartObject();
             if (!string.Equals(mail.Source, knownSource, StringComparison.Ordinal))
             {
@@ -78,9 +74,7 @@ public static class SesNotificationJson
             }
 
             WriteMailTail(w, mail);
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 
     /// <summary>The <see cref="MailInfo"/> that <see cref="SerializeStoredMail"/> stored, with the fields it left out.</summary>
@@ -149,9 +143,9 @@ public static class SesNotificationJson
     private static string Serialize(SendEvent notification, NotificationFormat format, bool withMail, MessageHeaders? headers, bool withAllHeaders)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        return JsonText.Write((notification, format, withMail, headers, withAllHeaders), static (w, state) =>
         {
+            var (notification, format, withMail, headers, withAllHeaders) = state;
             w.WriteStartObject();
             w.WriteString(format == NotificationFormat.IdentityNotification ? "notificationType" : "eventType", notification.Type.JsonName());
             if (withMail)
@@ -191,9 +185,7 @@ public static class SesNotificationJson
             }
 
             w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 
     /// <summary>

@@ -72,7 +72,11 @@ public sealed class AuthorizeStep : ISendStep
                     request.Explain && needsCallerSide ? PolicyEvaluator.Explain(authorizationRequest, callerPolicies!) : null,
                     policySource);
                 results.Add(authorization);
-                context.Details.Add(authorization.Describe());
+                if (request.TraceDetails || request.Explain)
+                {
+                    context.Details.Add(authorization.Describe());
+                }
+
                 if (request.Explain)
                 {
                     context.Details.Add($"  owner side: {authorization.ResourceExplanation!.Describe()}");

@@ -66,7 +66,7 @@ public sealed class SesApiAuthentication(
         var rawPath = rawTarget.Split('?', 2)[0];
         var request = new SignedRequest(context.Request.Method, rawPath,
             context.Request.QueryString.HasValue ? context.Request.QueryString.Value![1..] : "", headers, SigV4Verifier.Sha256Hex(body));
-        var verified = SigV4Verifier.Verify(request, key.Secret, time.GetUtcNow());
+        var verified = SigV4Verifier.Verify(request, parsed.Value, key.Secret, time.GetUtcNow());
         if (!verified.IsSuccess)
         {
             return verified.Error;

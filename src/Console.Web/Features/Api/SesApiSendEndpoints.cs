@@ -284,7 +284,7 @@ public static class SesApiSendEndpoints
         var context = api.Http;
         var caller = await sender.CallerAsync(api.Caller, context.Connection.RemoteIpAddress?.ToString(), context.Request.IsHttps, api.Aborted);
         caller = caller with { UserAgent = context.Request.Headers.UserAgent.ToString() };
-        return new SendRequest(caller, kind, api.Region, time.GetUtcNow(), content);
+        return new SendRequest(caller, kind, api.Region, time.GetUtcNow(), content) { TraceDetails = false };
     }
 
     private static List<string> Strings(List<string?>? values) => values is null ? [] : [.. values.OfType<string>()];

@@ -13,6 +13,7 @@ public sealed class SmtpSubmissionHandler(SendService sender, TimeProvider time)
         {
             Source = submission.EnvelopeFrom,
             Destinations = submission.Recipients,
+            TraceDetails = false,
         };
         var outcome = await sender.SendAsync(request, "SMTP", cancellationToken);
         if (outcome.Rejection is { } rejection)
