@@ -79,6 +79,11 @@ public sealed class SendTelemetryTests(SesApiServer api) : IClassFixture<SesApiS
         Assert.Equal(1, charged.Value);
         Assert.Equal("111111111111", charged.Tags["ses.sending.account"]);
 
+        // Made durable by a group commit: its size and duration are recorded (docs/observability.md#metrics).
+        var commit = Assert.Single(telemetry.Measurements("sesconsole.group_commit.size"), m => (string?)m.Tags["sesconsole.group_commit.kind"] == "sends");
+        Assert.Equal(1, commit.Value);
+        Assert.Contains(telemetry.Measurements("sesconsole.group_commit.duration"), m => (string?)m.Tags["sesconsole.group_commit.kind"] == "sends" && m.Value > 0);
+
         // The background worker delivers it to the local sink: one "delivered" and one latency.
         await api.Server.App.Services.DeliveredAsync(messageId, Ct);
         await telemetry.WaitForAsync("sesconsole.deliveries", Ct);
@@ -173,6 +178,7 @@ internal sealed class TelemetryRecorder : IDisposable
         };
         _meters.SetMeasurementEventCallback<long>((i, value, tags, _) => Add(i, value, tags));
         _meters.SetMeasurementEventCallback<double>((i, value, tags, _) => Add(i, value, tags));
+        _meters.SetMeasurementEventCallback<int>((i, value, tags, _) => Add(i, value, tags));
         _meters.Start();
     }
 
