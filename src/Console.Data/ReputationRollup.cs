@@ -123,6 +123,11 @@ public static class ReputationRollup
     private static UpsertPlan Plan(ConsoleDbContext db, Type table, string[] keys, string[] fixedColumns)
     {
         var sqlServer = db.Database.IsSqlServer();
+        if (Plans.TryGetValue((db.Model, table, sqlServer), out var plan))
+        {
+            return plan;
+        }
+
         return Plans.GetOrAdd((db.Model, table, sqlServer), static (key, state) =>
         {
             var (sql, keys, fixedColumns) = state;

@@ -118,7 +118,7 @@ public sealed record SendRequest(SendCaller Caller, SendApi Api, string Region, 
     public bool Explain { get; init; }
 
     /// <summary>
-    /// Whether steps add their detail lines under their trace entries (the authorization step's sentence per check). On by
+    /// Whether steps add their detail lines under their trace entries on the way to acceptance (each resolved identity, the authorization step's sentence per check, the MAIL FROM and DKIM choices, each recipient's disposition; a rejection's lines are always written). On by
     /// default; the API and SMTP entries turn it off, since nobody reads those lines there: a stored rejection tells its
     /// authorization from <see cref="SendOutcome.Authorizations"/> (docs/send-performance.md#where-the-time-went).
     /// </summary>

@@ -43,28 +43,36 @@ public static class SecurityHeaders
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
         app.Use((context, next) =>
         {
-            var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-            context.Items[NonceKey] = nonce;
-            context.Response.OnStarting(() =>
+            // The nonce is made when the page first asks for it (NonceOf) or when an HTML answer starts: an API call
+            // answered in JSON or XML makes none (no random bytes, no Items dictionary; docs/send-performance.md#garbage-per-message).
+            context.Response.OnStarting(static state =>
             {
+                var context = (HttpContext)state;
                 var headers = context.Response.Headers;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "same-origin";
                 if (context.Response.ContentType is { } type && type.StartsWith("text/html", StringComparison.OrdinalIgnoreCase))
                 {
-                    headers.ContentSecurityPolicy = PagePolicyBeforeNonce + nonce + PagePolicyAfterNonce;
+                    headers.ContentSecurityPolicy = PagePolicyBeforeNonce + NonceOf(context) + PagePolicyAfterNonce;
                     headers.XFrameOptions = "DENY";
                 }
 
                 return Task.CompletedTask;
-            });
+            }, context);
             return next(context);
         });
 
     /// <summary>The nonce of this request's policy, for the inline scripts the page must write (the import map).</summary>
-    public static string? NonceOf(HttpContext context)
+    public static string NonceOf(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Items.TryGetValue(NonceKey, out var nonce) ? nonce as string : null;
+        if (context.Items.TryGetValue(NonceKey, out var made) && made is string nonce)
+        {
+            return nonce;
+        }
+
+        nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        context.Items[NonceKey] = nonce;
+        return nonce;
     }
 }

@@ -70,8 +70,12 @@ public sealed class AcceptStep : ISendStep
             Tags = request.Tags,
             Content = request.Content,
         };
-        context.Details.Add($"MAIL FROM: {mailFromPlan.Reason}");
-        context.Details.Add($"DKIM: {dkim.Reason}");
+        if (request.TraceDetails)
+        {
+            context.Details.Add($"MAIL FROM: {mailFromPlan.Reason}");
+            context.Details.Add($"DKIM: {dkim.Reason}");
+        }
+
         var strip = message.HeadersToRemove.Count == 0 ? "no X-SES headers" : $"strip {string.Join(", ", message.HeadersToRemove)}";
         return StepResult.Continue(
             $"{(request.DryRun ? "Would accept" : "Accepted")} as {messageId}; MAIL FROM {mailFromPlan.EnvelopeFrom}; " +

@@ -33,7 +33,7 @@ public sealed class RecipientDispositionStep : ISendStep
         }
 
         context.Accepted = accepted with { Recipients = dispositions };
-        foreach (var d in dispositions)
+        foreach (var d in context.Request.TraceDetails ? dispositions : [])
         {
             context.Details.Add(d.SuppressedFor is { } why ? $"{d.Address}: {d.Outcome} ({why})" : $"{d.Address}: {d.Outcome}");
         }

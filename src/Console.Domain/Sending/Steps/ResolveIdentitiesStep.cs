@@ -77,7 +77,11 @@ public sealed class ResolveIdentitiesStep : ISendStep
                 continue;
             }
 
-            context.Details.Add($"{string.Join("/", roles)} {address}: {identity.Arn}{(arnText is null ? " (caller's own identity)" : "")}.");
+            if (context.Request.TraceDetails)
+            {
+                context.Details.Add($"{string.Join("/", roles)} {address}: {identity.Arn}{(arnText is null ? " (caller's own identity)" : "")}.");
+            }
+
             resolved.Add(new ResolvedIdentity(roles, address, identity, arnText is not null, ownerIdentities.CanSend));
         }
 
