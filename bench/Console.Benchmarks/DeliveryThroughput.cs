@@ -40,6 +40,9 @@ namespace SesConsole.Benchmarks;
 /// SmtpServer 11, counting messages by Message-ID), each on a fresh data directory.
 /// <code>dotnet run -c Release --project bench/Console.Benchmarks -- delivery [--seconds 20] [--concurrency 32] [--transport sink|relay|both] [--parallelism N] [--warmup 5]</code>
 /// BenchmarkDotNet does not fit here (a run is a minute of two concurrent activities, not a repeatable operation).
+/// It also prints CPU per delivered message while draining with and without the runtime's tiered-compilation thread (on
+/// a loaded box that thread takes much of the process's CPU well after the warm-up). Measured runs, with their load
+/// averages: docs/send-pipeline.md#delivery.
 /// </summary>
 public static class DeliveryThroughput
 {
