@@ -301,6 +301,73 @@ public sealed class OutboxDeliveryTests(AppFixture app) : IClassFixture<AppFixtu
         public Task<bool> IsStoredAsync(StagedDelivery staged, CancellationToken cancellationToken) => inner.IsStoredAsync(staged, cancellationToken);
     }
 
+    [Fact]
+    public async Task Relay_deliveries_finishing_together_are_recorded_together_and_one_that_cannot_be_recorded_fails_only_itself()
+    {
+        // Its own app (no background worker), so no other test's message is due in this round.
+        await using var own = new ConsoleAppFactory();
+        own.Settings["Sending:Delivery:PollInterval"] = "00:00:00";
+        var factory = own.Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var queued = new List<OutboxMessageEntity>();
+        await using (var seed = await factory.CreateDbContextAsync(Ct))
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                var messageId = $"{Guid.NewGuid():N}@sesconsole";
+                queued.Add(seed.OutboxMessages.Add(new OutboxMessageEntity
+                {
+                    Id = Guid.NewGuid(), MessageId = messageId, AccountId = "222222222222", SourceArn = "arn:aws:ses:us-east-1:111111111111:identity/example.com",
+                    EnvelopeFrom = "news@example.com", Recipients = "reader@example.net", Mime = Mime(messageId), CreatedAt = time.GetUtcNow(), NextAttemptAt = time.GetUtcNow(),
+                }).Entity);
+            }
+
+            await seed.SaveChangesAsync(Ct);
+        }
+
+        // All four reach the "relay" together and are accepted at once; the row of one of them is gone by then, so its
+        // record fails (no row to mark) while the others are recorded (one commit, or alone after the batch failed).
+        var transport = new GateTransport(4, queued[2].MessageId, factory);
+        var delivery = new OutboxDelivery(factory, transport, Options.Create(new DeliveryOptions { Parallelism = 4 }), time, NullLogger<OutboxDelivery>.Instance,
+            own.Services.GetRequiredService<GroupCommitWriter>());
+
+        await Assert.ThrowsAnyAsync<DbUpdateException>(() => delivery.DeliverDueAsync(Ct));
+
+        await using var db = await factory.CreateDbContextAsync(Ct);
+        foreach (var message in queued.Where(m => m != queued[2]))
+        {
+            Assert.Equal(OutboxStatus.Delivered, (await db.OutboxMessages.SingleAsync(m => m.Id == message.Id, Ct)).Status);
+            Assert.Equal(1, await db.SendEvents.CountAsync(e => e.MessageId == message.MessageId && e.Type == "Delivery", Ct));
+        }
+
+        Assert.Equal(0, await db.SendEvents.CountAsync(e => e.MessageId == queued[2].MessageId && e.Type == "Delivery", Ct));
+    }
+
+    /// <summary>Holds each message until <paramref name="together"/> are in hand, then accepts them all; deletes the outbox row of <paramref name="lost"/> first.</summary>
+    private sealed class GateTransport(int together, string lost, IDbContextFactory<ConsoleDbContext> factory) : IMailTransport
+    {
+        private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _arrived;
+
+        public async Task<Result<string>> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
+        {
+            var id = System.Text.Encoding.ASCII.GetString(message.Mime).Split("Message-ID: <")[1].Split('>')[0];
+            if (id == lost)
+            {
+                await using var db = await factory.CreateDbContextAsync(cancellationToken);
+                await db.OutboxMessages.Where(m => m.MessageId == id).ExecuteDeleteAsync(cancellationToken);
+            }
+
+            if (Interlocked.Increment(ref _arrived) == together)
+            {
+                _all.TrySetResult();
+            }
+
+            await _all.Task.WaitAsync(cancellationToken);
+            return id;
+        }
+    }
+
     /// <summary>The real sink, then the process "dies" before the worker records the delivery.</summary>
     private sealed class CrashAfterSend(IMailTransport inner) : IMailTransport
     {

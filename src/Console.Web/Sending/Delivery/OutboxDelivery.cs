@@ -82,7 +82,7 @@ public sealed class OutboxDelivery(
         var now = time.GetUtcNow();
         var batchSize = Math.Max(1, options.Value.BatchSize);
         var delivered = 0;
-        await using var recorder = writer is null ? new OutcomeRecorder(dbFactory, logger) : null;
+        await using var recorder = new OutcomeRecorder(dbFactory, writer, logger);
         var queue = Channel.CreateBounded<Claimed>(new BoundedChannelOptions(batchSize) { SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = ClaimAllDueAsync(now, batchSize, queue.Writer, stop.Token);
@@ -221,7 +221,7 @@ public sealed class OutboxDelivery(
     /// giving up (rare, and a bounce may feed the suppression list) in its own unit of work. Either way the attempt is
     /// recorded before this returns, so a crash re-delivers at most the messages in hand.
     /// </summary>
-    private async Task<bool> DeliverOneAsync(Claimed claimed, OutcomeRecorder? recorder, CancellationToken ct)
+    private async Task<bool> DeliverOneAsync(Claimed claimed, OutcomeRecorder recorder, CancellationToken ct)
     {
         var (message, mail) = claimed;
         var recipients = message.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -236,7 +236,7 @@ public sealed class OutboxDelivery(
             var staged = await staging.StageAsync(outbound, ct);
             if (staged.IsSuccess)
             {
-                await RecordStagedAsync(writer, staging, staged.Value, message, mail, recipients);
+                await RecordDeliveredAsync(recorder, message, mail, recipients, staged.Value, staging);
                 return true;
             }
 
@@ -250,16 +250,7 @@ public sealed class OutboxDelivery(
         var at = time.GetUtcNow();
         if (result.IsSuccess)
         {
-            var delivered = Raise(mail, m => SendEvents.Delivery(m, recipients, at, "250 2.0.0 OK", "sesconsole"));
-            var delivery = EventOf(message, mail, delivered);
-            var attempts = message.Attempts + 1;
-            var heard = writer is null ? FeedbackRows.None : await FeedbackAsync(message, mail, [delivered], ct); // the hand-built recorder keeps to deliveries
-            var counted = CountsOf(message, [delivered]);
-            await (writer is not null
-                ? writer.CommitAsync(db => OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery, heard.Rows, counted))
-                : recorder!.RecordDeliveredAsync(message, attempts, at, delivery));
-            feedback?.Committed(heard);
-            metrics?.RecordDelivery(ConsoleMetrics.DeliveryResults.Delivered, message.CreatedAt, at);
+            await RecordDeliveredAsync(recorder, message, mail, recipients, null, null);
             return true;
         }
 
@@ -341,40 +332,22 @@ public sealed class OutboxDelivery(
     }
 
     /// <summary>
-    /// Commits a staged local-sink delivery: the sink's row, the "delivered" mark and the Delivery event in one group-commit
-    /// unit, so the message is in the mailbox exactly when it is recorded as delivered. If that fails because another
-    /// hand-over of the same message stored its row meanwhile (the row key is the message's own), the delivery is recorded alone.
+    /// Records a delivery the transport took (or, with <paramref name="staged"/>, a local-sink delivery whose row commits
+    /// with its record): the "delivered" mark, its Delivery event, its feedback rows and reputation counts go to the
+    /// round's <see cref="OutcomeRecorder"/>, which commits the deliveries waiting together; returns once this one is committed.
     /// </summary>
-    private async Task RecordStagedAsync(GroupCommitWriter commits, IStagedMailTransport staging, StagedDelivery staged, OutboxMessageEntity message, MessageMail? mail, string[] recipients)
+    private async Task RecordDeliveredAsync(OutcomeRecorder recorder, OutboxMessageEntity message, MessageMail? mail, string[] recipients,
+        StagedDelivery? staged, IStagedMailTransport? staging)
     {
         var at = time.GetUtcNow();
         var delivered = Raise(mail, m => SendEvents.Delivery(m, recipients, at, "250 2.0.0 OK", "sesconsole"));
-        var delivery = EventOf(message, mail, delivered);
-        var attempts = message.Attempts + 1;
-        var heard = await FeedbackAsync(message, mail, [delivered], CancellationToken.None);
-        var counted = CountsOf(message, [delivered]);
-        try
-        {
-            await commits.CommitAsync(db =>
-            {
-                if (staged.Row is { } row)
-                {
-                    db.MailboxMessages.Add(row);
-                }
 
-                return OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery, heard.Rows, counted);
-            });
-        }
-        catch (Exception ex) when (ex is DbException or DbUpdateException && staged.Row is not null)
-        {
-            if (!await staging.IsStoredAsync(staged, CancellationToken.None))
-            {
-                throw;
-            }
-
-            await commits.CommitAsync(db => OutcomeRecorder.MarkDeliveredAsync(db, message, attempts, at, delivery, heard.Rows, counted));
-        }
-
+        // The transport has the message: what follows is recorded even if the round is being cancelled. The hand-built
+        // recorder (no group commit writer) keeps to deliveries.
+        var heard = writer is null ? FeedbackRows.None : await FeedbackAsync(message, mail, [delivered], CancellationToken.None);
+        var counted = writer is null ? [] : CountsOf(message, [delivered]);
+        await recorder.RecordAsync(new OutcomeRecorder.Delivered(message, message.Attempts + 1, at, EventOf(message, mail, delivered), heard.Rows, counted,
+            staged?.Row, staged is null || staging is null ? null : token => staging.IsStoredAsync(staged, token)));
         feedback?.Committed(heard);
         metrics?.RecordDelivery(ConsoleMetrics.DeliveryResults.Delivered, message.CreatedAt, at);
     }
@@ -443,35 +416,49 @@ public sealed class OutboxDelivery(
 }
 
 /// <summary>
-/// Without the app's <see cref="GroupCommitWriter"/> (an <see cref="OutboxDelivery"/> built by hand), the group commit of
-/// one delivery round's successes: the workers' "delivered" updates (status, time, attempt count) and
-/// their Delivery events go to the database together in one transaction, and each worker's task completes only once that
-/// transaction committed — one fsync for many deliveries instead of one each. A batch that fails is retried message by
-/// message, so one bad row fails only its own worker (whose message is then delivered again after its lease).
+/// The group commit of one delivery round's successes (docs/send-pipeline.md#delivery): the workers' "delivered" marks
+/// (status, time, attempt count), their Delivery events, feedback rows, reputation counts and (for the staged local sink)
+/// mailbox rows are committed together, and each worker's task completes only once that commit is done. Whatever arrived
+/// while the last commit ran goes in the next one, so under load one commit carries many deliveries: one change to the
+/// app's <see cref="GroupCommitWriter"/> (its transaction beside the accepted sends' rows) with the reputation counts of
+/// all of them merged into one upsert per bucket, instead of one change and two upserts per message. Without the writer
+/// (an <see cref="OutboxDelivery"/> built by hand) it commits on its own context. A batch that fails is recorded message by
+/// message, so one bad row fails only its own worker (whose message is then delivered again after its lease); a staged
+/// mailbox row that another hand-over stored meanwhile is left out and the delivery recorded alone.
 /// </summary>
 internal sealed class OutcomeRecorder : IAsyncDisposable
 {
     private const int MaxBatch = 256;
 
     private readonly IDbContextFactory<ConsoleDbContext> _dbFactory;
+    private readonly GroupCommitWriter? _writer;
     private readonly ILogger _logger;
-    private readonly Channel<Delivered> _queue = Channel.CreateUnbounded<Delivered>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(Delivered Item, TaskCompletionSource Done)> _queue =
+        Channel.CreateUnbounded<(Delivered, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
 
-    public OutcomeRecorder(IDbContextFactory<ConsoleDbContext> dbFactory, ILogger logger)
+    public OutcomeRecorder(IDbContextFactory<ConsoleDbContext> dbFactory, GroupCommitWriter? writer, ILogger logger)
     {
         _dbFactory = dbFactory;
+        _writer = writer;
         _logger = logger;
         _loop = Task.Run(RunAsync);
     }
 
-    private sealed record Delivered(OutboxMessageEntity Message, int Attempts, DateTimeOffset At, SendEventEntity? Event, TaskCompletionSource Done);
+    /// <summary>
+    /// One delivered message: its outbox row is marked delivered at <paramref name="At"/> with <paramref name="Attempts"/>,
+    /// and its Delivery event, feedback rows, reputation counts and staged mailbox row (if any) are written with the mark.
+    /// <paramref name="RowStoredMeanwhile"/> tells whether the staged row is in the mailbox already (then the mark goes alone).
+    /// </summary>
+    public sealed record Delivered(OutboxMessageEntity Message, int Attempts, DateTimeOffset At, SendEventEntity? Event,
+        IReadOnlyList<object> FeedbackRows, IReadOnlyList<ReputationDelta> Counts,
+        MailboxMessageEntity? SinkRow = null, Func<CancellationToken, Task<bool>>? RowStoredMeanwhile = null);
 
-    /// <summary>Marks <paramref name="message"/> delivered at <paramref name="at"/> with its Delivery event; completes once committed.</summary>
-    public Task RecordDeliveredAsync(OutboxMessageEntity message, int attempts, DateTimeOffset at, SendEventEntity? deliveryEvent)
+    /// <summary>Queues <paramref name="delivered"/> for the next commit; completes once it is committed.</summary>
+    public Task RecordAsync(Delivered delivered)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(new Delivered(message, attempts, at, deliveryEvent, done)))
+        if (!_queue.Writer.TryWrite((delivered, done)))
         {
             done.SetException(new InvalidOperationException("The delivery round is over."));
         }
@@ -481,7 +468,7 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var batch = new List<Delivered>(MaxBatch);
+        var batch = new List<(Delivered Item, TaskCompletionSource Done)>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -492,72 +479,114 @@ internal sealed class OutcomeRecorder : IAsyncDisposable
 
             try
             {
-                await SaveAsync(batch);
+                await CommitAsync([.. batch.Select(b => b.Item)], withRows: true);
                 batch.ForEach(b => b.Done.TrySetResult());
-            }
-            catch (Exception ex) when (batch.Count > 1)
-            {
-                _logger.LogWarning(ex, "Recording {Count} deliveries together failed; recording them one by one.", batch.Count);
-                foreach (var one in batch)
-                {
-                    try
-                    {
-                        await SaveAsync([one]);
-                        one.Done.TrySetResult();
-                    }
-                    catch (Exception single)
-                    {
-                        one.Done.TrySetException(single);
-                    }
-                }
             }
             catch (Exception ex)
             {
-                batch.ForEach(b => b.Done.TrySetException(ex));
+                if (batch.Count > 1)
+                {
+                    _logger.LogWarning(ex, "Recording {Count} deliveries together failed; recording them one by one.", batch.Count);
+                }
+
+                foreach (var (item, done) in batch)
+                {
+                    try
+                    {
+                        await CommitOneAsync(item, batch.Count > 1 ? null : ex);
+                        done.TrySetResult();
+                    }
+                    catch (Exception single)
+                    {
+                        done.TrySetException(single);
+                    }
+                }
             }
         }
     }
 
-    private async Task SaveAsync(IReadOnlyList<Delivered> batch)
+    /// <summary>
+    /// Records one delivery alone (<paramref name="failed"/>: how it already failed alone, if it did). If its staged row is
+    /// what failed because another hand-over of the same message stored it meanwhile, the mark goes without the row.
+    /// </summary>
+    private async Task CommitOneAsync(Delivered item, Exception? failed)
     {
-        await using var db = await _dbFactory.CreateDbContextAsync();
-        foreach (var (message, attempts, at, deliveryEvent, _) in batch)
+        if (failed is null)
         {
-            await MarkDeliveredAsync(db, message, attempts, at, deliveryEvent);
+            try
+            {
+                await CommitAsync([item], withRows: true);
+                return;
+            }
+            catch (Exception ex)
+            {
+                failed = ex;
+            }
         }
 
+        if (failed is not (DbException or DbUpdateException) || item.SinkRow is null || item.RowStoredMeanwhile is null
+            || !await item.RowStoredMeanwhile(CancellationToken.None))
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
+        }
+
+        await CommitAsync([item], withRows: false);
+    }
+
+    private async Task CommitAsync(IReadOnlyList<Delivered> batch, bool withRows)
+    {
+        if (_writer is not null)
+        {
+            await _writer.CommitAsync(db => MarkDeliveredAsync(db, batch, withRows));
+            return;
+        }
+
+        await using var db = await _dbFactory.CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await MarkDeliveredAsync(db, batch, withRows);
         await db.SaveChangesAsync();
+        await transaction.CommitAsync();
     }
 
     /// <summary>
-    /// Stages "<paramref name="message"/> was delivered" on <paramref name="db"/>: the row's status, time, attempt count and
-    /// error (absolute values, so running it again on a fresh context after a failed save writes the same) and the Delivery event.
+    /// Stages "these messages were delivered" on <paramref name="db"/>: each row's status, time, attempt count and error
+    /// (absolute values, so running it again on a fresh context after a failed save writes the same), its Delivery event,
+    /// feedback rows and (<paramref name="withRows"/>) staged mailbox row, and the reputation counts of all of them merged.
     /// </summary>
-    public static async Task MarkDeliveredAsync(ConsoleDbContext db, OutboxMessageEntity message, int attempts, DateTimeOffset at, SendEventEntity? deliveryEvent,
-        IReadOnlyList<object>? feedbackRows = null, IReadOnlyList<ReputationDelta>? counts = null)
+    private static async Task MarkDeliveredAsync(ConsoleDbContext db, IReadOnlyList<Delivered> batch, bool withRows)
     {
-        var entry = db.OutboxMessages.Attach(message);
-        message.Attempts = attempts;
-        message.Status = OutboxStatus.Delivered;
-        message.DeliveredAt = at;
-        message.LastError = null;
-        foreach (var property in (string[])[nameof(message.Attempts), nameof(message.Status), nameof(message.DeliveredAt), nameof(message.LastError)])
+        foreach (var (message, attempts, at, deliveryEvent, feedbackRows, _, sinkRow, _) in batch)
         {
-            entry.Property(property).IsModified = true;
+            if (withRows && sinkRow is not null)
+            {
+                db.MailboxMessages.Add(sinkRow);
+            }
+
+            var entry = db.OutboxMessages.Attach(message);
+            message.Attempts = attempts;
+            message.Status = OutboxStatus.Delivered;
+            message.DeliveredAt = at;
+            message.LastError = null;
+            entry.Property(m => m.Attempts).IsModified = true;
+            entry.Property(m => m.Status).IsModified = true;
+            entry.Property(m => m.DeliveredAt).IsModified = true;
+            entry.Property(m => m.LastError).IsModified = true;
+            if (deliveryEvent is not null)
+            {
+                db.SendEvents.Add(deliveryEvent);
+            }
+
+            foreach (var row in feedbackRows)
+            {
+                db.Add(row);
+            }
         }
 
-        if (deliveryEvent is not null)
+        // In the same transaction: the bucket counts commit with the deliveries (docs/reputation.md#rollups).
+        if (batch.Any(d => d.Counts.Count > 0))
         {
-            db.SendEvents.Add(deliveryEvent);
+            await ReputationRollup.ApplyAsync(db, [.. batch.SelectMany(d => d.Counts)]);
         }
-
-        foreach (var row in feedbackRows ?? [])
-        {
-            db.Add(row);
-        }
-
-        // The group commit runs this in its transaction: the bucket counts commit with the delivery (docs/reputation.md#rollups).
-        await ReputationRollup.ApplyAsync(db, counts ?? []);
     }
 
     public async ValueTask DisposeAsync()
