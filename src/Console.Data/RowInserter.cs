@@ -41,7 +41,16 @@ public static class RowInserter
         public static async Task<Session> OpenAsync(ConsoleDbContext db, CancellationToken ct = default)
         {
             ArgumentNullException.ThrowIfNull(db);
-            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                await db.Database.OpenConnectionAsync(ct);
+            }
+            catch
+            {
+                await db.DisposeAsync(); // the session never took it
+                throw;
+            }
+
             return new Session(db);
         }
 

@@ -143,7 +143,7 @@ public static class Byodkim
     private static Error Invalid(string message) => new("dkim.invalid_private_key", message);
 }
 
-/// <summary>Reading and writing DKIM key records (RFC 6376 §3.6.1 tag=value lists).</summary>
+/// <summary>Reading and writing DKIM key records (RFC 6376, section 3.6.1 tag=value lists).</summary>
 public static class DkimRecord
 {
     public static string TxtValue(string publicKey) => $"v=DKIM1; k=rsa; p={publicKey}";

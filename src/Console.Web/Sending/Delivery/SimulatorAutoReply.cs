@@ -58,7 +58,7 @@ public static class SimulatorAutoReply
         {
             Id = Guid.CreateVersion7(now), MessageId = Prefix + accepted.MessageId, AccountId = accepted.SendingAccountId, SourceArn = accepted.SourceArn,
 
-            // RFC 3834 §3.3 asks for a null MAIL FROM; the transports need an address, so the simulator mailbox that answers.
+            // RFC 3834, section 3.3, asks for a null MAIL FROM; the transports need an address, so the simulator mailbox that answers.
             EnvelopeFrom = ooto, Recipients = accepted.FeedbackForwardingAddress, Mime = output.ToArray(),
             CreatedAt = accepted.Timestamp, NextAttemptAt = accepted.Timestamp,
         };
