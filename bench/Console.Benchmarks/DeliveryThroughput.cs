@@ -25,6 +25,7 @@ using SmtpServer.Storage;
 using web::SesConsole.Web.Features.Identities;
 using web::SesConsole.Web.Features.Principals;
 using web::SesConsole.Web.Sending;
+using web::SesConsole.Web.Sending.Delivery;
 using web::SesConsole.Web.Hosting;
 
 namespace SesConsole.Benchmarks;
@@ -38,7 +39,7 @@ namespace SesConsole.Benchmarks;
 /// it took to drain (and that as a fraction of the load's duration: the target is ≤ 0.1), and the drain rate (delivery
 /// alone). Once to the local sink (pickup directory) and once to a loopback SMTP relay (a real SMTP server on 127.0.0.1,
 /// SmtpServer 11, counting messages by Message-ID), each on a fresh data directory.
-/// <code>dotnet run -c Release --project bench/Console.Benchmarks -- delivery [--seconds 20] [--concurrency 32] [--transport sink|relay|both] [--parallelism N] [--warmup 5]</code>
+/// <code>dotnet run -c Release --project bench/Console.Benchmarks -- delivery [--seconds 20] [--concurrency 32] [--transport sink|relay|both] [--parallelism N] [--max-backlog N (0: flow control off)] [--warmup 5]</code>
 /// BenchmarkDotNet does not fit here (a run is a minute of two concurrent activities, not a repeatable operation).
 /// It also prints CPU per delivered message while draining with and without the runtime's tiered-compilation thread (on
 /// a loaded box that thread takes much of the process's CPU well after the warm-up). Measured runs, with their load
@@ -55,11 +56,12 @@ public static class DeliveryThroughput
         var concurrency = Arg(args, "--concurrency", 32);
         var warmup = Arg(args, "--warmup", 5);
         var parallelism = args.SkipWhile(a => a != "--parallelism").Skip(1).FirstOrDefault();
+        var maxBacklog = args.SkipWhile(a => a != "--max-backlog").Skip(1).FirstOrDefault();
         var transport = args.SkipWhile(a => a != "--transport").Skip(1).FirstOrDefault() ?? "both";
         var results = new List<string>();
         foreach (var kind in transport == "both" ? ["sink", "relay"] : new[] { transport })
         {
-            results.Add(await RunOneAsync(kind, seconds, warmup, concurrency, parallelism));
+            results.Add(await RunOneAsync(kind, seconds, warmup, concurrency, parallelism, maxBacklog));
         }
 
         Console.WriteLine();
@@ -69,7 +71,7 @@ public static class DeliveryThroughput
         return 0;
     }
 
-    private static async Task<string> RunOneAsync(string kind, int seconds, int warmup, int concurrency, string? parallelism)
+    private static async Task<string> RunOneAsync(string kind, int seconds, int warmup, int concurrency, string? parallelism, string? maxBacklog)
     {
         var directory = Directory.CreateTempSubdirectory("sesconsole-delivery-bench-").FullName;
         await using var relay = kind == "relay" ? await CountingRelay.StartAsync() : null;
@@ -88,6 +90,11 @@ public static class DeliveryThroughput
         if (parallelism is not null)
         {
             settings["Sending:Delivery:Parallelism"] = parallelism;
+        }
+
+        if (maxBacklog is not null)
+        {
+            settings["Sending:Delivery:MaxBacklog"] = maxBacklog;
         }
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development", ApplicationName = "Console.Web" });
@@ -109,6 +116,8 @@ public static class DeliveryThroughput
                 await DrainAsync(factory, TimeSpan.FromMinutes(10));
             }
 
+            var flow = app.Services.GetRequiredService<DeliveryFlowControl>();
+            var delayedBefore = flow.Delayed;
             var deliveredBefore = await DeliveredAsync(factory);
             var loadBefore = File.ReadAllText("/proc/loadavg").Split(' ')[0];
             var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -120,7 +129,7 @@ public static class DeliveryThroughput
             var deliveredLoaded = await DeliveredAsync(factory) - deliveredBefore;
             var cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
             var jit1 = JitCpu();
-            Console.WriteLine($"{kind}: draining {backlog} (pid {Environment.ProcessId})");
+            Console.WriteLine($"{kind}: draining {backlog} (pid {Environment.ProcessId}); {flow.Delayed - delayedBefore:N0} of {accepted:N0} accepts waited for the backlog (flow control)");
             var drain = Stopwatch.StartNew();
             await DrainAsync(factory, TimeSpan.FromMinutes(30));
             var drained = drain.Elapsed;
@@ -287,7 +296,7 @@ public static class DeliveryThroughput
             var options = new SmtpServerOptionsBuilder().ServerName("relay.bench").Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, 0))).Build();
             var services = new SmtpServer.ComponentModel.ServiceProvider();
             services.Add(new Store(relay._seen));
-            var listeners = new EndpointListenerFactory();
+            var listeners = new NoDelayListeners();
             listeners.EndpointStarted += (_, e) => started.TrySetResult(((IPEndPoint)e.LocalEndPoint).Port);
             services.Add(listeners);
             relay._running = new SmtpServer.SmtpServer(options, services).StartAsync(relay._stop.Token);
@@ -310,6 +319,20 @@ public static class DeliveryThroughput
             }
 
             _stop.Dispose();
+        }
+
+        /// <summary>
+        /// Accepts with Nagle's algorithm off, like the console's own SMTP endpoint: SmtpServer writes each pipelined reply
+        /// separately, and with Nagle on the second waits for the client's delayed ACK (40 ms), which would measure that
+        /// stall rather than the delivery worker. A production relay (Postfix) flushes a pipelined group's replies at once.
+        /// </summary>
+        private sealed class NoDelayListeners : EndpointListenerFactory
+        {
+            public override IEndpointListener CreateListener(IEndpointDefinition endpointDefinition)
+            {
+                EndpointEventArgs? started = null;
+                return new web::SesConsole.Web.Features.Smtp.SmtpSocketListener(endpointDefinition, args => OnEndpointStarted(started = args), () => OnEndpointStopped(started!));
+            }
         }
 
         private sealed class Store(ConcurrentDictionary<string, int> seen) : MessageStore

@@ -23,7 +23,8 @@ public sealed class AcceptedMessageWriter(
     ILogger<AcceptedMessageWriter> logger,
     FeedbackFanOut feedback,
     ReputationCounting counting,
-    ReputationSignal signal)
+    ReputationSignal signal,
+    DeliveryFlowControl flow)
 {
     public Task WriteAsync(SendRequest request, string api, SendOutcome outcome, CancellationToken ct = default)
     {
@@ -48,8 +49,15 @@ public sealed class AcceptedMessageWriter(
         ArgumentNullException.ThrowIfNull(sends);
         var rows = new List<object>();
         var built = new List<(AcceptedMessage Accepted, string? Reservation, FeedbackRows FannedOut, List<ReputationDelta>? Counts)>(sends.Count);
+        var outboxRows = 0;
         try
         {
+            if (sends.Any(s => s.Outcome.Accepted is { TransportRecipients.Count: > 0 }))
+            {
+                // Mail for real recipients waits while delivery is behind (docs/send-pipeline.md#flow-control).
+                await flow.WaitForRoomAsync(ct);
+            }
+
             foreach (var (request, outcome) in sends)
             {
                 if (outcome.Accepted is not { } accepted)
@@ -65,12 +73,14 @@ public sealed class AcceptedMessageWriter(
                 var reservation = outcome.Quota?.ReservationId;
                 var message = await BuildAsync(request, api, outcome, accepted, reservation, ct);
                 rows.AddRange(message.Rows);
+                outboxRows += message.Rows.Count(r => r is OutboxMessageEntity);
                 built.Add((accepted, reservation, message.FannedOut, message.Counts));
             }
 
             if (rows.Count > 0)
             {
                 await writer.CommitAsync([.. rows]);
+                flow.Accepted(outboxRows);
             }
         }
         catch

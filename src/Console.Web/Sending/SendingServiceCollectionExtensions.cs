@@ -69,6 +69,7 @@ public static class SendingServiceCollectionExtensions
 
         services.Configure<DeliveryOptions>(configuration.GetSection(DeliveryOptions.SectionName));
         services.AddScoped<OutboxDelivery>();
+        services.AddSingleton<DeliveryFlowControl>();
         services.AddHostedService<DeliveryWorker>();
 
         // Retention: the background purge of old attempts, events and delivered bodies (docs/storage-and-retention.md).

@@ -44,6 +44,16 @@ public sealed class DeliveryOptions
 
     /// <summary>How long a worker holds a message it is delivering before another may try it. Defaults to 5 minutes.</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Flow control (docs/send-pipeline.md#flow-control): while more than this many accepted messages are due and not yet
+    /// delivered, an accept with real recipients waits for the backlog to fall below it (at most <see cref="InFlowDelay"/>).
+    /// Defaults to 200; zero turns flow control off.
+    /// </summary>
+    public int MaxBacklog { get; set; } = 200;
+
+    /// <summary>The longest one accept waits for the backlog before it goes ahead anyway. Defaults to 1 second.</summary>
+    public TimeSpan InFlowDelay { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>
