@@ -168,8 +168,15 @@ public sealed class LocalSinkTransport(
         {
             Directory.CreateDirectory(PickupDirectory!);
 
-            // Written aside and then renamed, so a process watching the directory never reads half a message.
-            await File.WriteAllBytesAsync(partial, entity.Mime, cancellationToken);
+            // Written aside and then renamed, so a process watching the directory never reads half a message. The file is
+            // created new, never truncated: ext4 (auto_da_alloc) flushes a truncated file to disk when it is closed, which
+            // made every caught message wait for the disk (docs/send-pipeline.md#delivery).
+            File.Delete(partial); // a leftover of a crash mid-write
+            await using (var file = new FileStream(partial, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous }))
+            {
+                await file.WriteAsync(entity.Mime, cancellationToken);
+            }
+
             File.Move(partial, path);
             return Result.Success();
         }
