@@ -42,21 +42,31 @@ public static class SigV4Verifier
             return Fail("IncompleteSignature", $"Unsupported authorization type; the request must be signed with {Algorithm}.");
         }
 
-        string? credential = null, signedHeaders = null, signature = null;
-        foreach (var part in authorization[(Algorithm.Length + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        string? credential = null, signature = null;
+        string[]? signedHeaders = null;
+        var parameters = authorization.AsSpan(Algorithm.Length + 1);
+        foreach (var range in parameters.Split(','))
         {
-            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            var part = parameters[range].Trim();
+            var eq = part.IndexOf('=');
             if (eq <= 0)
             {
                 continue;
             }
 
-            var (key, value) = (part[..eq], part[(eq + 1)..]);
-            switch (key)
+            var key = part[..eq];
+            var value = part[(eq + 1)..];
+            if (key.SequenceEqual("Credential"))
             {
-                case "Credential": credential = value; break;
-                case "SignedHeaders": signedHeaders = value; break;
-                case "Signature": signature = value; break;
+                credential = value.ToString();
+            }
+            else if (key.SequenceEqual("SignedHeaders"))
+            {
+                signedHeaders = SignedHeaderList(value);
+            }
+            else if (key.SequenceEqual("Signature"))
+            {
+                signature = value.ToString();
             }
         }
 
@@ -71,8 +81,32 @@ public static class SigV4Verifier
             return Fail("IncompleteSignature", $"Credential should be scoped to a valid region and service: '{credential}'.");
         }
 
-        return (new SigV4Credential(scope[0], scope[1], scope[2], scope[3]), signedHeaders.Split(';'), signature);
+        return (new SigV4Credential(scope[0], scope[1], scope[2], scope[3]), signedHeaders, signature);
     }
+
+    /// <summary>
+    /// The signed header names of <paramref name="value"/> (<c>a;b;c</c>). A client sends the same list on every request, so
+    /// the lists seen are kept (at most <see cref="MaxCachedKeys"/>) and shared: callers must not change the array.
+    /// </summary>
+    private static string[] SignedHeaderList(ReadOnlySpan<char> value)
+    {
+        var lookup = SignedHeaderLists.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(value, out var known))
+        {
+            return known;
+        }
+
+        var text = value.ToString();
+        var list = text.Split(';');
+        if (SignedHeaderLists.Count < MaxCachedKeys)
+        {
+            SignedHeaderLists.TryAdd(text, list);
+        }
+
+        return list;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> SignedHeaderLists = new(StringComparer.Ordinal);
 
     /// <summary>Checks the signature of <paramref name="request"/> with <paramref name="secretAccessKey"/> at <paramref name="now"/>.</summary>
     public static Result<SigV4Credential> Verify(SignedRequest request, string secretAccessKey, DateTimeOffset now)
@@ -117,19 +151,23 @@ public static class SigV4Verifier
 
         var payloadHash = claimed ?? request.BodySha256Hex;
         var signingKey = SigningKey(secretAccessKey, credential.Date, credential.Region, credential.Service);
-        var scope = $"{credential.Date}/{credential.Region}/{credential.Service}/aws4_request";
+
+        // The signature as bytes (hex in either case); one that is not 64 hex digits cannot match.
+        Span<byte> given = stackalloc byte[32];
+        var wellFormed = signature.Length == 64 && Convert.FromHexString(signature, given, out _, out var written) == System.Buffers.OperationStatus.Done && written == 32;
 
         // AWS services other than S3 encode each path segment once more for the canonical URI; accept that form and the
-        // plain one, so both SDK styles verify.
-        foreach (var path in new[] { EncodePath(request.Path), request.Path })
+        // plain one, so both SDK styles verify (one try when encoding changes nothing, the usual path).
+        var encoded = EncodePath(request.Path);
+        var matched = false;
+        foreach (var path in ReferenceEquals(encoded, request.Path) ? [encoded] : new[] { encoded, request.Path })
         {
-            var canonical = CanonicalRequest(request, path, signedHeaders, payloadHash);
-            var stringToSign = $"{Algorithm}\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
-            var expected = Hex(HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes(stringToSign)));
-            if (CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature.ToLowerInvariant())))
-            {
-                return credential;
-            }
+            matched |= wellFormed && Matches(request, path, signedHeaders, payloadHash, amzDate, credential, signingKey, given);
+        }
+
+        if (matched)
+        {
+            return credential;
         }
 
         return Result<SigV4Credential>.Failure("SignatureDoesNotMatch",
@@ -151,10 +189,83 @@ public static class SigV4Verifier
 
     public static string Sha256Hex(ReadOnlySpan<byte> data) => Hex(SHA256.HashData(data));
 
+    /// <summary>
+    /// Whether the signature over <paramref name="path"/> is <paramref name="given"/>: the canonical request and the string
+    /// to sign are written into one per-thread builder and hashed from a pooled buffer, so a verification allocates no
+    /// strings (docs/send-performance.md#garbage-per-message).
+    /// </summary>
+    private static bool Matches(SignedRequest request, string path, string[] signedHeaders, string payloadHash, string amzDate, SigV4Credential credential,
+        byte[] signingKey, ReadOnlySpan<byte> given)
+    {
+        var builder = _threadBuilder ??= new StringBuilder(1024);
+        builder.Clear();
+        AppendCanonicalRequest(builder, request, path, signedHeaders, payloadHash);
+        Span<byte> hash = stackalloc byte[32];
+        HashUtf8(builder, hash, hmacKey: null);
+
+        builder.Clear();
+        builder.Append(Algorithm).Append('\n').Append(amzDate).Append('\n')
+            .Append(credential.Date).Append('/').Append(credential.Region).Append('/').Append(credential.Service).Append("/aws4_request\n");
+        Span<char> hex = stackalloc char[64];
+        Convert.TryToHexStringLower(hash, hex, out _);
+        builder.Append(hex);
+        Span<byte> expected = stackalloc byte[32];
+        HashUtf8(builder, expected, signingKey);
+        var equal = CryptographicOperations.FixedTimeEquals(expected, given);
+        if (builder.Capacity > 64 * 1024)
+        {
+            _threadBuilder = null; // one huge request does not pin its buffer to the thread
+        }
+
+        return equal;
+    }
+
+    [ThreadStatic]
+    private static StringBuilder? _threadBuilder;
+
+    /// <summary>SHA-256 (or, with <paramref name="hmacKey"/>, HMAC-SHA256) of the builder's text in UTF-8.</summary>
+    private static void HashUtf8(StringBuilder builder, Span<byte> destination, byte[]? hmacKey)
+    {
+        var length = 0;
+        foreach (var chunk in builder.GetChunks())
+        {
+            length += Encoding.UTF8.GetByteCount(chunk.Span);
+        }
+
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var at = 0;
+            foreach (var chunk in builder.GetChunks())
+            {
+                at += Encoding.UTF8.GetBytes(chunk.Span, buffer.AsSpan(at));
+            }
+
+            if (hmacKey is null)
+            {
+                SHA256.HashData(buffer.AsSpan(0, at), destination);
+            }
+            else
+            {
+                HMACSHA256.HashData(hmacKey, buffer.AsSpan(0, at), destination);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     private static string CanonicalRequest(SignedRequest request, string canonicalPath, IEnumerable<string> signedHeaders, string payloadHash)
     {
         var builder = new StringBuilder();
-        builder.Append(request.Method.ToUpperInvariant()).Append('\n');
+        AppendCanonicalRequest(builder, request, canonicalPath, signedHeaders, payloadHash);
+        return builder.ToString();
+    }
+
+    private static void AppendCanonicalRequest(StringBuilder builder, SignedRequest request, string canonicalPath, IEnumerable<string> signedHeaders, string payloadHash)
+    {
+        builder.Append(request.Method is "POST" or "GET" ? request.Method : request.Method.ToUpperInvariant()).Append('\n');
         builder.Append(canonicalPath.Length == 0 ? "/" : canonicalPath).Append('\n');
         builder.Append(CanonicalQuery(request.Query)).Append('\n');
         foreach (var name in signedHeaders)
@@ -163,8 +274,7 @@ public static class SigV4Verifier
             builder.Append(name).Append(':').Append(CollapseSpaces(value ?? "")).Append('\n');
         }
 
-        builder.Append('\n').Append(string.Join(';', signedHeaders)).Append('\n').Append(payloadHash);
-        return builder.ToString();
+        builder.Append('\n').AppendJoin(';', signedHeaders).Append('\n').Append(payloadHash);
     }
 
     private static string CanonicalQuery(string query)
@@ -186,8 +296,12 @@ public static class SigV4Verifier
             .Select(p => $"{p.Key}={p.Value}"));
     }
 
+    /// <summary>Each path segment encoded; the path itself (the same instance) when nothing in it needs encoding.</summary>
     private static string EncodePath(string path) =>
-        string.Join('/', path.Split('/').Select(Encode));
+        path.AsSpan().ContainsAnyExcept(UnreservedOrSlash) ? string.Join('/', path.Split('/').Select(Encode)) : path;
+
+    private static readonly System.Buffers.SearchValues<char> UnreservedOrSlash =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~/");
 
     /// <summary>RFC 3986 encoding as SigV4 requires: unreserved characters stay, everything else is %XX (upper-case).</summary>
     private static string Encode(string value)

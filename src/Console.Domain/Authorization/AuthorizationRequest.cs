@@ -69,9 +69,10 @@ internal sealed class RequestValue(string text)
 }
 
 /// <summary>
-/// A request to authorize: principal, action, resource (identity ARN) and condition-key context. All derived forms
-/// (lower-case action, typed key values, the resource's owner account) are computed here, once, so that evaluating
-/// compiled policies against it allocates nothing.
+/// A request to authorize: principal, action, resource (identity ARN) and condition-key context. The lower-case action
+/// and the resource's owner account are computed here; a condition key's typed values the first time a policy tests
+/// that key, and then kept, so evaluating compiled policies against it allocates nothing after the first look
+/// (docs/send-performance.md#garbage-per-message).
 /// </summary>
 /// <remarks>Immutable and thread-safe; reuse one instance across any number of evaluations.</remarks>
 public sealed class AuthorizationRequest
@@ -85,46 +86,8 @@ public sealed class AuthorizationRequest
         Action = action ?? "";
         Resource = resource ?? "";
         Context = context ?? RequestContext.Empty;
-        LowerAction = Action.ToLowerInvariant();
-        var parts = Resource.Split(':');
-        ResourceAccount = parts.Length >= 6 ? parts[4] : null;
-
-        var c = Context;
-        Set(ConditionKey.FromAddress, c.FromAddress);
-        Set(ConditionKey.FromDisplayName, c.FromDisplayName);
-        if (c.Recipients is not null)
-        {
-            var recipients = new RequestValue[c.Recipients.Count];
-            for (var i = 0; i < recipients.Length; i++)
-            {
-                recipients[i] = new RequestValue(c.Recipients[i] ?? "");
-            }
-
-            _values[(int)ConditionKey.Recipients] = recipients;
-        }
-
-        Set(ConditionKey.FeedbackAddress, c.FeedbackAddress);
-        Set(ConditionKey.ApiVersion, c.ApiVersion);
-        if (c.CurrentTime is { } now)
-        {
-            Set(ConditionKey.CurrentTime, now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-            Set(ConditionKey.EpochTime, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        }
-
-        Set(ConditionKey.SecureTransport, c.SecureTransport switch { true => "true", false => "false", null => null });
-        Set(ConditionKey.SourceIp, c.SourceIp);
-        Set(ConditionKey.UserAgent, c.UserAgent);
-        Set(ConditionKey.SourceAccount, c.SourceAccount);
-        Set(ConditionKey.SourceArn, c.SourceArn);
-        Set(ConditionKey.PrincipalOrgId, c.PrincipalOrgId ?? principal.OrganizationId);
-        Set(ConditionKey.PrincipalAccount, c.PrincipalAccount ?? principal.Account);
-        Set(ConditionKey.PrincipalArn, c.PrincipalArn ?? (principal.IsService ? null : principal.RoleArn ?? principal.Arn));
-        Set(ConditionKey.PrincipalType, c.PrincipalType ?? principal.PrincipalTypeValue);
-        Set(ConditionKey.ExternalId, c.ExternalId);
-        Set(ConditionKey.RoleSessionName, c.RoleSessionName);
-        Set(ConditionKey.SourceOwner, c.SourceOwner);
-        Set(ConditionKey.SnsProtocol, c.SnsProtocol);
-        Set(ConditionKey.SnsEndpoint, c.SnsEndpoint);
+        LowerAction = LowerOf(Action);
+        ResourceAccount = AccountOf(Resource);
     }
 
     public RequestPrincipal Principal { get; }
@@ -142,12 +105,103 @@ public sealed class AuthorizationRequest
     /// <summary>The account segment of <see cref="Resource"/> (the identity owner), if it is an ARN.</summary>
     public string? ResourceAccount { get; }
 
-    internal RequestValue[]? Values(ConditionKey key) => _values[(int)key];
+    /// <summary>
+    /// The typed values of <paramref name="key"/>, made from the context the first time an evaluation asks for them: a
+    /// send's policies test one or two of the two dozen keys, so the others are never built (thread-safe: two threads racing
+    /// build equal values and one wins).
+    /// </summary>
+    internal RequestValue[]? Values(ConditionKey key)
+    {
+        ref var slot = ref _values[(int)key];
+        var values = Volatile.Read(ref slot);
+        if (values is null)
+        {
+            values = Interlocked.CompareExchange(ref slot, Build(key) ?? Absent, null) ?? slot;
+        }
+
+        return ReferenceEquals(values, Absent) ? null : values;
+    }
+
+    /// <summary>
+    /// Marks a key the context has no value for, by reference (an empty array is a value: a request with no recipients;
+    /// this one is never handed out).
+    /// </summary>
+    private static readonly RequestValue[] Absent = new RequestValue[1];
+
+    private RequestValue[]? Build(ConditionKey key)
+    {
+        var c = Context;
+        return key switch
+        {
+            ConditionKey.FromAddress => One(c.FromAddress),
+            ConditionKey.FromDisplayName => One(c.FromDisplayName),
+            ConditionKey.Recipients => c.Recipients is null ? null : [.. c.Recipients.Select(r => new RequestValue(r ?? ""))],
+            ConditionKey.FeedbackAddress => One(c.FeedbackAddress),
+            ConditionKey.ApiVersion => One(c.ApiVersion),
+            ConditionKey.CurrentTime => c.CurrentTime is { } now ? One(now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)) : null,
+            ConditionKey.EpochTime => c.CurrentTime is { } at ? One(at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)) : null,
+            ConditionKey.SecureTransport => One(c.SecureTransport switch { true => "true", false => "false", null => null }),
+            ConditionKey.SourceIp => One(c.SourceIp),
+            ConditionKey.UserAgent => One(c.UserAgent),
+            ConditionKey.SourceAccount => One(c.SourceAccount),
+            ConditionKey.SourceArn => One(c.SourceArn),
+            ConditionKey.PrincipalOrgId => One(c.PrincipalOrgId ?? Principal.OrganizationId),
+            ConditionKey.PrincipalAccount => One(c.PrincipalAccount ?? Principal.Account),
+            ConditionKey.PrincipalArn => One(c.PrincipalArn ?? (Principal.IsService ? null : Principal.RoleArn ?? Principal.Arn)),
+            ConditionKey.PrincipalType => One(c.PrincipalType ?? Principal.PrincipalTypeValue),
+            ConditionKey.ExternalId => One(c.ExternalId),
+            ConditionKey.RoleSessionName => One(c.RoleSessionName),
+            ConditionKey.SourceOwner => One(c.SourceOwner),
+            ConditionKey.SnsProtocol => One(c.SnsProtocol),
+            ConditionKey.SnsEndpoint => One(c.SnsEndpoint),
+            _ => null,
+        };
+    }
+
+    private static RequestValue[]? One(string? value) => value is null ? null : [new RequestValue(value)];
+
+    /// <summary>The account segment of an ARN (<c>arn:partition:service:region:account:…</c>), without splitting it.</summary>
+    private static string? AccountOf(string resource)
+    {
+        var start = 0;
+        for (var i = 0; i < 4; i++)
+        {
+            var colon = resource.IndexOf(':', start);
+            if (colon < 0)
+            {
+                return null;
+            }
+
+            start = colon + 1;
+        }
+
+        var end = resource.IndexOf(':', start);
+        return end < 0 ? null : resource[start..end];
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> LowerActions = new(StringComparer.Ordinal);
+
+    /// <summary>The action in lower case, kept for the few actions a deployment uses (at most 256 distinct ones are kept).</summary>
+    private static string LowerOf(string action)
+    {
+        if (LowerActions.TryGetValue(action, out var lower))
+        {
+            return lower;
+        }
+
+        lower = action.ToLowerInvariant();
+        if (LowerActions.Count < 256)
+        {
+            LowerActions.TryAdd(action, lower);
+        }
+
+        return lower;
+    }
 
     /// <summary>The request's values for <paramref name="key"/>; null when the key is absent.</summary>
     public IReadOnlyList<string>? GetValues(ConditionKey key)
     {
-        var values = _values[(int)key];
+        var values = Values(key);
         if (values is null)
         {
             return null;
@@ -160,13 +214,5 @@ public sealed class AuthorizationRequest
         }
 
         return texts;
-    }
-
-    private void Set(ConditionKey key, string? value)
-    {
-        if (value is not null)
-        {
-            _values[(int)key] = [new RequestValue(value)];
-        }
     }
 }

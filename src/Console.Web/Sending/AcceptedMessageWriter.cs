@@ -52,12 +52,6 @@ public sealed class AcceptedMessageWriter(
         var outboxRows = 0;
         try
         {
-            if (sends.Any(s => s.Outcome.Accepted is { TransportRecipients.Count: > 0 }))
-            {
-                // Mail for real recipients waits while delivery is behind (docs/send-pipeline.md#flow-control).
-                await flow.WaitForRoomAsync(ct);
-            }
-
             foreach (var (request, outcome) in sends)
             {
                 if (outcome.Accepted is not { } accepted)
@@ -73,8 +67,14 @@ public sealed class AcceptedMessageWriter(
                 var reservation = outcome.Quota?.ReservationId;
                 var message = await BuildAsync(request, api, outcome, accepted, reservation, ct);
                 rows.AddRange(message.Rows);
-                outboxRows += message.Rows.Count(r => r is OutboxMessageEntity);
+                outboxRows += message.OutboxRows;
                 built.Add((accepted, reservation, message.FannedOut, message.Counts));
+            }
+
+            if (outboxRows > 0)
+            {
+                // Mail for real recipients waits while delivery is behind (docs/send-pipeline.md#flow-control).
+                await flow.WaitForRoomAsync(ct);
             }
 
             if (rows.Count > 0)
@@ -120,7 +120,7 @@ public sealed class AcceptedMessageWriter(
     }
 
     /// <summary>The rows of one accepted message (attempt, outbox row, auto-reply, events, reputation counts, usage); throws when anything fails.</summary>
-    private async Task<(List<object> Rows, FeedbackRows FannedOut, List<ReputationDelta>? Counts)> BuildAsync(
+    private async Task<(List<object> Rows, FeedbackRows FannedOut, List<ReputationDelta>? Counts, int OutboxRows)> BuildAsync(
         SendRequest request, string api, SendOutcome outcome, AcceptedMessage accepted, string? reservation, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -129,8 +129,10 @@ public sealed class AcceptedMessageWriter(
         byte[]? built = null;
         // A template that could not be rendered: accepted and charged, but no mail — its events say so (docs/templates.md#rendering-failures).
         var renderingFailed = accepted.Content is SimpleContent { RenderingFailure: not null };
+        var outboxRows = 0;
         if (accepted.TransportRecipients.Count > 0 && !renderingFailed)
         {
+            outboxRows = 1;
             rows.Add(new OutboxMessageEntity
             {
                 Id = Guid.CreateVersion7(now), MessageId = accepted.MessageId, AccountId = accepted.SendingAccountId, SourceArn = accepted.SourceArn,
@@ -177,6 +179,6 @@ public sealed class AcceptedMessageWriter(
             rows.Add(usage); // the charge is durable with the message, in the same commit
         }
 
-        return (rows, fannedOut, counts);
+        return (rows, fannedOut, counts, outboxRows);
     }
 }
