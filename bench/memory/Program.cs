@@ -120,7 +120,8 @@ async Task<int> MeasureAsync()
         await Task.Delay(TimeSpan.FromSeconds(15));
         if (Environment.GetEnvironmentVariable("DOTNET_GCDUMP") is { } gcdump)
         {
-            var file = Path.Combine(directory, $"{Regex.Replace(label, "[^a-z0-9]+", "-")}.gcdump");
+            // MEMORY_GCDUMP_DIR keeps the gcdumps (for a per-type diff of two readings: dotnet-gcdump report FILE).
+            var file = Path.Combine(Environment.GetEnvironmentVariable("MEMORY_GCDUMP_DIR") ?? directory, $"{Regex.Replace(label, "[^a-z0-9]+", "-")}.gcdump");
             using var collect = Process.Start(new ProcessStartInfo(gcdump, $"collect -p {console.Id} -o {file}") { RedirectStandardOutput = true })!;
             await collect.WaitForExitAsync();
             using var report = Process.Start(new ProcessStartInfo(gcdump, $"report {file}") { RedirectStandardOutput = true })!;
