@@ -159,13 +159,8 @@ public static class SigV4Verifier
         // AWS services other than S3 encode each path segment once more for the canonical URI; accept that form and the
         // plain one, so both SDK styles verify (one try when encoding changes nothing, the usual path).
         var encoded = EncodePath(request.Path);
-        var matched = false;
-        foreach (var path in ReferenceEquals(encoded, request.Path) ? [encoded] : new[] { encoded, request.Path })
-        {
-            matched |= wellFormed && Matches(request, path, signedHeaders, payloadHash, amzDate, credential, signingKey, given);
-        }
-
-        if (matched)
+        if (wellFormed && (Matches(request, encoded, signedHeaders, payloadHash, amzDate, credential, signingKey, given)
+                || (!ReferenceEquals(encoded, request.Path) && Matches(request, request.Path, signedHeaders, payloadHash, amzDate, credential, signingKey, given))))
         {
             return credential;
         }

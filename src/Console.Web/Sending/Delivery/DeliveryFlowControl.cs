@@ -87,7 +87,9 @@ public sealed class DeliveryFlowControl(IDbContextFactory<ConsoleDbContext> dbFa
         var countedAt = Interlocked.Read(ref _countedAt);
         if ((countedAt == 0 || time.GetElapsedTime(countedAt) >= Refresh) && Interlocked.CompareExchange(ref _counting, 1, 0) == 0)
         {
-            _count = CountAsync();
+            // On the thread pool: Microsoft.Data.Sqlite's async calls run synchronously, so awaiting the count here would
+            // put the query on this accept's path.
+            _count = Task.Run(CountAsync, CancellationToken.None);
         }
 
         // The first look of all has nothing to go on: it waits for the count.
