@@ -64,7 +64,9 @@ public static class ExternalSmtpClient
         try
         {
             // swaks exits 0 even when AUTH fails: the transcript is what counts.
-            var (_, stdout, stderr) = await RunAsync("swaks", args, environment: null, workingDirectory: null);
+            // Perl's Getopt::Long also takes "+" as an option prefix, so a password starting with "+" (one secret in 64)
+            // read as an unknown option; POSIXLY_CORRECT leaves "-" and "--" the only prefixes.
+            var (_, stdout, stderr) = await RunAsync("swaks", args, new Dictionary<string, string> { ["POSIXLY_CORRECT"] = "1" }, workingDirectory: null);
             var transcript = stdout + stderr;
             return new SmtpClientOutcome(System.Text.RegularExpressions.Regex.IsMatch(transcript, @"<~? +250 Ok \S+"), transcript);
         }

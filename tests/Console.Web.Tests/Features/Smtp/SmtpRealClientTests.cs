@@ -170,6 +170,10 @@ public sealed partial class SmtpRealClientTests(SmtpRealClientTests.World world)
         Assert.False(outcome.Accepted, outcome.Transcript);
         Assert.Contains("535 Authentication Credentials Invalid", outcome.Transcript, StringComparison.Ordinal);
         Assert.DoesNotContain("235", outcome.Transcript, StringComparison.Ordinal);
+
+        // Secrets use "+" and "/": one starting with "+" must reach the server as a password, not as a client option.
+        var plus = await SendAsync(client, Job("brand.example") with { Password = "+" + world.Key.Secret[1..] });
+        Assert.Contains("535 Authentication Credentials Invalid", plus.Transcript, StringComparison.Ordinal);
     }
 
     [Theory]
