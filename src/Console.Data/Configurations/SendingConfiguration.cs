@@ -42,6 +42,9 @@ internal sealed class SendAttemptConfiguration : IEntityTypeConfiguration<SendAt
         builder.Property(a => a.MessageId).HasMaxLength(128);
         builder.Property(a => a.FromAddress).HasMaxLength(320);
         builder.Property(a => a.Decision).HasMaxLength(2000);
+        builder.Property(a => a.ConfigurationSetName).HasMaxLength(64).IsUnicode(false);
+        builder.Property(a => a.FeedbackAddress).HasMaxLength(320);
+        builder.Property(a => a.MailFromDomain).HasMaxLength(253).IsUnicode(false);
         builder.HasIndex(a => new { a.AccountId, a.At });
         builder.HasIndex(a => new { a.OwnerAccountId, a.At });
     }

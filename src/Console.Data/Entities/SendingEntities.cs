@@ -126,6 +126,24 @@ public sealed class SendAttemptEntity
     /// </summary>
     public string? ReplayContext { get; set; }
 
+    /// <summary>
+    /// An accepted message's configuration set (the one named in the send, or the identity's default): feedback that
+    /// arrives after the message's outbox row is gone is published by it (docs/storage-and-retention.md#outbox-rows).
+    /// </summary>
+    public string? ConfigurationSetName { get; set; }
+
+    /// <summary>
+    /// Where an accepted message's bounce and complaint mail goes when that is not its <c>mail.source</c> (a Return-Path
+    /// or v2 feedback forwarding address); null when it is the source (docs/storage-and-retention.md#outbox-rows).
+    /// </summary>
+    public string? FeedbackAddress { get; set; }
+
+    /// <summary>
+    /// The domain of an accepted message's envelope sender (its return address) when that is the identity's custom MAIL
+    /// FROM domain; null when it is the installation's bounce domain (docs/storage-and-retention.md#outbox-rows).
+    /// </summary>
+    public string? MailFromDomain { get; set; }
+
     /// <summary>When the attempt was made; for an accepted message its <c>mail.timestamp</c> (the outbox row's <c>CreatedAt</c>).</summary>
     public DateTimeOffset At { get; set; }
 }

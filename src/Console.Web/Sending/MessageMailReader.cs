@@ -2,11 +2,18 @@ using Microsoft.EntityFrameworkCore;
 using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Sending.Events;
+using SesConsole.Domain.Sending.Steps;
 
 namespace SesConsole.Web.Sending;
 
 /// <summary>A message's <c>mail</c> object, and whether its accepted attempt holds it (then its events are stored without it).</summary>
 public sealed record MessageMail(MailInfo Info, bool HeldByAttempt);
+
+/// <summary>
+/// An accepted message as feedback about it needs it: the sending (delegate) account, the identity it was sent as, its
+/// configuration set, its feedback address (null: <c>mail.source</c>), and its MIME while that is kept.
+/// </summary>
+public sealed record FeedbackSubject(string MessageId, string AccountId, string SourceArn, string? ConfigurationSetName, string? FeedbackAddress, byte[]? Mime);
 
 /// <summary>
 /// Reads the <c>mail</c> object that events of accepted messages carry: from the messages' accepted attempts, which the
@@ -67,17 +74,52 @@ public static class MessageMailReader
         return byId;
     }
 
-    /// <summary>The outbox row of the SES message <paramref name="messageId"/> with its <c>mail</c>, or null when there is none (unknown, or purged).</summary>
-    public static async Task<(OutboxMessageEntity Message, MessageMail Mail)?> FindAsync(ConsoleDbContext db, string messageId, CancellationToken ct)
+    /// <summary>
+    /// What feedback about the SES message <paramref name="messageId"/> needs, with its <c>mail</c>; null when it is unknown
+    /// or purged. From its outbox row while there is one; after that (the row goes with its body,
+    /// docs/storage-and-retention.md#outbox-rows) from its accepted attempt.
+    /// </summary>
+    public static async Task<(FeedbackSubject Message, MessageMail Mail)?> FindAsync(ConsoleDbContext db, string messageId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         var message = await db.OutboxMessages.AsNoTracking().FirstOrDefaultAsync(m => m.MessageId == messageId, ct);
-        if (message is null)
+        if (message is not null)
+        {
+            var mail = await ReadAsync(db, [message], ct);
+            return (new FeedbackSubject(message.MessageId, message.AccountId, message.SourceArn, message.ConfigurationSetName, message.FeedbackAddress,
+                message.Mime.Length > 0 ? message.Mime : null), mail[message.MessageId]);
+        }
+
+        if (await AcceptedAttemptAsync(db, messageId, ct) is not { } attempt || SendAttemptRecord.MailOf(attempt) is not { } info)
         {
             return null;
         }
 
-        var mail = await ReadAsync(db, [message], ct);
-        return (message, mail[message.MessageId]);
+        return (new FeedbackSubject(messageId, attempt.AccountId, info.SourceArn, attempt.ConfigurationSetName, attempt.FeedbackAddress, Mime: null),
+            new MessageMail(info, HeldByAttempt: true));
+    }
+
+    /// <summary>
+    /// The accepted attempt of a message that has events: their rows name the sending account and the message ID its
+    /// acceptance time, which the attempts' account-and-time index finds (no index on the attempts' message ID is kept).
+    /// </summary>
+    public static async Task<SendAttemptEntity?> AcceptedAttemptAsync(ConsoleDbContext db, string messageId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (!AcceptStep.TryTimeOf(messageId, out var at))
+        {
+            return null;
+        }
+
+        var account = await db.SendEvents.AsNoTracking().Where(e => e.MessageId == messageId).Select(e => e.AccountId).FirstOrDefaultAsync(ct);
+        if (account is null)
+        {
+            return null;
+        }
+
+        var end = at.AddMilliseconds(1);
+        return await db.SendAttempts.AsNoTracking()
+            .Where(a => a.AccountId == account && a.At >= at && a.At < end && a.MessageId == messageId && a.Accepted)
+            .FirstOrDefaultAsync(ct);
     }
 }

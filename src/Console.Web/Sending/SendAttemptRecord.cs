@@ -65,6 +65,10 @@ public static class SendAttemptRecord
             attempt.FromAddress = accepted.From.Address;
             attempt.RecipientCount = accepted.Destination.Count;
             attempt.Mail = SesNotificationJson.SerializeStoredMail(MailInfo.From(accepted), attempt.FromAddress, attempt.IdentityArn);
+            // What feedback needs once the outbox row is gone (docs/storage-and-retention.md#outbox-rows).
+            attempt.ConfigurationSetName = accepted.ConfigurationSetName;
+            attempt.FeedbackAddress = string.Equals(accepted.FeedbackForwardingAddress, accepted.Source.Address, StringComparison.Ordinal) ? null : accepted.FeedbackForwardingAddress;
+            attempt.MailFromDomain = accepted.MailFrom is { Custom: true, EnvelopeFrom: var envelope } ? envelope[(envelope.LastIndexOf('@') + 1)..] : null;
         }
 
         if (!attempt.Accepted || request.Explain)

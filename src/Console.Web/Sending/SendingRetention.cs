@@ -22,7 +22,10 @@ public sealed class SendingRetentionOptions
     /// <summary>Delivery, Bounce, Complaint, DeliveryDelay and Reject events. 14 days.</summary>
     public TimeSpan Events { get; set; } = TimeSpan.FromDays(14);
 
-    /// <summary>The MIME of a delivered (or given-up) message, counted from its delivery. 1 day.</summary>
+    /// <summary>
+    /// The MIME of a delivered (or given-up) message, counted from its delivery, and with it the message's outbox row:
+    /// feedback after that reads the message's attempt (docs/storage-and-retention.md#outbox-rows). 1 day.
+    /// </summary>
     public TimeSpan DeliveredBodies { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
@@ -47,7 +50,10 @@ public sealed class SendingRetentionOptions
     public TimeSpan BatchPause { get; set; } = TimeSpan.FromMilliseconds(20);
 }
 
-/// <summary>How many rows one purge removed or emptied.</summary>
+/// <summary>
+/// How many rows one purge removed: <c>Bodies</c> counts finished outbox rows removed with their MIME
+/// (<see cref="SendingRetentionOptions.DeliveredBodies"/>), <c>OutboxRows</c> those removed with the attempts.
+/// </summary>
 public sealed record RetentionResult(int Attempts, int Events, int Bodies, int OutboxRows, int UsageRows)
 {
     /// <summary>SNS messages, SNS delivery attempts and event-log rows removed.</summary>
@@ -134,10 +140,11 @@ public sealed class SendingRetention(IDbContextFactory<ConsoleDbContext> dbFacto
         var bodies = await BatchesAsync(async (db, size) =>
         {
             var before = now - o.DeliveredBodies;
+            // The row goes with its body (docs/storage-and-retention.md#outbox-rows): an emptied row left half-empty pages.
             var ids = await db.OutboxMessages
-                .Where(m => ((m.Status == OutboxStatus.Delivered && m.DeliveredAt < before) || (m.Status == OutboxStatus.GaveUp && m.NextAttemptAt < before)) && m.Mime != Array.Empty<byte>())
+                .Where(m => (m.Status == OutboxStatus.Delivered && m.DeliveredAt < before) || (m.Status == OutboxStatus.GaveUp && m.NextAttemptAt < before))
                 .Select(m => m.Id).Take(size).ToListAsync(ct);
-            return ids.Count == 0 ? 0 : await db.OutboxMessages.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(u => u.SetProperty(m => m.Mime, Array.Empty<byte>()), ct);
+            return ids.Count == 0 ? 0 : await db.OutboxMessages.Where(m => ids.Contains(m.Id) && m.Status != OutboxStatus.Pending).ExecuteDeleteAsync(ct);
         }, ct);
         var outbox = await BatchesAsync(async (db, size) =>
         {

@@ -524,6 +524,21 @@ public sealed class AcceptStepTests
     }
 
     [Fact]
+    public void TryTimeOf_ReadsTheMillisecondBackAndRefusesOtherShapes()
+    {
+        var at = Now.AddTicks(1234); // sub-millisecond ticks are not in the ID
+        var id = AcceptStep.NewMessageId(at, Guid.NewGuid());
+
+        Assert.True(AcceptStep.TryTimeOf(id, out var time));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds()), time);
+        Assert.InRange(at - time, TimeSpan.Zero, TimeSpan.FromMilliseconds(1));
+        foreach (var other in new[] { "", "not-an-id", "zz00018c2d4e5f60-11111111-2222-3333-4444-555555555555-000000", "0100018c2d4e5f6-x", null })
+        {
+            Assert.False(AcceptStep.TryTimeOf(other, out _), other);
+        }
+    }
+
+    [Fact]
     public async Task Run_DefaultMailFrom_SignsWithOwnersKey_SetsHeaders()
     {
         var (result, context) = await Accept(new SendWorld());

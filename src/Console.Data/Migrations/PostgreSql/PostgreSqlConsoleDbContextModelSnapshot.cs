@@ -1265,6 +1265,11 @@ namespace SesConsole.Data.Migrations.PostgreSql
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)");
 
+                    b.Property<string>("ConfigurationSetName")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Decision")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
@@ -1280,6 +1285,10 @@ namespace SesConsole.Data.Migrations.PostgreSql
                     b.Property<string>("Explanation")
                         .HasColumnType("text");
 
+                    b.Property<string>("FeedbackAddress")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
                     b.Property<string>("FromAddress")
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
@@ -1290,6 +1299,11 @@ namespace SesConsole.Data.Migrations.PostgreSql
 
                     b.Property<string>("Mail")
                         .HasColumnType("text");
+
+                    b.Property<string>("MailFromDomain")
+                        .HasMaxLength(253)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(253)");
 
                     b.Property<string>("MessageId")
                         .HasMaxLength(128)

@@ -1271,6 +1271,11 @@ namespace SesConsole.Data.Migrations.SqlServer
                         .HasMaxLength(400)
                         .HasColumnType("nvarchar(400)");
 
+                    b.Property<string>("ConfigurationSetName")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(64)");
+
                     b.Property<string>("Decision")
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
@@ -1286,6 +1291,10 @@ namespace SesConsole.Data.Migrations.SqlServer
                     b.Property<string>("Explanation")
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("FeedbackAddress")
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)");
+
                     b.Property<string>("FromAddress")
                         .HasMaxLength(320)
                         .HasColumnType("nvarchar(320)");
@@ -1296,6 +1305,11 @@ namespace SesConsole.Data.Migrations.SqlServer
 
                     b.Property<string>("Mail")
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("MailFromDomain")
+                        .HasMaxLength(253)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(253)");
 
                     b.Property<string>("MessageId")
                         .HasMaxLength(128)

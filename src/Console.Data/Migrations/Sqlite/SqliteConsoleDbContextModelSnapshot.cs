@@ -1252,6 +1252,11 @@ namespace SesConsole.Data.Migrations.Sqlite
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ConfigurationSetName")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Decision")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
@@ -1267,6 +1272,10 @@ namespace SesConsole.Data.Migrations.Sqlite
                     b.Property<string>("Explanation")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FeedbackAddress")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FromAddress")
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
@@ -1276,6 +1285,11 @@ namespace SesConsole.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Mail")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MailFromDomain")
+                        .HasMaxLength(253)
+                        .IsUnicode(false)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("MessageId")

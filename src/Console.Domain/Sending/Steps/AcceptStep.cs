@@ -17,6 +17,26 @@ public sealed class AcceptStep : ISendStep
     public static string NewMessageId(DateTimeOffset now, Guid random) =>
         string.Create(CultureInfo.InvariantCulture, $"{0x0100000000000000L + now.ToUnixTimeMilliseconds():x16}-{random:D}-000000");
 
+    /// <summary>The time (to the millisecond) <see cref="NewMessageId"/> wrote into <paramref name="messageId"/>; false for any other shape.</summary>
+    public static bool TryTimeOf(string? messageId, out DateTimeOffset time)
+    {
+        time = default;
+        if (messageId is not { Length: > 17 } || messageId[16] != '-' || !messageId.StartsWith("01", StringComparison.Ordinal)
+            || !long.TryParse(messageId.AsSpan(0, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var stamp))
+        {
+            return false;
+        }
+
+        var milliseconds = stamp - 0x0100000000000000L;
+        if (milliseconds < 0 || milliseconds > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        {
+            return false;
+        }
+
+        time = DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+        return true;
+    }
+
     public async ValueTask<StepResult> RunAsync(SendContext context, CancellationToken cancellationToken)
     {
         var message = context.Message ?? throw new InvalidOperationException("Step 2 (message) must run first.");

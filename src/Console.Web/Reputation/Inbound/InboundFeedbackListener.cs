@@ -3,7 +3,11 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SesConsole.Data;
+using SesConsole.Data.Entities;
+using SesConsole.Domain.Identities;
+using SesConsole.Domain.Sending;
 using SesConsole.Web.Features.Smtp;
+using SesConsole.Web.Sending;
 using SmtpServer;
 using SmtpServer.Mail;
 using SmtpServer.Net;
@@ -15,7 +19,8 @@ namespace SesConsole.Web.Reputation.Inbound;
 /// <summary>
 /// The inbound feedback SMTP listener (docs/reputation.md#inbound-feedback): where the bounce domain's MX points. No AUTH
 /// and no TLS; every recipient must be a return address this installation issued (a valid tag, a message that exists,
-/// and exactly the envelope sender that message was sent with, so in its domain) or it is refused at RCPT TO with
+/// and exactly the envelope sender that message was sent with, so in its domain; once the message's outbox row is gone,
+/// the domain its attempt records) or it is refused at RCPT TO with
 /// <c>550 5.1.1</c>. Its own limits (size, recipients, connections, commands, timeouts) go through the submission
 /// listener's <see cref="SmtpConnectionLimiter"/> and <see cref="SmtpGuardedPipe"/>. A report that cannot be read is
 /// kept as such; nothing a client sends stops the listener.
@@ -25,6 +30,7 @@ public sealed class InboundFeedbackListener(
     ReturnAddresses returnAddresses,
     IDbContextFactory<ConsoleDbContext> dbFactory,
     InboundFeedbackRecorder recorder,
+    IOptions<SendPipelineOptions> pipeline,
     TimeProvider time,
     ILogger<InboundFeedbackListener> logger) : BackgroundService
 {
@@ -98,7 +104,26 @@ public sealed class InboundFeedbackListener(
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var envelope = await db.OutboxMessages.AsNoTracking().Where(m => m.MessageId == messageId).Select(m => m.EnvelopeFrom).FirstOrDefaultAsync(ct);
-        return envelope is not null && envelope.Equals(address, StringComparison.OrdinalIgnoreCase) ? messageId : null;
+        if (envelope is not null)
+        {
+            return envelope.Equals(address, StringComparison.OrdinalIgnoreCase) ? messageId : null;
+        }
+
+        // The outbox row went with the message's body (docs/storage-and-retention.md#outbox-rows): the tag says the
+        // local part is ours, the accepted attempt that the message is still known and in which domain it was sent.
+        return await MessageMailReader.AcceptedAttemptAsync(db, messageId, ct) is { } attempt
+            && address[(address.LastIndexOf('@') + 1)..].Equals(BounceDomainOf(attempt), StringComparison.OrdinalIgnoreCase) ? messageId : null;
+    }
+
+    /// <summary>The domain of the return address <paramref name="attempt"/>'s message was sent with (AcceptStep's MAIL FROM plan).</summary>
+    private string? BounceDomainOf(SendAttemptEntity attempt)
+    {
+        if ((attempt.MailFromDomain ?? returnAddresses.ReturnPathDomain) is { } domain)
+        {
+            return domain;
+        }
+
+        return IdentityArn.Parse(attempt.IdentityArn) is { IsSuccess: true, Value: var arn } ? $"{arn.Region}.{pipeline.Value.DefaultMailFromDomain}" : null;
     }
 
     private async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken ct)

@@ -58,7 +58,7 @@ public sealed class InboundFeedbackRecorder(
 
         var fannedOut = fresh.Count == 0 ? FeedbackRows.None : await feedback.RowsForAsync(fresh,
             new FeedbackContext(message.AccountId, message.SourceArn, message.ConfigurationSetName, message.FeedbackAddress ?? mail.Info.Source,
-                _ => Task.FromResult<byte[]?>(message.Mime.Length > 0 ? message.Mime : null)), ct);
+                _ => Task.FromResult(message.Mime)), ct);
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             db.InboundFeedback.Add(row);

@@ -2,7 +2,9 @@ using System.Text.Json;
 using MailKit.Net.Smtp;
 using Microsoft.EntityFrameworkCore;
 using SesConsole.Data.Entities;
+using SesConsole.Domain.Sending.Steps;
 using SesConsole.Web.Reputation.Inbound;
+using SesConsole.Web.Sending;
 
 namespace SesConsole.Web.Tests.Reputation.Inbound;
 
@@ -122,6 +124,67 @@ public sealed class InboundFeedbackListenerTests(InboundFeedbackWorld world) : I
         Assert.Single(await world.EventsAsync(messageId, "Bounce"));
         Assert.Equal((1, 0, 0), await world.BucketsAsync(B, domain));
         Assert.Equal([true, false], (await world.InboundAsync(messageId)).Select(f => f.Recorded));
+    }
+
+    [Fact]
+    public async Task A_dsn_after_the_outbox_row_went_with_its_body_is_recorded_from_the_attempt()
+    {
+        // docs/storage-and-retention.md#outbox-rows: the row goes a day after delivery; feedback can come later.
+        const string domain = "dsn-after-purge.example";
+        const string reader = "gone@dsn-after-purge.example.net";
+        await world.OwnerDomainAsync(domain);
+        var topic = await world.OwnerTopicAsync(domain, "Bounce");
+        var set = await world.ClientB.V2Async(HttpMethod.Post, "/v2/email/configuration-sets", """{"ConfigurationSetName":"after-purge"}""");
+        Assert.True(set.Status == 200, set.Body);
+        var sent = await world.ClientB.V2Async(HttpMethod.Post, "/v2/email/outbound-emails", JsonSerializer.Serialize(new
+        {
+            FromEmailAddress = $"news@{domain}", FromEmailAddressIdentityArn = InboundFeedbackWorld.IdentityArn(domain),
+            FeedbackForwardingEmailAddress = $"bounces@{domain}", FeedbackForwardingEmailAddressIdentityArn = InboundFeedbackWorld.IdentityArn(domain),
+            ConfigurationSetName = "after-purge", Destination = new { ToAddresses = new[] { reader } },
+            Content = new { Simple = new { Subject = new { Data = "Hello" }, Body = new { Text = new { Data = "Hello" } } } },
+        }));
+        Assert.True(sent.Status == 200, sent.Body);
+        var messageId = sent.Json.GetProperty("MessageId").GetString()!;
+        var envelope = await world.EnvelopeOfAsync(messageId);
+        await using (var db = await world.Db.CreateDbContextAsync(Ct))
+        {
+            for (var i = 0; i < 200 && !await db.SendEvents.AnyAsync(e => e.MessageId == messageId && e.Type == "Delivery", Ct); i++)
+            {
+                await Task.Delay(50, Ct);
+            }
+
+            var whileKept = (await MessageMailReader.FindAsync(db, messageId, Ct))!.Value;
+            Assert.Equal(1, await db.OutboxMessages.Where(m => m.MessageId == messageId && m.Status == OutboxStatus.Delivered).ExecuteDeleteAsync(Ct));
+            var (subject, mail) = (await MessageMailReader.FindAsync(db, messageId, Ct))!.Value;
+
+            Assert.Equal(whileKept.Message with { Mime = null }, subject);
+            Assert.Equal((B, "after-purge", $"bounces@{domain}"), (subject.AccountId, subject.ConfigurationSetName, subject.FeedbackAddress));
+            Assert.Equal([reader], mail.Info.Destination);
+            Assert.True(mail.HeldByAttempt);
+        }
+
+        Assert.Null(await world.RcptAsync(envelope));
+        await world.SendReportAsync(FeedbackMime.Postfix(envelope, messageId, reader), envelope);
+
+        var bounce = Assert.Single(await world.EventsAsync(messageId, "Bounce"));
+        Assert.Equal((B, A, reader, true), (bounce.AccountId, bounce.OwnerAccountId, bounce.Recipient, bounce.CountsTowardReputation));
+        Assert.Equal("BOUNCE", await world.SuppressedAsync(B, reader));
+        Assert.Equal((1, 0, 0), await world.BucketsAsync(B, domain));
+        await using (var db = await world.Db.CreateDbContextAsync(Ct))
+        {
+            var sns = await db.SnsMessages.AsNoTracking().Where(m => m.TopicArn == topic && m.Message.Contains(messageId)).ToListAsync(Ct);
+            var mail = JsonDocument.Parse(Assert.Single(sns).Message).RootElement.GetProperty("mail");
+            Assert.Equal((B, reader), (mail.GetProperty("sendingAccountId").GetString(), mail.GetProperty("destination")[0].GetString()));
+        }
+
+        // Still refused without the row: the right local part in another domain, and a genuine tag for a message never sent.
+        var (local, domainPart) = (envelope.Split('@')[0], envelope.Split('@')[1]);
+        var unsent = await world.Service<ReturnAddresses>().LocalPartAsync(AcceptStep.NewMessageId(DateTimeOffset.UtcNow, Guid.NewGuid()), Ct);
+        foreach (var address in new[] { $"{local}@attacker.example", $"{local}@eu-west-1.amazonses.com", $"{unsent}@{domainPart}" })
+        {
+            var refusal = await world.RcptAsync(address);
+            Assert.True(refusal?.StatusCode == SmtpStatusCode.MailboxUnavailable, address);
+        }
     }
 
     [Fact]
