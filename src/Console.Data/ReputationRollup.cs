@@ -80,7 +80,15 @@ public static class ReputationRollup
     /// <paramref name="transaction"/> when the caller holds one outside EF, as <see cref="RowInserter"/> does): to their
     /// fine-grained buckets and, summed per account, hour and traffic, to the account-level buckets.
     /// </summary>
-    public static async Task ApplyAsync(ConsoleDbContext db, IEnumerable<ReputationDelta> deltas, DbTransaction? transaction = null, CancellationToken ct = default)
+    public static Task ApplyAsync(ConsoleDbContext db, IEnumerable<ReputationDelta> deltas, DbTransaction? transaction = null, CancellationToken ct = default) =>
+        ApplyAsync(db, deltas, transaction, prepared: null, ct);
+
+    /// <summary>
+    /// <see cref="ApplyAsync(ConsoleDbContext, IEnumerable{ReputationDelta}, DbTransaction?, CancellationToken)"/> with the
+    /// upsert commands kept in <paramref name="prepared"/> from one call to the next (a <see cref="RowInserter.Session"/>'s,
+    /// on its one connection; the caller disposes them).
+    /// </summary>
+    internal static async Task ApplyAsync(ConsoleDbContext db, IEnumerable<ReputationDelta> deltas, DbTransaction? transaction, Dictionary<Type, DbCommand>? prepared, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         var merged = Merge(deltas);
@@ -101,9 +109,9 @@ public static class ReputationRollup
         try
         {
             transaction ??= db.Database.CurrentTransaction?.GetDbTransaction();
-            await UpsertAsync(db, connection, transaction, typeof(ReputationBucketEntity), Keys, [], merged,
+            await UpsertAsync(db, connection, transaction, prepared, typeof(ReputationBucketEntity), Keys, [], merged,
                 d => [d.AccountId, d.Hour, d.Test, d.OwnerAccountId, d.SourceArn], ct);
-            await UpsertAsync(db, connection, transaction, typeof(AccountReputationBucketEntity), AccountKeys, [nameof(AccountReputationBucketEntity.Day)], accountLevel,
+            await UpsertAsync(db, connection, transaction, prepared, typeof(AccountReputationBucketEntity), AccountKeys, [nameof(AccountReputationBucketEntity.Day)], accountLevel,
                 d => [d.AccountId, d.Hour, d.Test, new DateTimeOffset(d.Hour.UtcDateTime.Date, TimeSpan.Zero)], ct);
         }
         finally
@@ -118,19 +126,21 @@ public static class ReputationRollup
     /// <summary>One upsert statement and its columns' converters, worked out once per model, table and provider (building the SQL from the model's metadata for every batch was ≈ 40 % of the group commit's CPU in a profile, docs/send-performance.md#where-the-time-went).</summary>
     private sealed record UpsertPlan(string Sql, string[] Parameters, Func<object?, object?>[] ToProvider);
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(IModel Model, Type Table, bool SqlServer), UpsertPlan> Plans = new();
+    /// <summary>By model (each provider's context type has its own) and table.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(IModel Model, Type Table), UpsertPlan> Plans = new();
 
     private static UpsertPlan Plan(ConsoleDbContext db, Type table, string[] keys, string[] fixedColumns)
     {
-        var sqlServer = db.Database.IsSqlServer();
-        if (Plans.TryGetValue((db.Model, table, sqlServer), out var plan))
+        if (Plans.TryGetValue((db.Model, table), out var plan))
         {
             return plan;
         }
 
-        return Plans.GetOrAdd((db.Model, table, sqlServer), static (key, state) =>
+        return Plans.GetOrAdd((db.Model, table), static (key, state) =>
         {
-            var (sql, keys, fixedColumns) = state;
+            var (db, keys, fixedColumns) = state;
+            var sql = db.GetService<ISqlGenerationHelper>();
+            var sqlServer = db.Database.IsSqlServer();
             var entity = key.Model.FindEntityType(key.Table)!;
             // Names from the model, quoted by the provider: PostgreSQL folds unquoted names to lower case, EF's are PascalCase.
             var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
@@ -138,7 +148,7 @@ public static class ReputationRollup
             var columns = keys.Concat(fixedColumns).Concat(Counts).ToArray();
             string Column(string c) => sql.DelimitIdentifier(entity.FindProperty(c)!.GetColumnName(store)!);
             var parameters = columns.Select((c, i) => sql.GenerateParameterName($"p{i}")).ToArray();
-            var text = key.SqlServer
+            var text = sqlServer
                 ? $"MERGE {name} WITH (HOLDLOCK) AS t USING (SELECT {string.Join(", ", columns.Select((c, i) => $"{parameters[i]} AS {Column(c)}"))}) AS s " +
                   $"ON {string.Join(" AND ", keys.Select(k => $"t.{Column(k)} = s.{Column(k)}"))} " +
                   $"WHEN MATCHED THEN UPDATE SET {string.Join(", ", Counts.Select(c => $"t.{Column(c)} = t.{Column(c)} + s.{Column(c)}"))} " +
@@ -148,33 +158,55 @@ public static class ReputationRollup
             var converters = columns.Select(c => entity.FindProperty(c)!.GetTypeMapping().Converter)
                 .Select(converter => converter is null ? static v => v : (Func<object?, object?>)converter.ConvertToProvider).ToArray();
             return new UpsertPlan(text, parameters, converters);
-        }, (db.GetService<ISqlGenerationHelper>(), keys, fixedColumns));
+        }, (db, keys, fixedColumns));
     }
 
     /// <param name="fixedColumns">Columns after the keys that are set on insert and never change (they follow from the key).</param>
-    private static async Task UpsertAsync(ConsoleDbContext db, DbConnection connection, DbTransaction? transaction, Type table, string[] keys, string[] fixedColumns,
-        IReadOnlyList<ReputationDelta> deltas, Func<ReputationDelta, object[]> keyValues, CancellationToken ct)
+    private static async Task UpsertAsync(ConsoleDbContext db, DbConnection connection, DbTransaction? transaction, Dictionary<Type, DbCommand>? prepared,
+        Type table, string[] keys, string[] fixedColumns, IReadOnlyList<ReputationDelta> deltas, Func<ReputationDelta, object[]> keyValues, CancellationToken ct)
     {
-        var plan = Plan(db, table, keys, fixedColumns);
-        await using var command = connection.CreateCommand();
-        command.CommandText = plan.Sql;
-        command.Transaction = transaction;
-        foreach (var parameterName in plan.Parameters)
+        DbCommand? command = null;
+        var owned = prepared is null || !prepared.TryGetValue(table, out command);
+        if (command is null)
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = parameterName;
-            command.Parameters.Add(parameter);
-        }
-
-        foreach (var delta in deltas)
-        {
-            object[] values = [.. keyValues(delta), delta.Sent, delta.Delivered, delta.HardBounces, delta.SoftBounces, delta.Complaints, delta.ComplaintEligible, delta.Suppressed];
-            for (var i = 0; i < values.Length; i++)
+            var plan = Plan(db, table, keys, fixedColumns);
+            command = connection.CreateCommand();
+            command.CommandText = plan.Sql;
+            foreach (var parameterName in plan.Parameters)
             {
-                command.Parameters[i].Value = plan.ToProvider[i](values[i]);
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = parameterName;
+                command.Parameters.Add(parameter);
             }
 
-            await command.ExecuteNonQueryAsync(ct);
+            if (prepared is not null)
+            {
+                prepared[table] = command;
+                owned = false;
+            }
+        }
+
+        try
+        {
+            command.Transaction = transaction;
+            var toProvider = Plan(db, table, keys, fixedColumns).ToProvider;
+            foreach (var delta in deltas)
+            {
+                object[] values = [.. keyValues(delta), delta.Sent, delta.Delivered, delta.HardBounces, delta.SoftBounces, delta.Complaints, delta.ComplaintEligible, delta.Suppressed];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    command.Parameters[i].Value = toProvider[i](values[i]);
+                }
+
+                await command.ExecuteNonQueryAsync(ct);
+            }
+        }
+        finally
+        {
+            if (owned)
+            {
+                await command.DisposeAsync();
+            }
         }
     }
 }

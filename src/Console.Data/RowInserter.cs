@@ -22,7 +22,7 @@ public static class RowInserter
     /// among them are not rows: they are added to their buckets in the same transaction (<see cref="ReputationRollup"/>).
     /// </summary>
     public static Task InsertAsync(ConsoleDbContext db, IReadOnlyList<object> rows, CancellationToken ct = default) =>
-        InsertAsync(db, rows, prepared: null, ct);
+        InsertAsync(db, rows, prepared: null, upserts: null, ct);
 
     /// <summary>
     /// A writer's open connection with its prepared INSERTs, kept from one transaction to the next (the group commit's
@@ -34,6 +34,7 @@ public static class RowInserter
     {
         private readonly ConsoleDbContext _db;
         private readonly Dictionary<Type, Insert> _commands = [];
+        private readonly Dictionary<Type, DbCommand> _upserts = [];
 
         private Session(ConsoleDbContext db) => _db = db;
 
@@ -55,22 +56,28 @@ public static class RowInserter
         }
 
         /// <summary><see cref="RowInserter.InsertAsync(ConsoleDbContext, IReadOnlyList{object}, CancellationToken)"/> on the session's connection and statements.</summary>
-        public Task InsertAsync(IReadOnlyList<object> rows, CancellationToken ct = default) => RowInserter.InsertAsync(_db, rows, _commands, ct);
+        public Task InsertAsync(IReadOnlyList<object> rows, CancellationToken ct = default) => RowInserter.InsertAsync(_db, rows, _commands, _upserts, ct);
 
         public async ValueTask DisposeAsync()
         {
             foreach (var insert in _commands.Values)
             {
-                await insert.Command.DisposeAsync();
+                await insert.DisposeAsync();
+            }
+
+            foreach (var upsert in _upserts.Values)
+            {
+                await upsert.DisposeAsync();
             }
 
             _commands.Clear();
+            _upserts.Clear();
             await _db.Database.CloseConnectionAsync();
             await _db.DisposeAsync();
         }
     }
 
-    private static async Task InsertAsync(ConsoleDbContext db, IReadOnlyList<object> rows, Dictionary<Type, Insert>? prepared, CancellationToken ct)
+    private static async Task InsertAsync(ConsoleDbContext db, IReadOnlyList<object> rows, Dictionary<Type, Insert>? prepared, Dictionary<Type, DbCommand>? upserts, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(rows);
@@ -106,13 +113,13 @@ public static class RowInserter
                     }
                     else
                     {
-                        insert.Command.Transaction = transaction; // a session's statement, prepared in an earlier transaction
+                        insert.Use(transaction); // a session's statement, prepared in an earlier transaction
                     }
 
                     await insert.ExecuteAsync(row, ct);
                 }
 
-                await ReputationRollup.ApplyAsync(db, deltas, transaction, ct);
+                await ReputationRollup.ApplyAsync(db, deltas, transaction, upserts, ct);
 
                 if (transaction is not null)
                 {
@@ -131,7 +138,7 @@ public static class RowInserter
                 {
                     foreach (var insert in commands.Values)
                     {
-                        await insert.Command.DisposeAsync();
+                        await insert.DisposeAsync();
                     }
                 }
 
@@ -229,9 +236,53 @@ public static class RowInserter
         }
     }
 
-    private sealed class Insert(DbCommand command, (IProperty Property, IClrPropertyGetter Getter, bool IsKey, DbParameter Parameter, Func<object?, object?> ToProvider)[] columns)
+    /// <summary>
+    /// How <see cref="Insert"/> binds one column on SQLite's native statement: as Microsoft.Data.Sqlite's binder would bind
+    /// the provider value (after the column's converter) with the parameter EF's type mapping makes.
+    /// </summary>
+    private enum NativeKind
     {
-        public DbCommand Command { get; } = command;
+        /// <summary>A provider type only Microsoft.Data.Sqlite's binder knows: the entity type's rows go through the command.</summary>
+        Unsupported,
+        Text,
+        Blob,
+        Integer,
+        Boolean,
+        Real,
+        GuidText,
+        GuidBlob,
+    }
+
+    /// <summary>
+    /// One entity type's INSERT on one connection. On SQLite the statement is also prepared on the native handle and run
+    /// with values bound by position (<c>sqlite3_bind_*</c>, <c>sqlite3_step</c>, <c>sqlite3_reset</c>): Microsoft.Data.Sqlite
+    /// looks every parameter up by name, and makes a data reader, for every execution, which was a visible part of the
+    /// group commit's CPU (docs/send-performance.md#later-the-same-day-2026-12-03-1500-utc). Columns whose provider type
+    /// the native path does not know use the command.
+    /// </summary>
+    private sealed class Insert : IAsyncDisposable
+    {
+        private readonly DbCommand _command;
+        private readonly (IProperty Property, IClrPropertyGetter Getter, bool IsKey, DbParameter Parameter, Func<object?, object?> ToProvider, NativeKind Kind)[] _columns;
+        private readonly SQLitePCL.sqlite3? _handle;
+        private readonly SQLitePCL.sqlite3_stmt? _statement;
+
+        private Insert(DbCommand command, (IProperty, IClrPropertyGetter, bool, DbParameter, Func<object?, object?>, NativeKind)[] columns, SqliteConnection? sqlite)
+        {
+            _command = command;
+            _columns = columns;
+            if (sqlite?.Handle is { } handle && columns.All(c => c.Item6 != NativeKind.Unsupported))
+            {
+                var rc = SQLitePCL.raw.sqlite3_prepare_v2(handle, command.CommandText, out var statement);
+                if (rc != SQLitePCL.raw.SQLITE_OK)
+                {
+                    statement.Dispose();
+                    SqliteException.ThrowExceptionForRC(rc, handle);
+                }
+
+                (_handle, _statement) = (handle, statement);
+            }
+        }
 
         public static Insert Create(IModel model, ISqlGenerationHelper sql, DbConnection connection, DbTransaction? transaction, Type type)
         {
@@ -241,30 +292,54 @@ public static class RowInserter
             var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = plan.Sql;
-            var columns = new (IProperty, IClrPropertyGetter, bool, DbParameter, Func<object?, object?>)[plan.Columns.Length];
+            var columns = new (IProperty, IClrPropertyGetter, bool, DbParameter, Func<object?, object?>, NativeKind)[plan.Columns.Length];
             for (var i = 0; i < columns.Length; i++)
             {
                 var (property, mapping, name, toProvider) = plan.Columns[i];
                 var parameter = mapping.CreateParameter(command, name, value: null, property.IsNullable);
                 command.Parameters.Add(parameter);
-                columns[i] = (property, property.GetGetter(), property.IsPrimaryKey(), parameter, toProvider);
+                columns[i] = (property, property.GetGetter(), property.IsPrimaryKey(), parameter, toProvider, KindOf(mapping, parameter));
             }
 
-            command.Prepare();
-            return new Insert(command, columns);
+            var sqlite = connection as SqliteConnection;
+            if (sqlite is null)
+            {
+                command.Prepare();
+            }
+
+            return new Insert(command, columns, sqlite);
         }
+
+        /// <summary>The native binding of a column.</summary>
+        private static NativeKind KindOf(RelationalTypeMapping mapping, DbParameter parameter)
+        {
+            var type = Nullable.GetUnderlyingType(mapping.Converter?.ProviderClrType ?? mapping.ClrType) ?? mapping.Converter?.ProviderClrType ?? mapping.ClrType;
+            return type switch
+            {
+                _ when type == typeof(string) => NativeKind.Text,
+                _ when type == typeof(byte[]) => NativeKind.Blob,
+                _ when type == typeof(bool) => NativeKind.Boolean,
+                _ when type == typeof(long) || type == typeof(int) || type == typeof(short) || type == typeof(byte) || type == typeof(sbyte) || type == typeof(ushort) || type == typeof(uint) => NativeKind.Integer,
+                _ when type == typeof(double) || type == typeof(float) => NativeKind.Real,
+                _ when type == typeof(Guid) => parameter is SqliteParameter { SqliteType: SqliteType.Blob } ? NativeKind.GuidBlob : NativeKind.GuidText,
+                _ => NativeKind.Unsupported,
+            };
+        }
+
+        /// <summary>Runs the command in <paramref name="transaction"/> from now on (a session's statement, made in an earlier one).</summary>
+        public void Use(DbTransaction? transaction) => _command.Transaction = transaction;
 
         public async Task ExecuteAsync(object row, CancellationToken ct)
         {
-            foreach (var (property, getter, isKey, parameter, toProvider) in columns)
+            if (_statement is { } statement)
             {
-                var value = getter.GetClrValueUsingContainingEntity(row);
-                if (isKey && value is Guid id && id == Guid.Empty)
-                {
-                    throw new InvalidOperationException($"{row.GetType().Name}.{property.Name} is not set.");
-                }
+                ExecuteNative(statement, row);
+                return;
+            }
 
-                var stored = value is null ? null : toProvider(value);
+            foreach (var (property, getter, isKey, parameter, toProvider, _) in _columns)
+            {
+                var stored = ProviderValue(row, property, getter, isKey, toProvider);
                 parameter.Value = stored ?? DBNull.Value;
                 if (parameter.Size > 0 && (stored is string text && text.Length > parameter.Size || stored is byte[] data && data.Length > parameter.Size))
                 {
@@ -272,7 +347,65 @@ public static class RowInserter
                 }
             }
 
-            await Command.ExecuteNonQueryAsync(ct);
+            await _command.ExecuteNonQueryAsync(ct);
+        }
+
+        private static object? ProviderValue(object row, IProperty property, IClrPropertyGetter getter, bool isKey, Func<object?, object?> toProvider)
+        {
+            var value = getter.GetClrValueUsingContainingEntity(row);
+            if (isKey && value is Guid id && id == Guid.Empty)
+            {
+                throw new InvalidOperationException($"{row.GetType().Name}.{property.Name} is not set.");
+            }
+
+            return value is null ? null : toProvider(value);
+        }
+
+        private void ExecuteNative(SQLitePCL.sqlite3_stmt statement, object row)
+        {
+            SQLitePCL.raw.sqlite3_reset(statement);
+            SQLitePCL.raw.sqlite3_clear_bindings(statement);
+            for (var i = 0; i < _columns.Length; i++)
+            {
+                var (property, getter, isKey, _, toProvider, kind) = _columns[i];
+                var value = ProviderValue(row, property, getter, isKey, toProvider);
+                var rc = value is null or DBNull ? SQLitePCL.raw.sqlite3_bind_null(statement, i + 1) : kind switch
+                {
+                    NativeKind.Text => SQLitePCL.raw.sqlite3_bind_text(statement, i + 1, (string)value),
+                    NativeKind.Blob => ((byte[])value).Length == 0
+                        ? SQLitePCL.raw.sqlite3_bind_zeroblob(statement, i + 1, 0)
+                        : SQLitePCL.raw.sqlite3_bind_blob(statement, i + 1, (byte[])value),
+                    NativeKind.Boolean => SQLitePCL.raw.sqlite3_bind_int64(statement, i + 1, (bool)value ? 1 : 0),
+                    NativeKind.Integer => SQLitePCL.raw.sqlite3_bind_int64(statement, i + 1, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)),
+                    NativeKind.Real => SQLitePCL.raw.sqlite3_bind_double(statement, i + 1, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)),
+                    NativeKind.GuidText => SQLitePCL.raw.sqlite3_bind_text(statement, i + 1, ((Guid)value).ToString().ToUpperInvariant()),
+                    _ => SQLitePCL.raw.sqlite3_bind_blob(statement, i + 1, ((Guid)value).ToByteArray()),
+                };
+                Check(rc);
+            }
+
+            var step = SQLitePCL.raw.sqlite3_step(statement);
+            if (step != SQLitePCL.raw.SQLITE_DONE)
+            {
+                SQLitePCL.raw.sqlite3_reset(statement);
+                Check(step);
+            }
+
+            SQLitePCL.raw.sqlite3_reset(statement);
+        }
+
+        private void Check(int rc)
+        {
+            if (rc is not (SQLitePCL.raw.SQLITE_OK or SQLitePCL.raw.SQLITE_DONE))
+            {
+                SqliteException.ThrowExceptionForRC(rc, _handle);
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _statement?.Dispose();
+            await _command.DisposeAsync();
         }
     }
 }

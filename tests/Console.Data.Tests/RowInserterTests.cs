@@ -52,6 +52,80 @@ public sealed class RowInserterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_column_is_stored_exactly_as_SaveChanges_stores_it()
+    {
+        // The native binding (docs/send-performance.md) must store what Microsoft.Data.Sqlite would: the same SQLite type
+        // and value in every column (GUIDs as upper-case text, converted times, booleans, enums, bytes, nulls).
+        static (OutboxMessageEntity, SendAttemptEntity, SendEventEntity, UsageEntryEntity) Rows(string tag) =>
+        (
+            new OutboxMessageEntity
+            {
+                Id = Guid.NewGuid(), MessageId = "m-" + tag, AccountId = "123456789012", SourceArn = "arn:aws:ses:us-east-1:123456789012:identity/example.com",
+                EnvelopeFrom = "bounce@example.com", Recipients = "ü@example.net", Mime = [1, 2, 3, 0, 255], Status = OutboxStatus.GaveUp,
+                ConfigurationSetName = "set", FeedbackAddress = null, Attempts = 3, NextAttemptAt = T0.AddMinutes(5), CreatedAt = T0, DeliveredAt = T0.AddTicks(7), LastError = "451 später",
+            },
+            new SendAttemptEntity
+            {
+                Id = Guid.NewGuid(), AccountId = "123456789012", CallerArn = "arn:aws:iam::123456789012:user/u", IdentityArn = null, OwnerAccountId = "123456789012",
+                Api = "SendEmail", Accepted = true, Step = null, ErrorCode = "", MessageId = "m-" + tag, FromAddress = "a@example.com", RecipientCount = 2,
+                Decision = "d", Explanation = null, Mail = "{}", ReplayContext = "{\"s\":0}", ConfigurationSetName = "set", FeedbackAddress = "f@example.com",
+                MailFromDomain = null, At = T0,
+            },
+            new SendEventEntity
+            {
+                Id = Guid.NewGuid(), MessageId = "m-" + tag, AccountId = "123456789012", OwnerAccountId = null, SourceArn = "arn", Type = "Delivery",
+                Recipient = "r@example.net", Json = "{\"x\":1}", CountsTowardReputation = true, At = T0.AddSeconds(-1),
+            },
+            new UsageEntryEntity { AccountId = "123456789012", MessageId = "m-" + tag, Region = "eu-west-1", Recipients = 2, At = T0 });
+
+        var (outbox, attempt, sent, usage) = Rows("ef");
+        _db.AddRange(outbox, attempt, sent, usage);
+        await _db.SaveChangesAsync(Ct);
+        var (outbox2, attempt2, sent2, usage2) = Rows("rows");
+        await using (var session = await RowInserter.Session.OpenAsync(new SqliteConsoleDbContext(new DbContextOptionsBuilder<SqliteConsoleDbContext>()
+            .UseSqlite($"Data Source={Path.Combine(_directory, "rows.db")}").Options), Ct))
+        {
+            await session.InsertAsync([outbox2, attempt2, sent2, usage2], Ct);
+        }
+
+        foreach (var (table, efKey, rowsKey) in new[]
+        {
+            ("OutboxMessages", outbox.Id.ToString().ToUpperInvariant(), outbox2.Id.ToString().ToUpperInvariant()),
+            ("SendAttempts", attempt.Id.ToString().ToUpperInvariant(), attempt2.Id.ToString().ToUpperInvariant()),
+            ("SendEvents", sent.Id.ToString().ToUpperInvariant(), sent2.Id.ToString().ToUpperInvariant()),
+        })
+        {
+            Assert.Equal(Stored(table, "Id", efKey, "ef"), Stored(table, "Id", rowsKey, "rows"));
+        }
+
+        Assert.Equal(Stored("UsageLedger", "MessageId", "m-ef", "ef"), Stored("UsageLedger", "MessageId", "m-rows", "rows"));
+    }
+
+    /// <summary>Every column of one row as SQLite's <c>typeof</c> and <c>quote</c> give it, with the row's own tag and key blanked.</summary>
+    private List<string> Stored(string table, string keyColumn, string key, string tag)
+    {
+        var connection = (SqliteConnection)_db.Database.GetDbConnection();
+        connection.Open();
+        using var columns = connection.CreateCommand();
+        columns.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+        var names = new List<string>();
+        using (var reader = columns.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+
+        using var select = connection.CreateCommand();
+        select.CommandText = $"SELECT {string.Join(", ", names.Select(n => $"typeof(\"{n}\") || ':' || quote(\"{n}\")"))} FROM \"{table}\" WHERE \"{keyColumn}\" = $key";
+        select.Parameters.AddWithValue("$key", key);
+        using var row = select.ExecuteReader();
+        Assert.True(row.Read(), $"{table} {key}");
+        return [.. names.Select((n, i) => n is "Id" or "MessageId" ? $"{n}=(key)" : $"{n}={row.GetString(i).Replace(tag, "(tag)", StringComparison.Ordinal)}")];
+    }
+
+    [Fact]
     public async Task InsertAsync_writes_nothing_when_one_row_fails()
     {
         var good = new UsageEntryEntity { AccountId = "123456789012", MessageId = "kept?", Recipients = 1, At = T0 };
