@@ -254,8 +254,36 @@ public enum StepStatus
     NotRun,
 }
 
-/// <summary>One line of the trace: the step, what it did and, for authorization, the engine's explanations.</summary>
-public sealed record StepTrace(string Step, StepStatus Status, string Summary, IReadOnlyList<string>? Details = null);
+/// <summary>
+/// One line of the trace: the step, what it did and, for authorization, the engine's explanations. A passed step's
+/// sentence may be written only when it is first read, from what the step left in the send's context: most sends are
+/// accepted through the API and nobody reads their trace (docs/send-pipeline.md#the-trace).
+/// </summary>
+public sealed class StepTrace
+{
+    private readonly Func<SendContext, string>? _describe;
+    private readonly SendContext? _context;
+    private string? _summary;
+
+    public StepTrace(string step, StepStatus status, string summary, IReadOnlyList<string>? details = null)
+    {
+        (Step, Status, _summary, Details) = (step, status, summary, details);
+    }
+
+    internal StepTrace(string step, StepStatus status, Func<SendContext, string> describe, SendContext context, IReadOnlyList<string>? details)
+    {
+        (Step, Status, _describe, _context, Details) = (step, status, describe, context, details);
+    }
+
+    public string Step { get; }
+
+    public StepStatus Status { get; }
+
+    /// <summary>What the step did, in one sentence.</summary>
+    public string Summary => _summary ??= _describe!(_context!);
+
+    public IReadOnlyList<string>? Details { get; }
+}
 
 /// <summary>A rejection: the step that stopped the send, the error, and how each API spells it.</summary>
 public sealed record SendRejection(string Step, SendError Error)

@@ -90,7 +90,17 @@ public readonly record struct StepResult(SendError? Error, string Summary)
 {
     public bool IsContinue => Error is null;
 
+    /// <summary>
+    /// Writes the summary of a step that continued when the trace is read, from the context the step left (then
+    /// <see cref="Summary"/> is empty here). Steps pass a static lambda, so nothing is allocated until then
+    /// (docs/send-pipeline.md#the-trace).
+    /// </summary>
+    public Func<SendContext, string>? Describe { get; init; }
+
     public static StepResult Continue(string summary) => new(null, summary);
+
+    /// <summary>Continue, with the summary written from the context when the trace is read.</summary>
+    public static StepResult Continue(Func<SendContext, string> describe) => new(null, "") { Describe = describe };
 
     public static StepResult Reject(SendError error, string? summary = null) => new(error, summary ?? error.Message);
 }
@@ -159,7 +169,9 @@ public sealed class SendPipeline
             var details = context.Details.Count == 0 ? null : context.Details.ToArray();
             if (result.IsContinue)
             {
-                trace.Add(new StepTrace(step.Name, StepStatus.Passed, result.Summary, details));
+                trace.Add(result.Describe is { } describe
+                    ? new StepTrace(step.Name, StepStatus.Passed, describe, context, details)
+                    : new StepTrace(step.Name, StepStatus.Passed, result.Summary, details));
                 continue;
             }
 

@@ -182,12 +182,9 @@ public static class SendAttemptRecord
         var explained = AuthorizationExplanationView.From(outcome.Authorizations);
         var trace = outcome.Trace.Select(step => step.Step != "authorization" || step.Status == StepStatus.NotRun
             ? step
-            : step with
-            {
-                // The engine's own sentences name the owner's policies; the view's do not.
-                Summary = explained.FirstOrDefault(c => !c.Allowed) is { } denied ? $"{denied.Heading}: {denied.Summary}" : step.Summary,
-                Details = [.. explained.SelectMany(Lines)],
-            });
+            // The engine's own sentences name the owner's policies; the view's do not.
+            : new StepTrace(step.Step, step.Status, explained.FirstOrDefault(c => !c.Allowed) is { } denied ? $"{denied.Heading}: {denied.Summary}" : step.Summary,
+                [.. explained.SelectMany(Lines)]));
         return JsonSerializer.Serialize(trace.ToList());
     }
 

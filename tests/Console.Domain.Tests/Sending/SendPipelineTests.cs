@@ -274,6 +274,26 @@ public sealed class SendPipelineTests
     }
 
     [Fact]
+    public async Task Run_PassedStepsSentences_AreWrittenFromTheContextWhenRead()
+    {
+        // docs/send-pipeline.md#the-trace: written on first read, the same text as before, for accepted and rejected runs.
+        var world = new SendWorld();
+        var accepted = await world.Run(Simple(Alice, "sender@example.com", OwnerDomainArn, "to@example.org", "success@simulator.amazonses.com"));
+        world.CallerPolicies.Policies.Clear();
+        var rejected = await world.Run(Simple(Alice, "sender@example.com", OwnerDomainArn, "to@example.org"));
+
+        var sentences = accepted.Trace.ToDictionary(t => t.Step, t => t.Summary);
+        Assert.StartsWith($"IAM user {Alice.Principal.Arn}; sending account {DelegateAccount}; ", sentences["caller"], StringComparison.Ordinal);
+        Assert.StartsWith("From sender@example.com; Source sender@example.com; Return-Path none; 2 recipient(s); ", sentences["message"], StringComparison.Ordinal);
+        Assert.Contains($"→ {OwnerDomainArn}", sentences["identities"], StringComparison.Ordinal);
+        Assert.Equal($"1 check(s) allowed: ses:SendEmail on {OwnerDomainArn}.", sentences["authorization"]);
+        Assert.Contains("this message charges 1 to the quota and 2 to the rate", sentences["account"], StringComparison.Ordinal);
+        Assert.StartsWith($"Accepted as {accepted.Accepted!.MessageId}; MAIL FROM ", sentences["accept"], StringComparison.Ordinal);
+        Assert.Equal("1 Deliver, 1 SimulatedDelivery.", sentences["recipients"]);
+        Assert.StartsWith("From sender@example.com;", rejected.Trace.Single(t => t.Step == "message").Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_DryRun_EvaluatesEverythingWithoutReserving()
     {
         var world = new SendWorld();

@@ -96,10 +96,15 @@ public sealed class AcceptStep : ISendStep
             context.Details.Add($"DKIM: {dkim.Reason}");
         }
 
+        return StepResult.Continue(static c => Describe(c.Accepted!, c.Message!, c.Request.DryRun));
+    }
+
+    private static string Describe(AcceptedMessage accepted, ParsedMessage message, bool dryRun)
+    {
         var strip = message.HeadersToRemove.Count == 0 ? "no X-SES headers" : $"strip {string.Join(", ", message.HeadersToRemove)}";
-        return StepResult.Continue(
-            $"{(request.DryRun ? "Would accept" : "Accepted")} as {messageId}; MAIL FROM {mailFromPlan.EnvelopeFrom}; " +
-            $"{(dkim.Sign ? $"DKIM-sign d={dkim.SigningDomain} s={dkim.Selector}" : "no DKIM signature")}; {strip}.");
+        var dkim = accepted.Dkim;
+        return $"{(dryRun ? "Would accept" : "Accepted")} as {accepted.MessageId}; MAIL FROM {accepted.MailFrom.EnvelopeFrom}; " +
+               $"{(dkim.Sign ? $"DKIM-sign d={dkim.SigningDomain} s={dkim.Selector}" : "no DKIM signature")}; {strip}.";
     }
 
     /// <summary>

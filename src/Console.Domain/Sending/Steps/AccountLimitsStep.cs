@@ -22,19 +22,26 @@ public sealed class AccountLimitsStep : ISendStep
                 return StepResult.Reject(new SendError(SendErrorKind.AccountSuspended, $"Sending is suspended for account {account.AccountId}."));
         }
 
-        var simulator = message.Recipients.Count(MailboxSimulator.IsSimulator);
-        var charge = new QuotaCharge(message.Recipients.Count - simulator, message.Recipients.Count);
+        var charge = ChargeOf(message);
         var quota = request.DryRun
             ? await context.Ports.Quota.PeekAsync(account.AccountId, request.Region, charge, request.Time, cancellationToken).ConfigureAwait(false)
             : await context.Ports.Quota.TryReserveAsync(account.AccountId, request.Region, charge, request.Time, cancellationToken).ConfigureAwait(false);
         context.Quota = quota;
-        var numbers = $"daily {quota.SentLast24Hours}/{(quota.Max24HourSend < 0 ? "unlimited" : quota.Max24HourSend)}, rate {quota.MaxSendRate}/s, " +
-                      $"this message charges {charge.DailyRecipients} to the quota and {charge.RateRecipients} to the rate";
         return quota.Verdict switch
         {
-            QuotaVerdict.DailyQuotaExceeded => StepResult.Reject(SendError.DailyQuotaExceeded(), $"Daily quota exceeded ({numbers})."),
-            QuotaVerdict.MaxSendRateExceeded => StepResult.Reject(SendError.MaxSendRateExceeded(), $"Maximum send rate exceeded ({numbers})."),
-            _ => StepResult.Continue($"Sending enabled; {(request.DryRun ? "would reserve" : "reserved")}: {numbers}."),
+            QuotaVerdict.DailyQuotaExceeded => StepResult.Reject(SendError.DailyQuotaExceeded(), $"Daily quota exceeded ({Numbers(quota, charge)})."),
+            QuotaVerdict.MaxSendRateExceeded => StepResult.Reject(SendError.MaxSendRateExceeded(), $"Maximum send rate exceeded ({Numbers(quota, charge)})."),
+            _ => StepResult.Continue(static c => $"Sending enabled; {(c.Request.DryRun ? "would reserve" : "reserved")}: {Numbers(c.Quota!, ChargeOf(c.Message!))}."),
         };
     }
+
+    private static QuotaCharge ChargeOf(ParsedMessage message)
+    {
+        var simulator = message.Recipients.Count(MailboxSimulator.IsSimulator);
+        return new QuotaCharge(message.Recipients.Count - simulator, message.Recipients.Count);
+    }
+
+    private static string Numbers(QuotaResult quota, QuotaCharge charge) =>
+        $"daily {quota.SentLast24Hours}/{(quota.Max24HourSend < 0 ? "unlimited" : quota.Max24HourSend)}, rate {quota.MaxSendRate}/s, " +
+        $"this message charges {charge.DailyRecipients} to the quota and {charge.RateRecipients} to the rate";
 }

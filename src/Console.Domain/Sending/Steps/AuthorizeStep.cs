@@ -99,7 +99,7 @@ public sealed class AuthorizeStep : ISendStep
             return StepResult.Reject(SendError.AccessDenied(principal.Arn, denied.Action, denied.IdentityArn), denied.Describe());
         }
 
-        return StepResult.Continue($"{results.Count} check(s) allowed: {string.Join("; ", results.Select(r => $"{r.Action} on {r.IdentityArn}"))}.");
+        return StepResult.Continue(static c => $"{c.Authorizations.Count} check(s) allowed: {string.Join("; ", c.Authorizations.Select(r => $"{r.Action} on {r.IdentityArn}"))}.");
     }
 
     /// <summary>Whose policies are the owner's side for <paramref name="resolved"/>, and why, in one sentence for the trace.</summary>

@@ -163,11 +163,13 @@ public sealed class ParseMessageStep : ISendStep
         {
             ConfigurationSetName = configurationSet,
         };
-        return StepResult.Continue(
-            $"From {from}; Source {source.Address}; Return-Path {feedback ?? "none"}; {recipients.Count} recipient(s); {size} bytes; " +
-            $"SourceArn {sourceArn}; FromArn {fromArn}; ReturnPathArn {returnPathArn}" +
-            (configurationSet is null ? "." : $"; configuration set {configurationSet}."));
+        return StepResult.Continue(static c => Describe(c.Message!));
     }
+
+    private static string Describe(ParsedMessage m) =>
+        $"From {m.From}; Source {m.Source.Address}; Return-Path {m.FeedbackAddress ?? "none"}; {m.Recipients.Count} recipient(s); {m.SizeBytes} bytes; " +
+        $"SourceArn {m.SourceArn}; FromArn {m.FromArn}; ReturnPathArn {m.ReturnPathArn}" +
+        (m.ConfigurationSetName is null ? "." : $"; configuration set {m.ConfigurationSetName}.");
 
     private static ArnChoice Choose(string? parameter, string? header, ArnChoice? fallback)
     {

@@ -38,7 +38,6 @@ public sealed class RecipientDispositionStep : ISendStep
             context.Details.Add(d.SuppressedFor is { } why ? $"{d.Address}: {d.Outcome} ({why})" : $"{d.Address}: {d.Outcome}");
         }
 
-        var counts = dispositions.GroupBy(d => d.Outcome).Select(g => $"{g.Count()} {g.Key}");
-        return StepResult.Continue(string.Join(", ", counts) + ".");
+        return StepResult.Continue(static c => string.Join(", ", c.Accepted!.Recipients.GroupBy(d => d.Outcome).Select(g => $"{g.Count()} {g.Key}")) + ".");
     }
 }

@@ -91,7 +91,7 @@ public sealed class ResolveIdentitiesStep : ISendStep
         }
 
         context.Identities = resolved;
-        return StepResult.Continue(string.Join("; ", resolved.Select(r => $"{string.Join("/", r.Roles)} → {r.Identity.Arn}")) + ".");
+        return StepResult.Continue(static c => string.Join("; ", c.Identities.Select(r => $"{string.Join("/", r.Roles)} → {r.Identity.Arn}")) + ".");
     }
 
     /// <summary>The covering identities that exist but cannot send now, with their status, for the trace.</summary>

@@ -28,6 +28,12 @@ public sealed class ValidateCallerStep : ISendStep
         }
 
         context.SendingAccountId = account;
+        return Done(StepResult.Continue(static c => Describe(c.Request, c.SendingAccountId!)));
+    }
+
+    private static string Describe(SendRequest request, string account)
+    {
+        var caller = request.Caller;
         var kind = caller.Principal.Kind switch
         {
             PrincipalKind.AccountRoot => "account root",
@@ -37,9 +43,8 @@ public sealed class ValidateCallerStep : ISendStep
             _ => "service principal",
         };
         var via = caller.Principal.IsService ? $" for {caller.SourceArn ?? "account " + account}" : "";
-        return Done(StepResult.Continue(
-            $"{kind} {caller.Principal.Arn}{via}; sending account {account}; {request.Api} (API version {request.Api.ApiVersion()}) in {request.Region}; " +
-            $"source IP {caller.SourceIp ?? "none"}; {(caller.SecureTransport ? "TLS" : "no TLS")}."));
+        return $"{kind} {caller.Principal.Arn}{via}; sending account {account}; {request.Api} (API version {request.Api.ApiVersion()}) in {request.Region}; " +
+               $"source IP {caller.SourceIp ?? "none"}; {(caller.SecureTransport ? "TLS" : "no TLS")}.";
     }
 
     private static StepResult Reject(string message) => StepResult.Reject(new SendError(SendErrorKind.InvalidCaller, message));
