@@ -257,8 +257,8 @@ public static class RowInserter
     /// One entity type's INSERT on one connection. On SQLite the statement is also prepared on the native handle and run
     /// with values bound by position (<c>sqlite3_bind_*</c>, <c>sqlite3_step</c>, <c>sqlite3_reset</c>): Microsoft.Data.Sqlite
     /// looks every parameter up by name, and makes a data reader, for every execution, which was a visible part of the
-    /// group commit's CPU (docs/send-performance.md#later-the-same-day-2026-12-03-1500-utc). Columns whose provider type
-    /// the native path does not know use the command.
+    /// group commit's CPU (docs/send-performance.md#evening-2026-12-03-1800-utc-the-group-commits-statements-and-the-traces-sentences).
+    /// An entity type with a column whose provider type the native path does not know uses the command.
     /// </summary>
     private sealed class Insert : IAsyncDisposable
     {

@@ -85,6 +85,8 @@ public sealed class SendAttemptRecordTests(AppFixture app) : IClassFixture<AppFi
         Assert.Equal(SesNotificationJson.Serialize(SendEvents.ForAccepted(outcome.Accepted!)[0]), send.Json); // shown as SES writes it
         AssertNamesNothingTheOtherAccountMayNotSee(attempt);
         Assert.Equal(attempt.Decision, (await app.Get<SendingActivityService>().MessageAsync(app.OwnerA, outcome.MessageId!, Ct)).Value!.Attempt!.Decision);
+        // No configuration set, feedback to the source, the installation's bounce domain: nothing more to keep (docs/storage-and-retention.md#outbox-rows).
+        Assert.Equal(((string?)null, (string?)null, (string?)null), (attempt.ConfigurationSetName, attempt.FeedbackAddress, attempt.MailFromDomain));
     }
 
     [Fact]
@@ -101,6 +103,9 @@ public sealed class SendAttemptRecordTests(AppFixture app) : IClassFixture<AppFi
         Assert.DoesNotContain("OtherPartner", attempt.Explanation, StringComparison.Ordinal);
         Assert.Null(attempt.Mail);
         AssertNamesNothingTheOtherAccountMayNotSee(attempt);
+        // The steps that passed wrote their sentences when the explanation was stored (docs/send-pipeline.md#the-trace).
+        Assert.Contains($"From ceo@{Domain}; Source ceo@{Domain}; Return-Path none; 1 recipient(s);", attempt.Explanation, StringComparison.Ordinal);
+        Assert.Contains("sending account 222222222222; ", attempt.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]
