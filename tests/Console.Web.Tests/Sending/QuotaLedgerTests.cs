@@ -170,6 +170,42 @@ public sealed class QuotaLedgerTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task A_bulk_call_that_fails_before_its_commit_gives_every_reservation_back_and_stores_nothing()
+    {
+        // Quota 2: both entries of one bulk call reserve it; the call fails before its one commit (docs/templates.md#bulk-sending).
+        var sender = await OwnSender.CreateAsync(app, max24: 2, rate: 100, Ct);
+        var caller = new SesConsole.Domain.Sending.SendCaller(SesConsole.Domain.Authorization.RequestPrincipal.ForAccount(
+            SesConsole.Domain.Principals.AccountId.Parse(sender.Account).Value), SourceIp: "127.0.0.1");
+        var sends = new List<(SesConsole.Domain.Sending.SendRequest, SesConsole.Domain.Sending.SendOutcome)>();
+        foreach (var to in new[] { "one@customer.example", "two@customer.example" })
+        {
+            var request = new SesConsole.Domain.Sending.SendRequest(caller, SesConsole.Domain.Sending.SendApi.V2Simple, Region, DateTimeOffset.UtcNow,
+                new SesConsole.Domain.Sending.SimpleContent([to], Subject: "Hello", TextBody: "Body")) { Source = $"news@{sender.Domain}" };
+            var outcome = await app.Get<SesConsole.Domain.Sending.SendPipeline>().RunAsync(request, Ct);
+            Assert.True(outcome.IsAccepted, outcome.Rejection?.Error.Message);
+            sends.Add((request, outcome));
+        }
+
+        using var gone = new CancellationTokenSource();
+        await gone.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => app.Get<AcceptedMessageWriter>().WriteManyAsync(sends, "Bulk test", gone.Token));
+
+        var messageIds = sends.Select(s => s.Item2.MessageId!).ToList();
+        await using (var db = app.Db())
+        {
+            Assert.False(await db.OutboxMessages.AnyAsync(m => messageIds.Contains(m.MessageId), Ct));
+            Assert.False(await db.SendAttempts.AnyAsync(a => a.MessageId != null && messageIds.Contains(a.MessageId), Ct));
+        }
+
+        // Both recipients' quota is free again: two more sends fit in the quota of 2.
+        foreach (var to in new[] { "three@customer.example", "four@customer.example" })
+        {
+            var again = await sender.SendAsync(DateTimeOffset.UtcNow, Ct, to);
+            Assert.True(again.IsAccepted, again.Rejection?.Error.Message);
+        }
+    }
+
+    [Fact]
     public async Task Release_gives_the_recipients_back_and_a_settled_charge_stays()
     {
         var account = await NewAccountAsync(max24: 5, rate: 100);
