@@ -130,13 +130,14 @@ public sealed class AcceptedMessageWriter(
         // A template that could not be rendered: accepted and charged, but no mail — its events say so (docs/templates.md#rendering-failures).
         var renderingFailed = accepted.Content is SimpleContent { RenderingFailure: not null };
         var outboxRows = 0;
-        if (accepted.TransportRecipients.Count > 0 && !renderingFailed)
+        var transport = accepted.TransportRecipients; // a new list on every read
+        if (transport.Count > 0 && !renderingFailed)
         {
             outboxRows = 1;
             rows.Add(new OutboxMessageEntity
             {
                 Id = Guid.CreateVersion7(now), MessageId = accepted.MessageId, AccountId = accepted.SendingAccountId, SourceArn = accepted.SourceArn,
-                EnvelopeFrom = accepted.MailFrom.EnvelopeFrom, Recipients = string.Join(',', accepted.TransportRecipients),
+                EnvelopeFrom = accepted.MailFrom.EnvelopeFrom, Recipients = string.Join(',', transport),
                 Mime = built = await mime.BuildAsync(accepted, ct), CreatedAt = accepted.Timestamp, NextAttemptAt = accepted.Timestamp,
                 ConfigurationSetName = accepted.ConfigurationSetName, FeedbackAddress = accepted.FeedbackForwardingAddress,
             });
