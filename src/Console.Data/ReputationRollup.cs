@@ -165,11 +165,11 @@ public static class ReputationRollup
     private static async Task UpsertAsync(ConsoleDbContext db, DbConnection connection, DbTransaction? transaction, Dictionary<Type, DbCommand>? prepared,
         Type table, string[] keys, string[] fixedColumns, IReadOnlyList<ReputationDelta> deltas, Func<ReputationDelta, object[]> keyValues, CancellationToken ct)
     {
+        var plan = Plan(db, table, keys, fixedColumns);
         DbCommand? command = null;
         var owned = prepared is null || !prepared.TryGetValue(table, out command);
         if (command is null)
         {
-            var plan = Plan(db, table, keys, fixedColumns);
             command = connection.CreateCommand();
             command.CommandText = plan.Sql;
             foreach (var parameterName in plan.Parameters)
@@ -189,13 +189,12 @@ public static class ReputationRollup
         try
         {
             command.Transaction = transaction;
-            var toProvider = Plan(db, table, keys, fixedColumns).ToProvider;
             foreach (var delta in deltas)
             {
                 object[] values = [.. keyValues(delta), delta.Sent, delta.Delivered, delta.HardBounces, delta.SoftBounces, delta.Complaints, delta.ComplaintEligible, delta.Suppressed];
                 for (var i = 0; i < values.Length; i++)
                 {
-                    command.Parameters[i].Value = toProvider[i](values[i]);
+                    command.Parameters[i].Value = plan.ToProvider[i](values[i]);
                 }
 
                 await command.ExecuteNonQueryAsync(ct);

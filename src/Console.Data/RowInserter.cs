@@ -363,8 +363,7 @@ public static class RowInserter
 
         private void ExecuteNative(SQLitePCL.sqlite3_stmt statement, object row)
         {
-            SQLitePCL.raw.sqlite3_reset(statement);
-            SQLitePCL.raw.sqlite3_clear_bindings(statement);
+            // Every column is bound below (nulls too), and the statement is reset after each step, failed or not.
             for (var i = 0; i < _columns.Length; i++)
             {
                 var (property, getter, isKey, _, toProvider, kind) = _columns[i];

@@ -37,6 +37,13 @@ public sealed class AcceptStep : ISendStep
         return true;
     }
 
+    /// <summary>
+    /// The domain of a return address without a verified custom MAIL FROM domain: the installation's bounce domain
+    /// (<paramref name="returnPathDomain"/>), else <c>{region}.{defaultMailFromDomain}</c> (docs/reputation.md#return-addresses-verp).
+    /// </summary>
+    public static string BounceDomain(string? returnPathDomain, string region, string defaultMailFromDomain) =>
+        returnPathDomain is { Length: > 0 } own ? own : $"{region}.{defaultMailFromDomain}";
+
     public async ValueTask<StepResult> RunAsync(SendContext context, CancellationToken cancellationToken)
     {
         var message = context.Message ?? throw new InvalidOperationException("Step 2 (message) must run first.");
@@ -49,7 +56,7 @@ public sealed class AcceptStep : ISendStep
         var messageId = NewMessageId(request.Time, options.NewGuid());
         var defaultDomain = $"{request.Region}.{options.DefaultMailFromDomain}";
         var returnAddresses = context.Ports.ReturnAddresses;
-        var bounceDomain = returnAddresses.ReturnPathDomain is { Length: > 0 } own ? own : defaultDomain;
+        var bounceDomain = BounceDomain(returnAddresses.ReturnPathDomain, request.Region, options.DefaultMailFromDomain);
         var returnLocalPart = await returnAddresses.LocalPartAsync(messageId, cancellationToken);
 
         var covering = from.OwnerIdentities.Where(i => IdentityCoverage.Covers(i.Name, from.Address)).ToArray();

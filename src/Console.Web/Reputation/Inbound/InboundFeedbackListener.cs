@@ -6,6 +6,7 @@ using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Identities;
 using SesConsole.Domain.Sending;
+using SesConsole.Domain.Sending.Steps;
 using SesConsole.Web.Features.Smtp;
 using SesConsole.Web.Sending;
 using SmtpServer;
@@ -116,15 +117,11 @@ public sealed class InboundFeedbackListener(
     }
 
     /// <summary>The domain of the return address <paramref name="attempt"/>'s message was sent with (AcceptStep's MAIL FROM plan).</summary>
-    private string? BounceDomainOf(SendAttemptEntity attempt)
-    {
-        if ((attempt.MailFromDomain ?? returnAddresses.ReturnPathDomain) is { } domain)
-        {
-            return domain;
-        }
-
-        return IdentityArn.Parse(attempt.IdentityArn) is { IsSuccess: true, Value: var arn } ? $"{arn.Region}.{pipeline.Value.DefaultMailFromDomain}" : null;
-    }
+    private string? BounceDomainOf(SendAttemptEntity attempt) =>
+        attempt.MailFromDomain
+        ?? (IdentityArn.Parse(attempt.IdentityArn) is { IsSuccess: true, Value: var arn }
+            ? AcceptStep.BounceDomain(returnAddresses.ReturnPathDomain, arn.Region, pipeline.Value.DefaultMailFromDomain)
+            : null);
 
     private async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken ct)
     {
