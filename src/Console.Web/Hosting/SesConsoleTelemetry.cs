@@ -194,6 +194,9 @@ public sealed class ConsoleMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = CommitBuckets });
         GroupCommitSize = meter.CreateHistogram<int>("sesconsole.group_commit.size", "{write}",
             "The writes (one per accepted message, bulk call or delivery record) one group-commit transaction made durable together.");
+        SendStoreDuration = meter.CreateHistogram("sesconsole.send.store.duration", "s",
+            "How long an accepted send waited for its rows to be durable: the group commit it joined, the one ahead of it and the hand-back to its request.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = CommitBuckets });
         meter.CreateObservableGauge("sesconsole.outbox.backlog", ObserveBacklog, "{message}", "Accepted messages not yet delivered (pending in the outbox).");
     }
 
@@ -212,6 +215,13 @@ public sealed class ConsoleMetrics
 
     /// <summary>Per group-commit transaction: how many callers' writes it carried.</summary>
     public Histogram<int> GroupCommitSize { get; }
+
+    /// <summary>
+    /// Per accepted send (not bulk): from its accepted outcome to its rows being durable, as its caller waited
+    /// (docs/observability.md#metrics). Next to <see cref="GroupCommitDuration"/> it shows how much of a request is the
+    /// wait for the commit ahead of it (docs/send-performance.md#where-a-request-waits).
+    /// </summary>
+    public Histogram<double> SendStoreDuration { get; }
 
     /// <summary>Counts one send that was not a dry run: <see cref="Sends"/> and, when accepted, <see cref="RecipientsCharged"/>.</summary>
     public void RecordSend(SendRequest request, SendOutcome outcome)

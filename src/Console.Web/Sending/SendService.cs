@@ -64,7 +64,12 @@ public sealed class SendService(
 
             if (outcome.IsAccepted)
             {
+                var storing = Stopwatch.GetTimestamp();
                 await acceptedMessages.WriteAsync(request, api, outcome, ct);
+                if (metrics?.SendStoreDuration.Enabled == true)
+                {
+                    metrics.SendStoreDuration.Record(Stopwatch.GetElapsedTime(storing).TotalSeconds);
+                }
             }
             else
             {

@@ -83,6 +83,10 @@ public sealed class SendTelemetryTests(SesApiServer api) : IClassFixture<SesApiS
         var commit = Assert.Single(telemetry.Measurements("sesconsole.group_commit.size"), m => (string?)m.Tags["sesconsole.group_commit.kind"] == "sends");
         Assert.Equal(1, commit.Value);
         Assert.Contains(telemetry.Measurements("sesconsole.group_commit.duration"), m => (string?)m.Tags["sesconsole.group_commit.kind"] == "sends" && m.Value > 0);
+        // The request waited for that commit: at least as long as the commit itself took.
+        var stored = Assert.Single(telemetry.Measurements("sesconsole.send.store.duration"));
+        Assert.True(stored.Value >= telemetry.Measurements("sesconsole.group_commit.duration").Where(m => (string?)m.Tags["sesconsole.group_commit.kind"] == "sends").Min(m => m.Value),
+            $"store {stored.Value} s is shorter than the commit it waited for");
 
         // The background worker delivers it to the local sink: one "delivered" and one latency.
         await api.Server.App.Services.DeliveredAsync(messageId, Ct);
