@@ -21,24 +21,23 @@ trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 start_console() { # name port bin env...
   local name=$1 port=$2 bin=$3; shift 3
   mkdir -p "$work/$name"
-  (cd "$bin" && env ASPNETCORE_ENVIRONMENT=Production "$@" dotnet "$bin/Console.Web.dll" --urls "http://127.0.0.1:$port" \
+  (cd "$bin" && exec env ASPNETCORE_ENVIRONMENT=Production "$@" dotnet "$bin/Console.Web.dll" --urls "http://127.0.0.1:$port" \
     --data-dir "$work/$name" --provision "$here/provision.jsonc" --Mail:PickupDirectory=pickup >"$work/$name.log" 2>&1) &
   local pid=$!
   pids+=("$pid")
   for _ in $(seq 1 180); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 1; done
   CONSOLE_URL="http://127.0.0.1:$port" PICKUP_DIR="$work/$name/pickup" node "$here/setup.mjs" >/dev/null
-  # the dotnet process itself (the subshell's child), for its CPU
-  echo "$(pgrep -P "$pid" -f Console.Web.dll || echo "$pid")" >"$work/$name.pid"
+  echo "$pid" >"$work/$name.pid" # the dotnet process itself (exec), for its CPU and the cleanup
 }
 
 # shellcheck disable=SC2086
 start_console a 5390 "${A_BIN:-$default_bin}" ${A_ENV:-}
 # shellcheck disable=SC2086
 start_console b 5392 "${B_BIN:-$default_bin}" ${B_ENV:-}
-(cd "$work" && node "$here/node_modules/aws-ses-v2-local/dist/cli.js" --port 5391 >"$work/peer.log" 2>&1) &
+(cd "$work" && exec node "$here/node_modules/aws-ses-v2-local/dist/cli.js" --port 5391 >"$work/peer.log" 2>&1) &
 pids+=($!)
+echo "$!" >"$work/p.pid"
 sleep 2
-echo "$(pgrep -f 'aws-ses-v2-local/dist/cli.js --port 5391' | head -1)" >"$work/p.pid"
 
 run() { # port pidfile warmup -> "accepted/s p50 p99 cpu-ms-per-message"
   TARGET_URL="http://127.0.0.1:$1" SERVER_PID=$(cat "$2") WARMUP=$3 node "$here/load.mjs" 2>/dev/null | tr -d '\n ' |
