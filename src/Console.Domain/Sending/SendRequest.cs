@@ -66,6 +66,9 @@ public sealed record SimpleContent(
     /// like any other; once accepted it becomes a Rendering Failure event and no mail (docs/templates.md#rendering-failures).
     /// </summary>
     public string? RenderingFailure { get; init; }
+
+    /// <summary>Custom headers added to the message as given, checked by <see cref="MessageHeaderRules"/> (docs/ses-behaviour.md#custom-headers).</summary>
+    public IReadOnlyList<RawHeader> Headers { get; init; } = [];
 }
 
 /// <summary>A raw RFC 5322 message, parsed in step 2 through <see cref="IMimeParser"/>.</summary>

@@ -1,5 +1,12 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SesConsole.Data;
+using SesConsole.Domain.Identities;
+using SesConsole.Web.Features.Iam;
+using SesConsole.Web.Features.Identities;
+using SesConsole.Web.Features.Principals;
 
 namespace SesConsole.Web.Tests.Shared;
 
@@ -38,6 +45,26 @@ public sealed class KestrelConsoleAppFactory : IAsyncDisposable
     {
         App.StartServer();
         BaseUrl = App.ClientOptions.BaseAddress.ToString().TrimEnd('/');
+    }
+
+    /// <summary>
+    /// Account 111111111111's root with an access key and the verified email identity <paramref name="email"/> in us-east-1:
+    /// the environment tests/sdk-client's send scripts read (SES_ENDPOINT, SES_REGION, SES_KEY, SES_SECRET, SES_FROM_ARN, SES_FROM).
+    /// </summary>
+    public async Task<Dictionary<string, string>> VerifiedSenderAsync(string email, CancellationToken ct)
+    {
+        var owner = new Caller("sdk", "owner@example.com", "111111111111", null, "arn:aws:iam::111111111111:root", false);
+        using var scope = App.Services.CreateScope();
+        var key = (await scope.ServiceProvider.GetRequiredService<AccessKeysService>().CreateAsync(owner, null, ct)).Value!;
+        await scope.ServiceProvider.GetRequiredService<IdentitiesService>().CreateEmailAsync(owner, "us-east-1", email, new Uri(BaseUrl + "/"), ct);
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync(ct);
+        await db.SendingIdentities.Where(i => i.Name == email)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.VerificationStatus, VerificationStatus.Success), ct);
+        return new()
+        {
+            ["SES_ENDPOINT"] = BaseUrl, ["SES_REGION"] = "us-east-1", ["SES_KEY"] = key.Id, ["SES_SECRET"] = key.Secret,
+            ["SES_FROM_ARN"] = $"arn:aws:ses:us-east-1:111111111111:identity/{email}", ["SES_FROM"] = email,
+        };
     }
 
     /// <summary>Runs a script of tests/sdk-client with node and returns its standard output (the script prints JSON).</summary>

@@ -7,6 +7,7 @@ namespace SesConsole.Domain.Sending.Steps;
 /// <list type="bullet">
 /// <item>Raw messages are parsed through <see cref="IMimeParser"/>; Source defaults to the From header.</item>
 /// <item>1–50 recipients (Destinations, else To+Cc+Bcc), each 7-bit ASCII with a punycode domain; size ≤ the maximum.</item>
+/// <item>A structured message's custom headers pass <see cref="MessageHeaderRules"/> (docs/ses-behaviour.md#custom-headers).</item>
 /// <item>ARNs: the parameter wins over the header; the first header of a name wins; FromArn and ReturnPathArn default to
 /// SourceArn (docs/ses-behaviour.md#arns-in-requests); a v2 <c>FromEmailAddressIdentityArn</c> also stands for SourceArn (docs/ses-behaviour.md#arns-in-requests).</item>
 /// <item><c>ses:FromAddress</c> is the From header's bare address, else Source's; <c>ses:FeedbackAddress</c> is the
@@ -47,7 +48,13 @@ public sealed class ParseMessageStep : ISendStep
                 headerRecipients = [.. raw.To, .. raw.Cc, .. raw.Bcc];
                 break;
             case SimpleContent simple:
-                size = Utf8(simple.Subject) + Utf8(simple.TextBody) + Utf8(simple.HtmlBody) + Utf8(simple.TemplateData);
+                if (MessageHeaderRules.Check(simple.Headers) is { } badHeader)
+                {
+                    return Invalid(badHeader);
+                }
+
+                size = Utf8(simple.Subject) + Utf8(simple.TextBody) + Utf8(simple.HtmlBody) + Utf8(simple.TemplateData)
+                    + simple.Headers.Sum(h => h.Name.Length + h.Value.Length + 4L); // "Name: Value\r\n", ASCII
                 headerRecipients = [.. simple.To, .. simple.Cc ?? [], .. simple.Bcc ?? []];
                 break;
             default:

@@ -11,6 +11,9 @@ public sealed record SendTemplateMember
 
     /// <summary>An inline template: rendered as given, never stored.</summary>
     public SendTemplateContentMember? TemplateContent { get; init; }
+
+    /// <summary>Custom headers added to every message sent with it (docs/ses-behaviour.md#custom-headers).</summary>
+    public List<MessageHeaderMember?>? Headers { get; init; }
 }
 
 public sealed record SendTemplateContentMember
@@ -56,6 +59,9 @@ public sealed record BulkEmailEntryMember
     public List<MessageTagMember?>? ReplacementTags { get; init; }
 
     public ReplacementEmailContentMember? ReplacementEmailContent { get; init; }
+
+    /// <summary>This entry's custom headers: each replaces the template's headers of its name (docs/ses-behaviour.md#custom-headers).</summary>
+    public List<MessageHeaderMember?>? ReplacementHeaders { get; init; }
 }
 
 public sealed record ReplacementEmailContentMember

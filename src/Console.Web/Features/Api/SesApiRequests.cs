@@ -159,6 +159,17 @@ public sealed record SimpleContentMember
     public TextMember? Subject { get; init; }
 
     public BodyMember? Body { get; init; }
+
+    /// <summary>Custom headers added to the message (docs/ses-behaviour.md#custom-headers).</summary>
+    public List<MessageHeaderMember?>? Headers { get; init; }
+}
+
+/// <summary>One custom header (<c>MessageHeader</c>): its name and value.</summary>
+public sealed record MessageHeaderMember
+{
+    public string? Name { get; init; }
+
+    public string? Value { get; init; }
 }
 
 public sealed record BodyMember

@@ -47,11 +47,11 @@ public static class SesApiSendEndpoints
         else if (content?.Simple is { } simple)
         {
             (apiKind, sendContent) = (SendApi.V2Simple, new SimpleContent(to, cc, bcc,
-                simple.Subject?.Data, simple.Body?.Text?.Data, simple.Body?.Html?.Data, Strings(body.ReplyToAddresses)));
+                simple.Subject?.Data, simple.Body?.Text?.Data, simple.Body?.Html?.Data, Strings(body.ReplyToAddresses)) { Headers = Headers(simple.Headers) });
         }
-        else if (content?.Template is not null)
+        else if (content?.Template is { } template)
         {
-            (apiKind, sendContent) = (SendApi.V2Template, new SimpleContent(to, cc, bcc, ReplyTo: Strings(body.ReplyToAddresses)));
+            (apiKind, sendContent) = (SendApi.V2Template, new SimpleContent(to, cc, bcc, ReplyTo: Strings(body.ReplyToAddresses)) { Headers = Headers(template.Headers) });
         }
         else
         {
@@ -141,9 +141,9 @@ public static class SesApiSendEndpoints
 
         var entries = (body.BulkEmailEntries ?? []).Select(e => new BulkDestination(
             Strings(e?.Destination?.ToAddresses), Strings(e?.Destination?.CcAddresses), Strings(e?.Destination?.BccAddresses),
-            e?.ReplacementEmailContent?.ReplacementTemplate?.ReplacementTemplateData, Tags(e?.ReplacementTags))).ToList();
+            e?.ReplacementEmailContent?.ReplacementTemplate?.ReplacementTemplateData, Tags(e?.ReplacementTags)) { ReplacementHeaders = Headers(e?.ReplacementHeaders) }).ToList();
         var fromArn = body.FromEmailAddressIdentityArn;
-        var request = await RequestAsync(api, sender, time, SendApi.V2Bulk, new SimpleContent([], ReplyTo: Strings(body.ReplyToAddresses))) with
+        var request = await RequestAsync(api, sender, time, SendApi.V2Bulk, new SimpleContent([], ReplyTo: Strings(body.ReplyToAddresses)) { Headers = Headers(templateMember.Headers) }) with
         {
             Source = body.FromEmailAddress,
             SourceArn = fromArn,
@@ -288,6 +288,10 @@ public static class SesApiSendEndpoints
     }
 
     private static List<string> Strings(List<string?>? values) => values is null ? [] : [.. values.OfType<string>()];
+
+    /// <summary>The v2 <c>MessageHeader</c> list as given; a missing name or value is checked as empty (docs/ses-behaviour.md#custom-headers).</summary>
+    private static List<RawHeader> Headers(List<MessageHeaderMember?>? headers) =>
+        headers is null ? [] : [.. headers.Select(h => new RawHeader(h?.Name ?? "", h?.Value ?? ""))];
 
     private static readonly JsonSerializerOptions OmitNulls = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 

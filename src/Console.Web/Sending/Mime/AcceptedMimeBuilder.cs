@@ -35,6 +35,10 @@ public sealed class AcceptedMimeBuilder(IDbContextFactory<ConsoleDbContext> dbFa
             message.Cc.AddRange((simple.Cc ?? []).Select(MailboxAddress.Parse));
             message.ReplyTo.AddRange((simple.ReplyTo ?? []).Select(MailboxAddress.Parse));
             message.Body = new BodyBuilder { TextBody = simple.TextBody, HtmlBody = simple.HtmlBody }.ToMessageBody();
+            foreach (var (name, value) in simple.Headers)
+            {
+                message.Headers.Add(name, value); // checked by MessageHeaderRules in the pipeline (docs/ses-behaviour.md#custom-headers)
+            }
         }
 
         foreach (var header in accepted.HeadersToSet)

@@ -77,7 +77,11 @@ public sealed record BulkDestination(
     IReadOnlyList<string>? Cc = null,
     IReadOnlyList<string>? Bcc = null,
     string? ReplacementTemplateData = null,
-    IReadOnlyDictionary<string, string>? ReplacementTags = null);
+    IReadOnlyDictionary<string, string>? ReplacementTags = null)
+{
+    /// <summary>This entry's custom headers, on top of the shared content's (<see cref="MessageHeaderRules.Merge"/>).</summary>
+    public IReadOnlyList<RawHeader> ReplacementHeaders { get; init; } = [];
+}
 
 /// <summary>One entry's result: its status, the MessageId of an accepted message, else the error sentence.</summary>
 public sealed record BulkEntryResult(BulkEntryStatus Status, string? MessageId, string? Error)
@@ -224,7 +228,10 @@ public sealed class TemplatedSender(EmailTemplateStore templates, TemplateRender
                 continue;
             }
 
-            var content = new SimpleContent(entry.To, entry.Cc, entry.Bcc, ReplyTo: shared.ReplyTo);
+            var content = new SimpleContent(entry.To, entry.Cc, entry.Bcc, ReplyTo: shared.ReplyTo)
+            {
+                Headers = MessageHeaderRules.Merge(shared.Headers, entry.ReplacementHeaders),
+            };
             requests.Add(request with { Content = Apply(content, template.Name, data, rendered), Tags = MergeTags(request.Tags, entry.ReplacementTags) });
             positions.Add(i);
         }
