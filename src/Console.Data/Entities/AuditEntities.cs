@@ -61,6 +61,9 @@ public static class AuditKinds
     public const string PolicyPut = "policy.put";
     public const string PolicyRenamed = "policy.renamed";
     public const string PolicyDeleted = "policy.deleted";
+    public const string TemplateCreated = "template.created";
+    public const string TemplateUpdated = "template.updated";
+    public const string TemplateDeleted = "template.deleted";
     public const string IamUserCreated = "iam.user.created";
     public const string IamUserDeleted = "iam.user.deleted";
     public const string IamRoleCreated = "iam.role.created";
@@ -89,6 +92,7 @@ public static class AuditKinds
     [
         IdentityCreated, IdentityDeleted, IdentityVerification, IdentityDkim, IdentityMailFrom, IdentityNotifications, IdentityConfigurationSet,
         PolicyPut, PolicyRenamed, PolicyDeleted,
+        TemplateCreated, TemplateUpdated, TemplateDeleted,
         IamUserCreated, IamUserDeleted, IamRoleCreated, IamRoleDeleted, IamRoleUpdated, IamRoleTrust, IamPolicyPut, IamPolicyDeleted, IamConsoleAccess,
         AccessKeyCreated, AccessKeyUpdated, AccessKeyDeleted,
         AccountSettings, AccountEnforcement,

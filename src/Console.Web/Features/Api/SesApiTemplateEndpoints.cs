@@ -31,7 +31,7 @@ public static class SesApiTemplateEndpoints
 
     private static readonly Error NoAccount = new("auth.no_account", "This sign-in does not belong to an account, so it has no email templates.");
 
-    public static async Task<IResult> V2CreateAsync(SesApiRequest<CreateEmailTemplateRequest> api, EmailTemplateStore store, TemplateRenderer renderer)
+    public static async Task<IResult> V2CreateAsync(SesApiRequest<CreateEmailTemplateRequest> api, EmailTemplateStore store, TemplateRenderer renderer, Audit.AuditActor actor)
     {
         ArgumentNullException.ThrowIfNull(api);
         var request = api.Body;
@@ -51,7 +51,7 @@ public static class SesApiTemplateEndpoints
             return api.Error(invalid);
         }
 
-        var created = await store.CreateAsync(api.Caller.AccountId!, api.Region, template, api.Aborted);
+        var created = await store.CreateAsync(api.Caller, actor, api.Region, template, api.Aborted);
         return created.IsSuccess ? Results.Json(new { }, PascalCase) : api.Error(created.Error);
     }
 
@@ -73,7 +73,7 @@ public static class SesApiTemplateEndpoints
         }, PascalCase);
     }
 
-    public static async Task<IResult> V2UpdateAsync(SesApiRequest<UpdateEmailTemplateRequest> api, EmailTemplateStore store, TemplateRenderer renderer, string name)
+    public static async Task<IResult> V2UpdateAsync(SesApiRequest<UpdateEmailTemplateRequest> api, EmailTemplateStore store, TemplateRenderer renderer, Audit.AuditActor actor, string name)
     {
         ArgumentNullException.ThrowIfNull(api);
         if (CheckWriter(api.Caller) is { } denied)
@@ -92,12 +92,12 @@ public static class SesApiTemplateEndpoints
             return api.Error(invalid);
         }
 
-        var updated = await store.UpdateAsync(api.Caller.AccountId!, api.Region, template, api.Aborted);
+        var updated = await store.UpdateAsync(api.Caller, actor, api.Region, template, api.Aborted);
         return updated.IsSuccess ? Results.Json(new { }, PascalCase) : api.Error(updated.Error);
     }
 
     /// <summary>DeleteEmailTemplate: <c>NotFoundException</c> for a name the account does not have (the sesv2 model declares it).</summary>
-    public static async Task<IResult> V2DeleteAsync(SesApiRequest api, EmailTemplateStore store, string name)
+    public static async Task<IResult> V2DeleteAsync(SesApiRequest api, EmailTemplateStore store, Audit.AuditActor actor, string name)
     {
         ArgumentNullException.ThrowIfNull(api);
         if (CheckWriter(api.Caller) is { } denied)
@@ -105,7 +105,7 @@ public static class SesApiTemplateEndpoints
             return api.Error(denied);
         }
 
-        return await store.DeleteAsync(api.Caller.AccountId!, api.Region, name, api.Aborted)
+        return await store.DeleteAsync(api.Caller, actor, api.Region, name, api.Aborted)
             ? Results.Json(new { }, PascalCase)
             : api.Error(EmailTemplateStore.DoesNotExist(name));
     }
@@ -159,7 +159,7 @@ public static class SesApiTemplateEndpoints
             : api.Error(RenderError(rendering.Error!));
     }
 
-    public static async Task<IResult> V1CreateAsync(V1Request request, EmailTemplateStore store, TemplateRenderer renderer)
+    public static async Task<IResult> V1CreateAsync(V1Request request, EmailTemplateStore store, TemplateRenderer renderer, Audit.AuditActor actor)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (CheckWriter(request.Caller) is { } denied)
@@ -173,7 +173,7 @@ public static class SesApiTemplateEndpoints
             return request.Error(invalid);
         }
 
-        var created = await store.CreateAsync(request.Caller.AccountId!, request.Region, template, request.Aborted);
+        var created = await store.CreateAsync(request.Caller, actor, request.Region, template, request.Aborted);
         return created.IsSuccess ? request.Result("") : request.Error(created.Error);
     }
 
@@ -195,7 +195,7 @@ public static class SesApiTemplateEndpoints
         return request.Result(body.Append("</Template>").ToString());
     }
 
-    public static async Task<IResult> V1UpdateAsync(V1Request request, EmailTemplateStore store, TemplateRenderer renderer)
+    public static async Task<IResult> V1UpdateAsync(V1Request request, EmailTemplateStore store, TemplateRenderer renderer, Audit.AuditActor actor)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (CheckWriter(request.Caller) is { } denied)
@@ -209,12 +209,12 @@ public static class SesApiTemplateEndpoints
             return request.Error(invalid);
         }
 
-        var updated = await store.UpdateAsync(request.Caller.AccountId!, request.Region, template, request.Aborted);
+        var updated = await store.UpdateAsync(request.Caller, actor, request.Region, template, request.Aborted);
         return updated.IsSuccess ? request.Result("") : request.Error(updated.Error);
     }
 
     /// <summary>DeleteTemplate succeeds for a name the account does not have, as SES's does (its v1 model declares no error for it).</summary>
-    public static async Task<IResult> V1DeleteAsync(V1Request request, EmailTemplateStore store)
+    public static async Task<IResult> V1DeleteAsync(V1Request request, EmailTemplateStore store, Audit.AuditActor actor)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (CheckWriter(request.Caller) is { } denied)
@@ -227,7 +227,7 @@ public static class SesApiTemplateEndpoints
             return request.Error(new Error("InvalidParameterValue", "TemplateName is required."));
         }
 
-        await store.DeleteAsync(request.Caller.AccountId!, request.Region, request.Field("TemplateName")!, request.Aborted);
+        await store.DeleteAsync(request.Caller, actor, request.Region, request.Field("TemplateName")!, request.Aborted);
         return request.Result("");
     }
 

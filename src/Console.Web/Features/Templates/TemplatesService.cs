@@ -16,7 +16,7 @@ public sealed record TemplateRow(string Name, DateTimeOffset CreatedAt, DateTime
 /// a user never sees or touches another account's templates whatever name is typed. Any member of the account may look
 /// and test-render; only the root changes them, as with configuration sets.
 /// </summary>
-public sealed class TemplatesService(EmailTemplateStore store, TemplateRenderer renderer)
+public sealed class TemplatesService(EmailTemplateStore store, TemplateRenderer renderer, Audit.AuditActor actor)
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -72,8 +72,8 @@ public sealed class TemplatesService(EmailTemplateStore store, TemplateRenderer 
         }
 
         return isNew
-            ? await store.CreateAsync(caller.AccountId!, region, template, ct)
-            : await store.UpdateAsync(caller.AccountId!, region, template, ct);
+            ? await store.CreateAsync(caller, actor, region, template, ct)
+            : await store.UpdateAsync(caller, actor, region, template, ct);
     }
 
     public async Task<Result> DeleteAsync(Caller caller, string region, string name, CancellationToken ct = default)
@@ -83,7 +83,7 @@ public sealed class TemplatesService(EmailTemplateStore store, TemplateRenderer 
             return caller.AccountId is null ? NoAccount : RootOnly;
         }
 
-        return await store.DeleteAsync(caller.AccountId!, region, name, ct) ? Result.Success() : NotFound(name, region);
+        return await store.DeleteAsync(caller, actor, region, name, ct) ? Result.Success() : NotFound(name, region);
     }
 
     /// <summary>

@@ -4,6 +4,9 @@ using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Templates;
 
+using SesConsole.Web.Features.Audit;
+using SesConsole.Web.Features.Principals;
+
 namespace SesConsole.Web.Sending.Templates;
 
 /// <summary>A stored template with its account, region, version and times.</summary>
@@ -23,9 +26,12 @@ public sealed class EmailTemplateStore(IDbContextFactory<ConsoleDbContext> dbFac
     public async Task<StoredTemplate?> FindAsync(string account, string region, string name, CancellationToken ct) =>
         await cache.GetAsync(SendingData.ConfigurationSets, new Key(account, region, name), LoadAsync, ct);
 
-    public async Task<Result<StoredTemplate>> CreateAsync(string account, string region, EmailTemplate template, CancellationToken ct)
+    /// <summary>Creates <paramref name="template"/> in <paramref name="caller"/>'s account, with its audit entry in the same commit (docs/audit-log.md#what-is-recorded).</summary>
+    public async Task<Result<StoredTemplate>> CreateAsync(Caller caller, AuditActor actor, string region, EmailTemplate template, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(template);
+        var account = caller.AccountId!;
         if (Invalid(template) is { } invalid)
         {
             return invalid;
@@ -49,6 +55,8 @@ public sealed class EmailTemplateStore(IDbContextFactory<ConsoleDbContext> dbFac
             Subject = template.Subject, Text = template.Text, Html = template.Html, Version = 1, CreatedAt = now, UpdatedAt = now,
         };
         db.EmailTemplates.Add(row);
+        AuditTrail.Write(db, actor, caller, new AuditChange(account, region, AuditKinds.TemplateCreated, template.Name,
+            $"Created email template {template.Name}.", null, AuditState(row)), now);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -61,9 +69,12 @@ public sealed class EmailTemplateStore(IDbContextFactory<ConsoleDbContext> dbFac
         return ToStored(row);
     }
 
-    public async Task<Result<StoredTemplate>> UpdateAsync(string account, string region, EmailTemplate template, CancellationToken ct)
+    /// <summary>Replaces the parts of the template of <paramref name="template"/>'s name, with its audit entry in the same commit.</summary>
+    public async Task<Result<StoredTemplate>> UpdateAsync(Caller caller, AuditActor actor, string region, EmailTemplate template, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(template);
+        var account = caller.AccountId!;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.EmailTemplates.SingleOrDefaultAsync(t => t.AccountId == account && t.Region == region && t.Name == template.Name, ct);
         if (row is null)
@@ -76,16 +87,21 @@ public sealed class EmailTemplateStore(IDbContextFactory<ConsoleDbContext> dbFac
             return invalid;
         }
 
+        var before = AuditState(row);
         (row.Subject, row.Text, row.Html) = (template.Subject, template.Text, template.Html);
         row.Version++;
         row.UpdatedAt = time.GetUtcNow();
+        AuditTrail.Write(db, actor, caller, new AuditChange(account, region, AuditKinds.TemplateUpdated, template.Name,
+            $"Updated email template {template.Name} (version {row.Version}).", before, AuditState(row)), row.UpdatedAt);
         await db.SaveChangesAsync(ct);
         return ToStored(row);
     }
 
     /// <returns><see langword="false"/> when the account had no such template.</returns>
-    public async Task<bool> DeleteAsync(string account, string region, string name, CancellationToken ct)
+    public async Task<bool> DeleteAsync(Caller caller, AuditActor actor, string region, string name, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(caller);
+        var account = caller.AccountId!;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await db.EmailTemplates.SingleOrDefaultAsync(t => t.AccountId == account && t.Region == region && t.Name == name, ct);
         if (row is null)
@@ -94,9 +110,14 @@ public sealed class EmailTemplateStore(IDbContextFactory<ConsoleDbContext> dbFac
         }
 
         db.EmailTemplates.Remove(row); // through the change tracker, so the read cache hears of it
+        AuditTrail.Write(db, actor, caller, new AuditChange(account, region, AuditKinds.TemplateDeleted, name,
+            $"Deleted email template {name}.", AuditState(row), null), time.GetUtcNow());
         await db.SaveChangesAsync(ct);
         return true;
     }
+
+    /// <summary>A template's audited state: its parts as stored and its version.</summary>
+    private static string AuditState(EmailTemplateEntity row) => AuditTrail.Json(new { row.Name, row.Subject, row.Text, row.Html, row.Version });
 
     /// <summary>Templates by name (ordinal), <paramref name="pageSize"/> at a time; the token is the last name of the page.</summary>
     public async Task<TemplatePage> ListAsync(string account, string region, int pageSize, string? nextToken, CancellationToken ct)

@@ -37,6 +37,31 @@ public sealed class AuditApiTests(SesApiServer api) : IClassFixture<SesApiServer
         Assert.All(entries, e => Assert.DoesNotContain(api.KeyA.Secret, e.Summary + e.After + e.Credential, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Template_changes_through_v2_and_v1_are_recorded_with_their_parts_before_and_after_and_a_refused_one_is_not()
+    {
+        var created = await api.A.V2Async(HttpMethod.Post, "/v2/email/templates",
+            """{"TemplateName":"audit-welcome","TemplateContent":{"Subject":"Hi {{name}}","Text":"One"}}""");
+        var updated = await api.A.V2Async(HttpMethod.Put, "/v2/email/templates/audit-welcome",
+            """{"TemplateContent":{"Subject":"Hello {{name}}","Text":"Two"}}""");
+        var refused = await api.A.V2Async(HttpMethod.Put, "/v2/email/templates/audit-welcome",
+            """{"TemplateContent":{"Subject":"{{#if x}}","Text":"Three"}}""");
+        var deleted = await api.A.V1Async(("Action", "DeleteTemplate"), ("TemplateName", "audit-welcome"));
+
+        Assert.Equal((200, 200, 400, 200), (created.Status, updated.Status, refused.Status, deleted.Status));
+        var entries = await EntriesAsync("audit-welcome");
+        Assert.Equal([AuditKinds.TemplateCreated, AuditKinds.TemplateUpdated, AuditKinds.TemplateDeleted], entries.Select(e => e.Kind));
+        Assert.All(entries, e => Assert.Equal(("111111111111", "us-east-1", AuditVia.Api, api.KeyA.Id), (e.AccountId, e.Region, e.Via, e.Credential)));
+        Assert.Null(entries[0].Before);
+        Assert.Contains("\"Subject\": \"Hi {{name}}\"", entries[0].After, StringComparison.Ordinal);
+        Assert.Equal(entries[0].After, entries[1].Before);
+        Assert.Contains("\"Subject\": \"Hello {{name}}\"", entries[1].After, StringComparison.Ordinal);
+        Assert.Contains("\"Version\": 2", entries[1].After, StringComparison.Ordinal);
+        Assert.Equal("Updated email template audit-welcome (version 2).", entries[1].Summary);
+        Assert.Equal(entries[1].After, entries[2].Before);
+        Assert.Null(entries[2].After);
+    }
+
     private async Task<List<AuditEntryEntity>> EntriesAsync(string target)
     {
         await using var db = api.Server.App.Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>().CreateDbContext();
