@@ -149,7 +149,7 @@ public sealed class AccessibilityWorld
         }));
 
         // An email template (docs/templates.md#templates-page).
-        var template = await services.GetRequiredService<SesConsole.Web.Sending.Templates.EmailTemplateStore>().CreateAsync(AccountId, "us-east-1",
+        var template = await services.GetRequiredService<SesConsole.Web.Sending.Templates.EmailTemplateStore>().CreateAsync(root, new SesConsole.Web.Features.Audit.AuditActor(), "us-east-1",
             new SesConsole.Domain.Templates.EmailTemplate(TemplateName, "Welcome, {{name}}", "Hello {{name}}, welcome to {{company}}.",
                 "<h1>Hello {{name}}</h1><p>Welcome to <b>{{company}}</b>.</p>"), default);
         Check(template);

@@ -61,6 +61,9 @@ public static class AuditKinds
     public const string PolicyPut = "policy.put";
     public const string PolicyRenamed = "policy.renamed";
     public const string PolicyDeleted = "policy.deleted";
+    public const string ConfigurationSetCreated = "configurationset.created";
+    public const string ConfigurationSetDeleted = "configurationset.deleted";
+    public const string ConfigurationSetDestination = "configurationset.destination";
     public const string TemplateCreated = "template.created";
     public const string TemplateUpdated = "template.updated";
     public const string TemplateDeleted = "template.deleted";
@@ -92,6 +95,7 @@ public static class AuditKinds
     [
         IdentityCreated, IdentityDeleted, IdentityVerification, IdentityDkim, IdentityMailFrom, IdentityNotifications, IdentityConfigurationSet,
         PolicyPut, PolicyRenamed, PolicyDeleted,
+        ConfigurationSetCreated, ConfigurationSetDeleted, ConfigurationSetDestination,
         TemplateCreated, TemplateUpdated, TemplateDeleted,
         IamUserCreated, IamUserDeleted, IamRoleCreated, IamRoleDeleted, IamRoleUpdated, IamRoleTrust, IamPolicyPut, IamPolicyDeleted, IamConsoleAccess,
         AccessKeyCreated, AccessKeyUpdated, AccessKeyDeleted,

@@ -14,7 +14,7 @@ public sealed partial class AuditPage
 {
     private static readonly (string Value, string Label)[] KindGroups =
     [
-        ("identity.", "All identity changes"), ("policy.", "All policy changes"), ("template.", "All template changes"), ("iam.", "All IAM changes"), ("account.", "All account settings"), ("admin.", "All admin actions"),
+        ("identity.", "All identity changes"), ("policy.", "All policy changes"), ("configurationset.", "All configuration set changes"), ("template.", "All template changes"), ("iam.", "All IAM changes"), ("account.", "All account settings"), ("admin.", "All admin actions"),
     ];
 
     private readonly HashSet<Guid> _open = [];

@@ -107,6 +107,8 @@ public sealed partial class ConfigurationSetsService
         };
         Apply(entity, input);
         db.ConfigurationSetEventDestinations.Add(entity);
+        audit.Record(db, caller, new Audit.AuditChange(set.AccountId, region, AuditKinds.ConfigurationSetDestination, setName,
+            $"Created event destination {entity.Name} of configuration set {setName}.", null, Audit.AuditTrail.Json(AuditState(Row(entity)))));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -151,7 +153,10 @@ public sealed partial class ConfigurationSetsService
             return inputError;
         }
 
+        var before = Audit.AuditTrail.Json(AuditState(Row(entity)));
         Apply(entity, input);
+        audit.Record(db, caller, new Audit.AuditChange(set.AccountId, region, AuditKinds.ConfigurationSetDestination, setName,
+            $"Updated event destination {entity.Name} of configuration set {setName}.", before, Audit.AuditTrail.Json(AuditState(Row(entity)))));
         await db.SaveChangesAsync(ct);
         return Row(entity);
     }
@@ -177,9 +182,15 @@ public sealed partial class ConfigurationSetsService
         }
 
         db.ConfigurationSetEventDestinations.Remove(entity);
+        audit.Record(db, caller, new Audit.AuditChange(set.AccountId, region, AuditKinds.ConfigurationSetDestination, setName,
+            $"Deleted event destination {entity.Name} of configuration set {setName}.", Audit.AuditTrail.Json(AuditState(Row(entity))), null));
         await db.SaveChangesAsync(ct);
         return Result.Success();
     }
+
+    /// <summary>A destination as the audit log shows it: its settings, with the event types and kind by name.</summary>
+    private static object AuditState(EventDestinationRow d) =>
+        new { d.Name, d.Enabled, MatchingEventTypes = d.MatchingEventTypes.Select(t => t.V2).ToArray(), Kind = d.Kind.ToString(), d.TopicArn };
 
     /// <summary>The newest events published through the set's destinations (at most <see cref="RecentEventCount"/>), newest first.</summary>
     public async Task<Result<IReadOnlyList<PublishedEventRow>>> RecentEventsAsync(Caller caller, string region, string setName, CancellationToken ct = default)

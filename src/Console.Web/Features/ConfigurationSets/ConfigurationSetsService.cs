@@ -95,6 +95,8 @@ public sealed partial class ConfigurationSetsService(IDbContextFactory<ConsoleDb
 
         var entity = new ConfigurationSetEntity { Id = Guid.NewGuid(), AccountId = caller.AccountId!, Region = region, Name = name!, CreatedAt = time.GetUtcNow() };
         db.ConfigurationSets.Add(entity);
+        audit.Record(db, caller, new Audit.AuditChange(entity.AccountId, region, AuditKinds.ConfigurationSetCreated, entity.Name,
+            $"Created configuration set {entity.Name}.", null, Audit.AuditTrail.Json(new { entity.Name })));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -133,12 +135,19 @@ public sealed partial class ConfigurationSetsService(IDbContextFactory<ConsoleDb
 
         // Tracked, so SendingCacheInvalidation drops the cached sets and (for the identities) the cached defaults.
         db.ConfigurationSets.Remove(row);
-        db.ConfigurationSetEventDestinations.RemoveRange(await db.ConfigurationSetEventDestinations.Where(d => d.ConfigurationSetId == row.Id).ToListAsync(ct));
-        foreach (var identity in await db.SendingIdentities
-                     .Where(i => i.AccountId == caller.AccountId && i.Region == region && i.DefaultConfigurationSetName == name).ToListAsync(ct))
+        var destinations = await db.ConfigurationSetEventDestinations.Where(d => d.ConfigurationSetId == row.Id).ToListAsync(ct);
+        db.ConfigurationSetEventDestinations.RemoveRange(destinations);
+        var defaults = await db.SendingIdentities
+            .Where(i => i.AccountId == caller.AccountId && i.Region == region && i.DefaultConfigurationSetName == name).ToListAsync(ct);
+        foreach (var identity in defaults)
         {
             identity.DefaultConfigurationSetName = null;
         }
+
+        audit.Record(db, caller, new Audit.AuditChange(row.AccountId, region, AuditKinds.ConfigurationSetDeleted, row.Name,
+            $"Deleted configuration set {row.Name} with its {destinations.Count} event destination(s)"
+            + (defaults.Count == 0 ? "." : $"; it was the default of {string.Join(", ", defaults.Select(i => i.Name).Order(StringComparer.Ordinal))}."),
+            Audit.AuditTrail.Json(new { row.Name, EventDestinations = destinations.Select(d => AuditState(Row(d))).ToArray() }), null));
 
         await db.SaveChangesAsync(ct);
         await db.PublishedEvents.Where(e => e.AccountId == caller.AccountId && e.Region == region && e.ConfigurationSetName == name).ExecuteDeleteAsync(ct);

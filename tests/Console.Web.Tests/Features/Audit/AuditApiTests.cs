@@ -62,6 +62,36 @@ public sealed class AuditApiTests(SesApiServer api) : IClassFixture<SesApiServer
         Assert.Null(entries[2].After);
     }
 
+    [Fact]
+    public async Task Configuration_set_and_event_destination_changes_are_recorded_under_the_set()
+    {
+        const string Set = "audit-set";
+        const string Destinations = "/v2/email/configuration-sets/audit-set/event-destinations";
+        var calls = new[]
+        {
+            await api.A.V2Async(HttpMethod.Post, "/v2/email/configuration-sets", """{"ConfigurationSetName":"audit-set"}"""),
+            await api.A.V2Async(HttpMethod.Post, Destinations, """{"EventDestinationName":"log","EventDestination":{"Enabled":true,"MatchingEventTypes":["BOUNCE"]}}"""),
+            await api.A.V2Async(HttpMethod.Put, Destinations + "/log", """{"EventDestination":{"Enabled":false,"MatchingEventTypes":["SEND","DELIVERY"]}}"""),
+            await api.A.V2Async(HttpMethod.Put, Destinations + "/log", """{"EventDestination":{"MatchingEventTypes":["NOT_A_TYPE"]}}"""),
+            await api.A.V2Async(HttpMethod.Delete, Destinations + "/log"),
+            await api.A.V2Async(HttpMethod.Post, Destinations, """{"EventDestinationName":"kept","EventDestination":{"MatchingEventTypes":["SEND"]}}"""),
+            await api.A.V2Async(HttpMethod.Delete, "/v2/email/configuration-sets/audit-set"),
+        };
+
+        Assert.Equal([200, 200, 200, 400, 200, 200, 200], calls.Select(c => c.Status));
+        var entries = await EntriesAsync(Set);
+        Assert.Equal([AuditKinds.ConfigurationSetCreated, .. Enumerable.Repeat(AuditKinds.ConfigurationSetDestination, 4), AuditKinds.ConfigurationSetDeleted],
+            entries.Select(e => e.Kind));
+        Assert.All(entries, e => Assert.Equal(("111111111111", "us-east-1", AuditVia.Api), (e.AccountId, e.Region, e.Via)));
+        Assert.Equal("Updated event destination log of configuration set audit-set.", entries[2].Summary);
+        Assert.Contains("\"Enabled\": true", entries[2].Before, StringComparison.Ordinal);
+        Assert.Contains("\"DELIVERY\"", entries[2].After, StringComparison.Ordinal);
+        Assert.Equal(entries[2].After, entries[3].Before);
+        Assert.Null(entries[3].After);
+        Assert.Equal("Deleted configuration set audit-set with its 1 event destination(s).", entries[5].Summary);
+        Assert.Contains("\"kept\"", entries[5].Before, StringComparison.Ordinal);
+    }
+
     private async Task<List<AuditEntryEntity>> EntriesAsync(string target)
     {
         await using var db = api.Server.App.Services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>().CreateDbContext();
