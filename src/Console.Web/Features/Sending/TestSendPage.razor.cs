@@ -18,6 +18,7 @@ public sealed partial class TestSendPage
     private string _to = "success@simulator.amazonses.com";
     private string _subject = "Test from SesConsole";
     private string _body = "Hello from the test-send page.";
+    private string _headers = "";
     private SendApi _api = SendApi.V2Simple;
     private bool _rawMode;
     private bool _arnsInHeaders = true;
@@ -147,7 +148,7 @@ public sealed partial class TestSendPage
         }
 
         SendContent content = _api == SendApi.V2Simple
-            ? new SimpleContent(recipients, Subject: _subject, TextBody: _body)
+            ? new SimpleContent(recipients, Subject: _subject, TextBody: _body) { Headers = CustomHeaders() }
             : new RawContent(Encoding.UTF8.GetBytes(
                 $"From: {Source}\r\nTo: {string.Join(", ", recipients)}\r\nSubject: {_subject}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{_body}\r\n"));
         return new SendRequest(caller, _api, Region.Current, Time.GetUtcNow(), content)
@@ -159,6 +160,33 @@ public sealed partial class TestSendPage
             DryRun = dryRun,
             Explain = true,
         };
+    }
+
+    /// <summary>
+    /// The custom headers box, one <c>Name: Value</c> per line (blank lines skipped); the pipeline checks names and values
+    /// (docs/ses-behaviour.md#custom-headers). A line without a colon is a <see cref="FormatException"/> naming it.
+    /// </summary>
+    private List<RawHeader> CustomHeaders()
+    {
+        var headers = new List<RawHeader>();
+        var lines = _headers.ReplaceLineEndings("\n").Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i]))
+            {
+                continue;
+            }
+
+            var colon = lines[i].IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0)
+            {
+                throw new FormatException($"Line {i + 1} of the custom headers has no ':'. Write each header as Name: Value.");
+            }
+
+            headers.Add(new RawHeader(lines[i][..colon].Trim(), lines[i][(colon + 1)..].Trim()));
+        }
+
+        return headers;
     }
 
     private async Task SendAsync(bool dryRun)

@@ -83,6 +83,36 @@ public sealed class TestSendPageTests : ConsoleTestContext
     }
 
     [Fact]
+    public async Task Custom_headers_are_sent_with_the_message_and_a_reserved_or_malformed_one_is_explained()
+    {
+        await SeedIdentityAsync();
+        SignInAsRoot(AccountA);
+        var root = RenderPage();
+        root.Find("input[data-testid=send-identity]").Input(Arn);
+        root.Find("input[data-testid=send-from]").Change(Identity);
+        root.Find("input[data-testid=send-to]").Change(Identity); // account A is in the sandbox: to its own verified address
+
+        root.Find("textarea[data-testid=send-headers]").Input("List-Unsubscribe: <https://owner-a.example/u?id=1>\n\nX-Campaign:  spring ");
+        root.Find("[data-testid=send-submit]").Click();
+        root.WaitForAssertion(() => Assert.Contains("Accepted", root.Find("[data-testid=send-result]").TextContent, StringComparison.Ordinal));
+
+        root.Find("textarea[data-testid=send-headers]").Input("Subject: sneaky");
+        root.Find("[data-testid=send-dry-run]").Click();
+        root.WaitForAssertion(() => Assert.Contains("InvalidParameterValue (HTTP 400): Header 'Subject' is set by SES", root.Find("[data-testid=send-result]").TextContent, StringComparison.Ordinal));
+        Assert.Equal("Stopped", Step(root, "message").GetAttribute("data-status"));
+
+        root.Find("textarea[data-testid=send-headers]").Input("X-Fine: yes\nno colon here");
+        root.Find("[data-testid=send-dry-run]").Click();
+        root.WaitForAssertion(() => Assert.Equal("The send could not be evaluated: Line 2 of the custom headers has no ':'. Write each header as Name: Value.",
+            root.Find("[data-testid=send-error]").TextContent.Trim()));
+
+        await using var db = await Service<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync(Ct);
+        var mime = MimeKit.MimeMessage.Load(new MemoryStream((await db.OutboxMessages.SingleAsync(Ct)).Mime), Ct);
+        Assert.Equal("<https://owner-a.example/u?id=1>", mime.Headers["List-Unsubscribe"]);
+        Assert.Equal("spring", mime.Headers["X-Campaign"]);
+    }
+
+    [Fact]
     public async Task Malformed_MIME_stops_at_the_message_step_with_the_parse_error()
     {
         await SeedIdentityAsync();
