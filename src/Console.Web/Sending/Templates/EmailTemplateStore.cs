@@ -3,7 +3,6 @@ using SesConsole.Data;
 using SesConsole.Data.Entities;
 using SesConsole.Domain.Primitives;
 using SesConsole.Domain.Templates;
-
 using SesConsole.Web.Features.Audit;
 using SesConsole.Web.Features.Principals;
 
