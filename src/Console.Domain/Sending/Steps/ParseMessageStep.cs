@@ -48,13 +48,16 @@ public sealed class ParseMessageStep : ISendStep
                 headerRecipients = [.. raw.To, .. raw.Cc, .. raw.Bcc];
                 break;
             case SimpleContent simple:
-                if (MessageHeaderRules.Check(simple.Headers) is { } badHeader)
+                size = Utf8(simple.Subject) + Utf8(simple.TextBody) + Utf8(simple.HtmlBody) + Utf8(simple.TemplateData);
+                if (simple.Headers.Count > 0) // most sends have none: no check, no sum
                 {
-                    return Invalid(badHeader);
-                }
+                    if (MessageHeaderRules.Check(simple.Headers) is { } badHeader)
+                    {
+                        return Invalid(badHeader);
+                    }
 
-                size = Utf8(simple.Subject) + Utf8(simple.TextBody) + Utf8(simple.HtmlBody) + Utf8(simple.TemplateData)
-                    + simple.Headers.Sum(h => h.Name.Length + h.Value.Length + 4L); // "Name: Value\r\n", ASCII
+                    size += simple.Headers.Sum(h => h.Name.Length + h.Value.Length + 4L); // "Name: Value\r\n", ASCII
+                }
                 headerRecipients = [.. simple.To, .. simple.Cc ?? [], .. simple.Bcc ?? []];
                 break;
             default:
